@@ -18,7 +18,8 @@ public final class ClientAddressResolver {
 	private final List<Cidr> trustedProxies;
 
 	/**
-	 * @param trustedProxies CIDR blocks or single addresses, e.g. {@code 10.0.0.0/8} */
+	 * @param trustedProxies CIDR blocks or single addresses, e.g. {@code 10.0.0.0/8}
+	 */
 	public ClientAddressResolver(List<String> trustedProxies) {
 		this.trustedProxies = trustedProxies.stream().map(Cidr::parse).toList();
 	}
