@@ -33,6 +33,11 @@ public final class IdentityPropagation {
 		this.apiKeyHeader = apiKeyHeader;
 	}
 
+	/** The API key header (never forwarded), or null. */
+	public String apiKeyHeader() {
+		return this.apiKeyHeader;
+	}
+
 	/** Headers that never pass through from the client as they came. */
 	public Set<String> managedHeaders() {
 		Set<String> managed = new LinkedHashSet<>(this.headers.keySet());

@@ -92,6 +92,9 @@ public class EdgeSecurityAutoConfiguration {
 		EdgeAuthenticationEntryPoint entryPoint = new EdgeAuthenticationEntryPoint(REALM,
 				apiKeys ? properties.apiKeys().header() : null);
 		EdgeAccessDeniedHandler accessDenied = new EdgeAccessDeniedHandler(REALM);
+		// CORS answers come from the application's CorsConfigurationSource bean, if any.
+		http.cors((cors) -> {
+		});
 		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)

@@ -49,6 +49,9 @@ public final class CachingJwkSource implements Function<SignedJWT, Flux<JWK>> {
 
 	private final Clock clock;
 
+	/** The floor between fetches while no key was ever obtained. */
+	static final Duration NO_KEYS_RETRY_FLOOR = Duration.ofSeconds(1);
+
 	private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(Snapshot.EMPTY);
 
 	private final AtomicReference<Mono<Snapshot>> inFlight = new AtomicReference<>();
@@ -112,7 +115,13 @@ public final class CachingJwkSource implements Function<SignedJWT, Flux<JWK>> {
 	}
 
 	private boolean mayFetch(Snapshot current, Instant now) {
-		return !current.attemptedAt().plus(this.refreshFloor).isAfter(now);
+		// With no keys at all (first fetch failed, e.g. a slow IdP at start-up) every
+		// token
+		// is rejected, so retry sooner: still at most one fetch per second.
+		Duration floor = current.keys().isEmpty()
+				? NO_KEYS_RETRY_FLOOR.compareTo(this.refreshFloor) < 0 ? NO_KEYS_RETRY_FLOOR : this.refreshFloor
+				: this.refreshFloor;
+		return !current.attemptedAt().plus(floor).isAfter(now);
 	}
 
 	private Mono<Snapshot> refresh() {
@@ -120,7 +129,9 @@ public final class CachingJwkSource implements Function<SignedJWT, Flux<JWK>> {
 		if (running != null) {
 			return running;
 		}
-		Mono<Snapshot> fetch = fetch().doFinally((signal) -> this.inFlight.set(null)).cache();
+		// Cleared before the result is emitted, so a caller after it never joins a
+		// finished fetch.
+		Mono<Snapshot> fetch = fetch().doOnTerminate(() -> this.inFlight.set(null)).cache();
 		if (this.inFlight.compareAndSet(null, fetch)) {
 			return fetch;
 		}

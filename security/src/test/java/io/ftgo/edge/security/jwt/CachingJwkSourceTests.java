@@ -7,9 +7,11 @@ import java.time.Instant;
 import java.util.List;
 
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
 import io.ftgo.edge.security.MutableClock;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
+import io.ftgo.edge.stubs.identity.TokenMinter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,13 +76,19 @@ class CachingJwkSourceTests {
 	void floodOfUnknownKids_withinFloor_fetchesAtMostOncePerInterval() {
 		assertThat(keysFor(this.identity.minter().forConsumer(1001).sign())).hasSize(1);
 
+		RSAKey attacker = TokenMinter.newRsaKey("attacker");
+
 		for (int i = 0; i < 50; i++) {
-			assertThat(keysFor(this.identity.minter().forConsumer(1001).unknownKid().sign())).isEmpty();
+			assertThat(
+					keysFor(this.identity.minter().forConsumer(1001).signedWith(attacker).kid("made-up-" + i).sign()))
+				.isEmpty();
 		}
 		int withinFloor = this.identity.jwksRequests();
 		this.clock.advance(FLOOR);
-		for (int i = 0; i < 50; i++) {
-			assertThat(keysFor(this.identity.minter().forConsumer(1001).unknownKid().sign())).isEmpty();
+		for (int i = 50; i < 100; i++) {
+			assertThat(
+					keysFor(this.identity.minter().forConsumer(1001).signedWith(attacker).kid("made-up-" + i).sign()))
+				.isEmpty();
 		}
 
 		assertThat(withinFloor).isEqualTo(1);
@@ -124,6 +132,20 @@ class CachingJwkSourceTests {
 			.block(Duration.ofSeconds(10));
 
 		assertThat(found).isEmpty();
+	}
+
+	@Test
+	void firstFetchFailed_noKeys_retriedAfterOneSecondNotAfterFloor() {
+		String token = this.identity.minter().forConsumer(1001).sign();
+		this.identity.jwksAvailable(false);
+		assertThat(keysFor(token)).isEmpty();
+
+		this.identity.jwksAvailable(true);
+		assertThat(keysFor(token)).isEmpty();
+		this.clock.advance(Duration.ofSeconds(1));
+
+		assertThat(keysFor(token)).hasSize(1);
+		assertThat(this.identity.jwksRequests()).isEqualTo(2);
 	}
 
 	private List<JWK> keysFor(String token) {
