@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -15,6 +17,8 @@ import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
+import io.ftgo.edge.gateway.cache.EdgeCacheProperties;
+import io.ftgo.edge.gateway.cache.ResponseCacheWebFilter;
 import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
 import io.ftgo.edge.gateway.filter.EdgeHygieneWebFilter;
 import io.ftgo.edge.gateway.filter.IdentityPropagationGlobalFilter;
@@ -31,7 +35,7 @@ import io.ftgo.edge.security.config.EdgeSecurityAutoConfiguration;
 @AutoConfiguration(after = EdgeSecurityAutoConfiguration.class,
 		beforeName = "org.springframework.boot.webflux.autoconfigure.error.ErrorWebFluxAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-@EnableConfigurationProperties(EdgeGatewayProperties.class)
+@EnableConfigurationProperties({ EdgeGatewayProperties.class, EdgeCacheProperties.class })
 public class EdgeGatewayAutoConfiguration {
 
 	@Bean
@@ -54,6 +58,14 @@ public class EdgeGatewayAutoConfiguration {
 	@Bean
 	IdentityPropagationGlobalFilter identityPropagationGlobalFilter(IdentityPropagation propagation) {
 		return new IdentityPropagationGlobalFilter(propagation);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ResponseCacheWebFilter responseCacheWebFilter(EdgeCacheProperties properties,
+			ObjectProvider<MeterRegistry> meters) {
+		properties.validate();
+		return new ResponseCacheWebFilter(properties, meters.getIfAvailable());
 	}
 
 	@Bean
