@@ -43,4 +43,26 @@ class StubMappingsGeneratorTests {
 		}
 	}
 
+	@Test
+	void ftgoSeeds_constants_matchTheSeedData() {
+		assertThat(SeedData.consumer(FtgoSeeds.ALICE).username()).isEqualTo("alice");
+		assertThat(SeedData.consumer(FtgoSeeds.BOB).username()).isEqualTo("bob");
+		assertThat(SeedData.consumer(FtgoSeeds.CAROL).username()).isEqualTo("carol");
+		assertThat(SeedData.ordersOf(FtgoSeeds.DAVE)).isEmpty();
+		assertThat(SeedData.restaurant(FtgoSeeds.AJANTA).name()).isEqualTo("Ajanta");
+		assertThat(SeedData.restaurant(FtgoSeeds.EGG_SHOP).name()).isEqualTo("Egg Shop");
+		assertThat(SeedData.restaurant(FtgoSeeds.BROKEN_WOK).name()).isEqualTo("Broken Wok");
+		assertThat(SeedData.restaurant(FtgoSeeds.SUSHI_SORA).name()).isEqualTo("Sushi Sora");
+		assertThat(SeedData.order(FtgoSeeds.ORDER_ON_THE_WAY).total()).isEqualTo("61.70");
+		assertThat(SeedData.order(FtgoSeeds.ORDER_OF_BOB).consumerId()).isEqualTo(FtgoSeeds.BOB);
+		assertThat(SeedData.order(FtgoSeeds.FAULT_RESTAURANT_MALFORMED).restaurantId()).isEqualTo(FtgoSeeds.BROKEN_WOK);
+		for (long fault : new long[] { FtgoSeeds.FAULT_DELIVERY_SLOW, FtgoSeeds.FAULT_KITCHEN_500,
+				FtgoSeeds.FAULT_ACCOUNTING_RESET, FtgoSeeds.FAULT_RESTAURANT_MALFORMED }) {
+			assertThat(SeedData.order(fault).consumerId()).isEqualTo(FtgoSeeds.ALICE);
+			assertThat(SeedData.order(fault).fault()).isNotBlank();
+		}
+		assertThat(SeedData.ORDERS)
+			.noneMatch((order) -> order.id() == FtgoSeeds.UNKNOWN || order.id() == FtgoSeeds.NEW_ORDER);
+	}
+
 }

@@ -3,7 +3,6 @@ package io.ftgo.edge.stubs.identity;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -45,7 +44,8 @@ class DevIdentityProviderTests {
 		JWTClaimsSet claims = verify(this.identity, (String) body.get("access_token"));
 		assertThat(claims.getSubject()).isEqualTo("1001");
 		assertThat(claims.getLongClaim("consumer_id")).isEqualTo(1001L);
-		assertThat(Set.of(claims.getStringClaim("scope").split(" "))).containsExactlyInAnyOrder("web", "mobile");
+		assertThat(claims.getStringClaim("scope")).isEqualTo("web mobile");
+		assertThat(json(response.body())).containsEntry("scope", "web mobile");
 		assertThat(claims.getIssuer()).isEqualTo(this.identity.issuer()).startsWith("http://localhost:");
 		assertThat(claims.getAudience()).containsExactly("ftgo-edge");
 		assertThat(claims.getStringClaim("preferred_username")).isEqualTo("alice");
