@@ -109,6 +109,23 @@ class BffDeploymentTests {
 	}
 
 	@Test
+	void render_bffConfigOverridesGlobalConfig_evenWithFalseAndZero() {
+
+		Manifests manifests = HelmChart.render(HelmChart.set("global.config.edge.cache.enabled", true,
+				"global.config.edge.cache.max-size", 500, "bffs.web.config.edge.cache.enabled", false,
+				"bffs.web.config.edge.cache.max-size", 0, "global.config.edge.cache.ttl", "10m"));
+
+		assertThat(manifests.applicationYaml("web").at("/edge/cache/enabled").asBoolean()).isFalse();
+		assertThat(manifests.applicationYaml("web").at("/edge/cache/ttl").asText()).isEqualTo("10m");
+		assertThat(manifests.applicationYaml("web").at("/edge/cache/max-size").isInt()).isTrue();
+		assertThat(manifests.applicationYaml("web").at("/edge/cache/max-size").asInt()).isZero();
+		assertThat(manifests.applicationYaml("mobile").at("/edge/cache/enabled").asBoolean()).isTrue();
+		assertThat(manifests.applicationYaml("mobile").at("/edge/cache/max-size").asInt()).isEqualTo(500);
+		assertThat(manifests.applicationYaml("web").at("/edge/providers/order/url").asText())
+			.isEqualTo("http://ftgo-order-service:8080");
+	}
+
+	@Test
 	void render_defaultValues_prometheusScrapesManagementPort() {
 		for (String bff : BFFS) {
 

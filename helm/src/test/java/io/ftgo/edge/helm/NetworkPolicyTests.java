@@ -89,6 +89,15 @@ class NetworkPolicyTests {
 	}
 
 	@Test
+	void networkPolicy_stubsEnabled_egressToStubProviderAndIdentityPorts() {
+
+		Manifests manifests = HelmChart.render(HelmChart.set("stubs.enabled", true));
+
+		assertThat(egressPorts(manifests.get(NetworkPolicy.class, Manifests.name("web")))).containsExactlyInAnyOrder(
+				"UDP/53", "TCP/53", "TCP/9081", "TCP/9082", "TCP/9083", "TCP/9084", "TCP/9085", "TCP/9086", "TCP/9090");
+	}
+
+	@Test
 	void networkPolicy_redisDisabled_noRedisEgress() {
 
 		List<String> ports = egressPorts(DEFAULTS.get(NetworkPolicy.class, Manifests.name("public")));
