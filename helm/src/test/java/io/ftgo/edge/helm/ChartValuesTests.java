@@ -196,6 +196,10 @@ class ChartValuesTests {
 		assertThat(config.at("/edge/providers/order/timeout").asText()).isEqualTo("800ms");
 		assertThat(config.at("/spring/security/oauth2/resourceserver/jwt/issuer-uri").asText())
 			.isEqualTo("http://ftgo-edge-stubs:9090");
+		assertThat(BffDeploymentTests.env(Manifests.container(stubs), "FTGO_STUBS_ISSUER"))
+			.as("tokens' iss must equal the BFFs' issuer-uri")
+			.isEqualTo(config.at("/spring/security/oauth2/resourceserver/jwt/issuer-uri").asText());
+		assertThat(BffDeploymentTests.env(Manifests.container(stubs), "FTGO_STUBS_HOST")).isEqualTo("0.0.0.0");
 	}
 
 	@Test
