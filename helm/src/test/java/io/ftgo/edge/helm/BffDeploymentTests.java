@@ -176,6 +176,16 @@ class BffDeploymentTests {
 	}
 
 	@Test
+	void render_pdbMaxUnavailableSet_usedInsteadOfMinAvailable() {
+
+		Manifests manifests = HelmChart.render(HelmChart.set("bffs.web.podDisruptionBudget.maxUnavailable", 1));
+
+		PodDisruptionBudget pdb = manifests.get(PodDisruptionBudget.class, Manifests.name("web"));
+		assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+		assertThat(pdb.getSpec().getMinAvailable()).isNull();
+	}
+
+	@Test
 	void render_autoscalingDisabled_noHpaAndDeploymentSetsReplicas() {
 
 		Manifests manifests = HelmChart

@@ -3,6 +3,8 @@ package io.ftgo.edge.helm;
 import java.util.List;
 import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
@@ -128,6 +130,20 @@ class NetworkPolicyTests {
 			.getIngress()
 			.get(0);
 		assertThat(intoRedis.getPorts()).extracting((port) -> port.getPort().getIntVal()).containsExactly(6379);
+		LabelSelector bffs = intoRedis.getFrom().get(0).getPodSelector();
+		for (String bff : List.of("mobile", "web", "public")) {
+			Map<String, String> podLabels = manifests.get(Deployment.class, Manifests.name(bff))
+				.getSpec()
+				.getTemplate()
+				.getMetadata()
+				.getLabels();
+			assertThat(podLabels).as("bff-%s pods match Redis' ingress peer", bff)
+				.containsAllEntriesOf(bffs.getMatchLabels());
+			assertThat(bffs.getMatchExpressions()).allSatisfy((expression) -> {
+				assertThat(expression.getOperator()).isEqualTo("In");
+				assertThat(expression.getValues()).contains(podLabels.get(expression.getKey()));
+			});
+		}
 	}
 
 	@Test
