@@ -10,11 +10,13 @@ import io.ftgo.edge.stubs.identity.DevIdentityProvider;
  * Runs the six FTGO stub providers (9081..9086) and the dev identity provider (9090)
  * until interrupted (Ctrl-C), then stops them.
  * <p>
- * Options, as arguments or as system properties with the prefix {@code ftgo.stubs.}
- * (arguments win): {@code --order-port=N} ... {@code --restaurant-port=N},
- * {@code --identity-port=N} (0 = a free port), {@code --host=ADDRESS} (default
- * 127.0.0.1), {@code --issuer=URL} (default http://localhost:{identity port}). Exits with
- * status 2 and a message naming the port when a port is taken or an option is wrong.
+ * Options, as arguments, as system properties with the prefix {@code ftgo.stubs.} or as
+ * environment variables {@code FTGO_STUBS_HOST}, {@code FTGO_STUBS_ISSUER}, ...
+ * (arguments win, then system properties): {@code --order-port=N} ...
+ * {@code --restaurant-port=N}, {@code --identity-port=N} (0 = a free port),
+ * {@code --host=ADDRESS} (default 127.0.0.1), {@code --issuer=URL} (default
+ * http://localhost:{identity port}). Exits with status 2 and a message naming the port
+ * when a port is taken or an option is wrong.
  */
 public final class StubServer implements AutoCloseable {
 
@@ -124,7 +126,10 @@ public final class StubServer implements AutoCloseable {
 		Map<String, String> options = new LinkedHashMap<>();
 		for (String key : new String[] { "host", "issuer", "identity-port", "order-port", "kitchen-port",
 				"delivery-port", "accounting-port", "consumer-port", "restaurant-port" }) {
-			String value = System.getProperty("ftgo.stubs." + key);
+			// Environment (FTGO_STUBS_HOST, as the Helm chart sets it) < system property
+			// < argument.
+			String value = System.getProperty("ftgo.stubs." + key,
+					System.getenv("FTGO_STUBS_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
 			if (value != null) {
 				options.put(key, value);
 			}
