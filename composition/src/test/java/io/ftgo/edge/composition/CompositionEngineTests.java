@@ -193,7 +193,7 @@ class CompositionEngineTests {
 	}
 
 	@Test
-	void execute_retryBackoffPastTheDeadline_timesOutAtTheDeadline() {
+	void execute_retryBackoffPastTheDeadline_givesUpAtOnceWithTheLastFailure() {
 		ProviderRegistry registry = ProviderRegistry
 			.of(Map.of("kitchen", provider().withRetry(new RetryDefinition(5, Duration.ofMillis(400), 0.0))));
 		AtomicInteger calls = new AtomicInteger();
@@ -208,13 +208,39 @@ class CompositionEngineTests {
 
 		StepVerifier.create(engine(registry).execute(composition, order7001()))
 			.expectSubscription()
-			.then(() -> this.time.advanceTimeBy(Duration.ofMillis(999)))
+			.then(() -> this.time.advanceTimeBy(Duration.ofMillis(399)))
 			.expectNoEvent(Duration.ofMillis(1))
 			.then(() -> this.time.advanceTimeBy(Duration.ofMillis(1)))
-			.assertNext((result) -> assertThat(result.parts().get("ticket").reason()).isEqualTo(FailureReason.TIMEOUT))
+			.assertNext((result) -> {
+				PartMetadata ticket = result.parts().get("ticket");
+				assertThat(ticket.reason()).isEqualTo(FailureReason.HTTP_STATUS);
+				assertThat(ticket.httpStatus()).isEqualTo(500);
+				assertThat(ticket.duration()).isEqualTo(Duration.ofMillis(400));
+			})
 			.verifyComplete();
 		// attempts at 0 and 400ms; the next backoff (800ms) would end past the deadline
 		assertThat(calls).hasValue(2);
+	}
+
+	@Test
+	void execute_retriesWithJitter_stayWithinTheJitterBounds() {
+		ProviderRegistry registry = ProviderRegistry
+			.of(Map.of("kitchen", provider().withRetry(new RetryDefinition(2, Duration.ofMillis(100), 0.5))));
+		List<Long> callTimes = new ArrayList<>();
+		Composition composition = Composition.builder("c")
+			.request("GET /x")
+			.part("ticket", (p) -> p.from("kitchen").idempotent(true).source((ctx) -> Mono.defer(() -> {
+				callTimes.add(this.time.now(java.util.concurrent.TimeUnit.MILLISECONDS));
+				return (callTimes.size() == 1) ? httpError(502) : Mono.just(json("{}"));
+			})))
+			.build(registry);
+
+		StepVerifier.create(engine(registry).execute(composition, order7001()))
+			.then(() -> this.time.advanceTimeBy(Duration.ofMillis(150)))
+			.assertNext((result) -> assertThat(result.complete()).isTrue())
+			.verifyComplete();
+		assertThat(callTimes).hasSize(2);
+		assertThat(callTimes.get(1)).isBetween(50L, 150L);
 	}
 
 	@Test

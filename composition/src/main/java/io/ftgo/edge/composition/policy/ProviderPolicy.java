@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -17,7 +18,6 @@ import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOper
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.retry.Retry;
-import reactor.util.retry.RetryBackoffSpec;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -35,8 +35,6 @@ public final class ProviderPolicy {
 	private final CircuitBreaker circuitBreaker;
 
 	private final Bulkhead bulkhead;
-
-	private final RetryBackoffSpec retry;
 
 	/**
 	 * Create the policies of one provider; the breaker and bulkhead are named by its id.
@@ -63,11 +61,6 @@ public final class ProviderPolicy {
 					.maxConcurrentCalls(settings.maxConcurrentCalls())
 					.maxWaitDuration(Duration.ZERO)
 					.build());
-		this.retry = Retry.backoff(settings.maxAttempts() - 1L, settings.backoff())
-			.jitter(settings.jitter())
-			.scheduler(scheduler)
-			.filter((e) -> e instanceof CallFailure f && f.retryable())
-			.onRetryExhaustedThrow((spec, signal) -> signal.failure());
 	}
 
 	/**
@@ -113,17 +106,35 @@ public final class ProviderPolicy {
 			.transformDeferred(BulkheadOperator.of(this.bulkhead))
 			.transformDeferred(CircuitBreakerOperator.of(this.circuitBreaker));
 		if (idempotent && this.settings.maxAttempts() > 1) {
-			// Backoffs must fit in the deadline too: the whole retried sequence gets what
-			// is
-			// left.
-			return Mono.defer(() -> {
-				long left = deadline.remainingNanos();
-				return attempts.retryWhen(this.retry)
-					.timeout(Duration.ofNanos(Math.max(left, 1)), this.scheduler)
-					.onErrorMap(Failures::classify);
-			});
+			return attempts.retryWhen(retry(deadline)).onErrorMap(Failures::classify);
 		}
 		return attempts.onErrorMap(Failures::classify);
+	}
+
+	/**
+	 * Exponential backoff with jitter that never sleeps past the deadline: when the next
+	 * backoff would end after it, the call fails at once with its last failure (so the
+	 * answer says why the provider failed, not that time ran out waiting to retry).
+	 */
+	private Retry retry(Deadline deadline) {
+		long base = this.settings.backoff().toNanos();
+		double jitter = this.settings.jitter();
+		int maxAttempts = this.settings.maxAttempts();
+		return Retry.from((signals) -> signals.concatMap((signal) -> {
+			Throwable failure = signal.failure();
+			long retries = signal.totalRetries();
+			if (!(failure instanceof CallFailure f && f.retryable()) || retries + 1 >= maxAttempts) {
+				return Mono.error(failure);
+			}
+			long backoff = base << Math.min(retries, 30);
+			if (jitter > 0) {
+				backoff += (long) (backoff * jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1));
+			}
+			if (backoff >= deadline.remainingNanos()) {
+				return Mono.error(failure);
+			}
+			return Mono.delay(Duration.ofNanos(Math.max(backoff, 0)), this.scheduler);
+		}));
 	}
 
 	/** The scheduler's clock as a {@link Clock}, so the breaker runs on virtual time. */
