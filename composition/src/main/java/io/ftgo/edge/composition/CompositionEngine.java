@@ -1,6 +1,7 @@
 package io.ftgo.edge.composition;
 
 import io.ftgo.edge.composition.internal.Executor;
+import io.ftgo.edge.composition.internal.TimerScheduler;
 import io.ftgo.edge.composition.policy.ProviderPolicy;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -122,7 +123,7 @@ public final class CompositionEngine {
 
 		private JsonMapper mapper;
 
-		private Scheduler scheduler = Schedulers.parallel();
+		private Scheduler scheduler = TimerScheduler.shared();
 
 		private CompositionListener listener = CompositionListener.NONE;
 
@@ -156,8 +157,9 @@ public final class CompositionEngine {
 
 		/**
 		 * The scheduler for timeouts, backoffs and the clock of deadlines, breakers and
-		 * cache ages; default {@link Schedulers#parallel()}. Tests pass a
-		 * {@code VirtualTimeScheduler}.
+		 * cache ages. Default: a shared hashed-wheel timer (10 ms tick) whose fired tasks
+		 * run on {@link Schedulers#parallel()}: per-call timeouts are armed and cancelled
+		 * without waking a thread. Tests pass a {@code VirtualTimeScheduler}.
 		 * @param scheduler the scheduler
 		 * @return this builder
 		 */

@@ -17,7 +17,6 @@ import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -106,7 +105,7 @@ public final class ProviderPolicy {
 			.transformDeferred(BulkheadOperator.of(this.bulkhead))
 			.transformDeferred(CircuitBreakerOperator.of(this.circuitBreaker));
 		if (idempotent && this.settings.maxAttempts() > 1) {
-			return attempts.retryWhen(retry(deadline)).onErrorMap(Failures::classify);
+			return retrying(attempts, deadline, 0);
 		}
 		return attempts.onErrorMap(Failures::classify);
 	}
@@ -114,27 +113,26 @@ public final class ProviderPolicy {
 	/**
 	 * Exponential backoff with jitter that never sleeps past the deadline: when the next
 	 * backoff would end after it, the call fails at once with its last failure (so the
-	 * answer says why the provider failed, not that time ran out waiting to retry).
+	 * answer says why the provider failed, not that time ran out waiting to retry). Built
+	 * lazily on the first failure: a call that succeeds pays one {@code onErrorResume}.
 	 */
-	private Retry retry(Deadline deadline) {
-		long base = this.settings.backoff().toNanos();
-		double jitter = this.settings.jitter();
-		int maxAttempts = this.settings.maxAttempts();
-		return Retry.from((signals) -> signals.concatMap((signal) -> {
-			Throwable failure = signal.failure();
-			long retries = signal.totalRetries();
-			if (!(failure instanceof CallFailure f && f.retryable()) || retries + 1 >= maxAttempts) {
+	private Mono<JsonNode> retrying(Mono<JsonNode> attempts, Deadline deadline, int retries) {
+		return attempts.onErrorResume((error) -> {
+			CallFailure failure = Failures.classify(error);
+			if (!failure.retryable() || retries + 1 >= this.settings.maxAttempts()) {
 				return Mono.error(failure);
 			}
-			long backoff = base << Math.min(retries, 30);
+			long backoff = this.settings.backoff().toNanos() << Math.min(retries, 30);
+			double jitter = this.settings.jitter();
 			if (jitter > 0) {
 				backoff += (long) (backoff * jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1));
 			}
 			if (backoff >= deadline.remainingNanos()) {
 				return Mono.error(failure);
 			}
-			return Mono.delay(Duration.ofNanos(Math.max(backoff, 0)), this.scheduler);
-		}));
+			return Mono.delay(Duration.ofNanos(Math.max(backoff, 0)), this.scheduler)
+				.then(retrying(attempts, deadline, retries + 1));
+		});
 	}
 
 	/** The scheduler's clock as a {@link Clock}, so the breaker runs on virtual time. */

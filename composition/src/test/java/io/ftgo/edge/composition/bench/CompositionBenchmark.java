@@ -40,6 +40,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <li>{@code engine}: the composition engine; parts are declared idempotent like HTTP
  * GETs, so the whole pipeline runs (deadline, breaker, bulkhead, retry, collapsing,
  * last-good cache, metadata).</li>
+ * <li>{@code engineOnParallelScheduler}: the same with timeouts on Reactor's
+ * {@code Schedulers.parallel()} instead of the default wheel timer.</li>
  * <li>{@code handWritten}: {@code Mono.zip}/{@code flatMap} and a merge into one
  * {@code ObjectNode}, no protection (the book's gateway).</li>
  * <li>{@code handWrittenProtected}: the same plus, per call, what a careful hand-written
@@ -61,6 +63,8 @@ public class CompositionBenchmark {
 	public String shape;
 
 	private CompositionEngine engine;
+
+	private CompositionEngine engineOnParallel;
 
 	private Composition composition;
 
@@ -104,12 +108,18 @@ public class CompositionBenchmark {
 		}
 		this.composition = builder.build(registry);
 		this.engine = CompositionEngine.builder(registry).build();
+		this.engineOnParallel = CompositionEngine.builder(registry).scheduler(Schedulers.parallel()).build();
 		this.request = CompositionRequest.of(Map.of("id", "7001")).withPrincipal("alice", Map.of());
 	}
 
 	@Benchmark
 	public CompositionResult engine() {
 		return this.engine.execute(this.composition, this.request).block();
+	}
+
+	@Benchmark
+	public CompositionResult engineOnParallelScheduler() {
+		return this.engineOnParallel.execute(this.composition, this.request).block();
 	}
 
 	@Benchmark
