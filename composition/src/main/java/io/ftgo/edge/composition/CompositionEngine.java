@@ -1,0 +1,197 @@
+package io.ftgo.edge.composition;
+
+import io.ftgo.edge.composition.internal.Executor;
+import io.ftgo.edge.composition.internal.TimerScheduler;
+import io.ftgo.edge.composition.policy.ProviderPolicy;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Executes compositions. One engine per application (per {@link ProviderRegistry}): it
+ * owns one circuit breaker, one bulkhead and one last-good cache per provider, and the
+ * table of calls in flight that identical calls share (within a request and across
+ * concurrent requests).
+ *
+ * <p>
+ * Independent parts run concurrently; a part runs as soon as the parts it references have
+ * answered. The request has one deadline ({@code timeout} of the composition); each
+ * attempt gets the smaller of its provider's timeout and what is left. Per call: deadline
+ * &rarr; circuit breaker &rarr; bulkhead &rarr; retry (idempotent calls only) &rarr;
+ * fallback chain (optional parts: last good value &rarr; static default &rarr; omitted).
+ * Nothing blocks.
+ *
+ * <p>
+ * Errors: {@link #execute} fails only with a {@link CompositionException} (a required
+ * part failed, {@code authorize} did not hold, or a request parameter is missing);
+ * optional parts degrade and say so in {@link CompositionResult#parts()}.
+ */
+public final class CompositionEngine {
+
+	private final ProviderRegistry providers;
+
+	private final Executor executor;
+
+	private CompositionEngine(Builder builder) {
+		this.providers = builder.providers;
+		this.executor = new Executor(builder.providers.settings(), builder.webClient, builder.mapper, builder.scheduler,
+				builder.listener);
+	}
+
+	/**
+	 * Starts an engine for the given providers.
+	 * @param providers the providers compositions call
+	 * @return the builder
+	 */
+	public static Builder builder(ProviderRegistry providers) {
+		return new Builder(providers);
+	}
+
+	/**
+	 * Executes a composition. Nothing happens until subscription; cancelling stops
+	 * waiting but does not cancel calls that other requests share.
+	 * @param composition a composition built with this engine's {@link ProviderRegistry}
+	 * @param request the inputs
+	 * @return the answer, or an error {@link CompositionException}
+	 */
+	public Mono<CompositionResult> execute(Composition composition, CompositionRequest request) {
+		if (composition.providers() != this.providers) {
+			return Mono.error(new IllegalArgumentException("composition: " + composition.name()
+					+ " (expected: built with the ProviderRegistry of this engine)"));
+		}
+		return this.executor.execute(composition.planned(), request);
+	}
+
+	/**
+	 * The plan of a composition as data.
+	 * @param composition the composition
+	 * @return the plan
+	 */
+	public CompositionPlan explain(Composition composition) {
+		return composition.explain();
+	}
+
+	/**
+	 * The circuit breaker of a provider, named by its id (to bind metrics or inspect).
+	 * @param provider the provider id
+	 * @return the breaker
+	 * @throws IllegalArgumentException for an unknown provider
+	 */
+	public CircuitBreaker circuitBreaker(String provider) {
+		return policy(provider).circuitBreaker();
+	}
+
+	/**
+	 * The bulkhead of a provider, named by its id (to bind metrics or inspect).
+	 * @param provider the provider id
+	 * @return the bulkhead
+	 * @throws IllegalArgumentException for an unknown provider
+	 */
+	public Bulkhead bulkhead(String provider) {
+		return policy(provider).bulkhead();
+	}
+
+	/**
+	 * Distinct provider calls in flight now (each may serve several waiting parts).
+	 * @return the number of shared calls in flight
+	 */
+	public int callsInFlight() {
+		return this.executor.inFlight();
+	}
+
+	private ProviderPolicy policy(String provider) {
+		ProviderPolicy policy = this.executor.policy(provider);
+		if (policy == null) {
+			throw new IllegalArgumentException(
+					"provider: " + provider + " (expected: one of " + this.providers.names() + ")");
+		}
+		return policy;
+	}
+
+	/**
+	 * Builds a {@link CompositionEngine}.
+	 */
+	public static final class Builder {
+
+		private final ProviderRegistry providers;
+
+		private WebClient webClient;
+
+		private JsonMapper mapper;
+
+		private Scheduler scheduler = TimerScheduler.shared();
+
+		private CompositionListener listener = CompositionListener.NONE;
+
+		private Builder(ProviderRegistry providers) {
+			if (providers == null) {
+				throw new IllegalArgumentException("providers: null (expected: a ProviderRegistry)");
+			}
+			this.providers = providers;
+		}
+
+		/**
+		 * The client for HTTP parts; default {@code WebClient.create()}. Configure its
+		 * connection pool and response timeout deliberately in production.
+		 * @param webClient the client
+		 * @return this builder
+		 */
+		public Builder webClient(WebClient webClient) {
+			this.webClient = webClient;
+			return this;
+		}
+
+		/**
+		 * The mapper that parses provider answers; default a plain {@link JsonMapper}.
+		 * @param mapper the mapper
+		 * @return this builder
+		 */
+		public Builder jsonMapper(JsonMapper mapper) {
+			this.mapper = mapper;
+			return this;
+		}
+
+		/**
+		 * The scheduler for timeouts, backoffs and the clock of deadlines, breakers and
+		 * cache ages. Default: a shared hashed-wheel timer (10 ms tick) whose fired tasks
+		 * run on {@link Schedulers#parallel()}: per-call timeouts are armed and cancelled
+		 * without waking a thread. Tests pass a {@code VirtualTimeScheduler}.
+		 * @param scheduler the scheduler
+		 * @return this builder
+		 */
+		public Builder scheduler(Scheduler scheduler) {
+			this.scheduler = scheduler;
+			return this;
+		}
+
+		/**
+		 * The listener for metrics and {@code Server-Timing}; default none.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder listener(CompositionListener listener) {
+			this.listener = listener;
+			return this;
+		}
+
+		/**
+		 * Builds the engine.
+		 * @return the engine
+		 */
+		public CompositionEngine build() {
+			if (this.webClient == null) {
+				this.webClient = WebClient.create();
+			}
+			if (this.mapper == null) {
+				this.mapper = JsonMapper.builder().build();
+			}
+			return new CompositionEngine(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,58 @@
+package io.ftgo.edge.composition.fallback;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Request collapsing: one shared call per key while it is in flight (internal; see the
+ * package note).
+ */
+public final class InFlightCalls {
+
+	private final ConcurrentHashMap<CallKey, CompletableFuture<JsonNode>> calls = new ConcurrentHashMap<>();
+
+	/**
+	 * Joins the call in flight for {@code key}, or starts {@code call} and shares it.
+	 * @param key the call identity
+	 * @param call makes the call (subscribed at most once per flight)
+	 * @param whenJoined applied to the outcome when this caller joins another's call
+	 * @return the shared outcome; cancelling it does not cancel the call
+	 */
+	public Mono<JsonNode> collapse(CallKey key, Supplier<Mono<JsonNode>> call,
+			UnaryOperator<Mono<JsonNode>> whenJoined) {
+		return Mono.defer(() -> {
+			CompletableFuture<JsonNode> mine = new CompletableFuture<>();
+			CompletableFuture<JsonNode> existing = this.calls.putIfAbsent(key, mine);
+			if (existing != null) {
+				return whenJoined.apply(Mono.fromFuture(existing, true));
+			}
+			call.get().subscribe((value) -> {
+				this.calls.remove(key, mine);
+				mine.complete(value);
+			}, (error) -> {
+				this.calls.remove(key, mine);
+				mine.completeExceptionally(error);
+			}, () -> {
+				if (!mine.isDone()) {
+					this.calls.remove(key, mine);
+					mine.complete(null);
+				}
+			});
+			return Mono.fromFuture(mine, true);
+		});
+	}
+
+	/**
+	 * Calls in flight now (for tests and metrics).
+	 * @return the number of distinct calls in flight
+	 */
+	public int size() {
+		return this.calls.size();
+	}
+
+}

@@ -1,0 +1,388 @@
+package io.ftgo.edge.composition.plan;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.ftgo.edge.composition.CompositionPlan;
+import io.ftgo.edge.composition.ItemFailure;
+import io.ftgo.edge.composition.policy.ProviderSettings;
+
+/**
+ * Validates a composition and orders its parts (internal; see the package note). Every
+ * rejection names the configuration key and the fix.
+ */
+public final class Planner {
+
+	private static final Pattern REQUEST = Pattern.compile("([A-Z]+)\\s+(/\\S*)");
+
+	private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+
+	private static final Set<String> RESERVED = Set.of("principal", "item", "request");
+
+	private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(2);
+
+	private static final int DEFAULT_CONCURRENCY = 4;
+
+	private Planner() {
+	}
+
+	/**
+	 * Plans a composition.
+	 * @param name the composition name
+	 * @param request the endpoint, {@code METHOD /path/{param}?query&names}
+	 * @param models the parts in definition order
+	 * @param authorize the ownership check or {@code null}
+	 * @param timeout the deadline or {@code null}
+	 * @param providers the known providers
+	 * @return the plan
+	 * @throws IllegalArgumentException naming the key and the fix
+	 */
+	public static PlannedComposition plan(String name, String request, List<PartModel> models, String authorize,
+			Duration timeout, Map<String, ProviderSettings> providers) {
+		String key = "edge.compositions." + name;
+		if (name == null || !NAME.matcher(name).matches()) {
+			throw new IllegalArgumentException("edge.compositions: '" + name
+					+ "' (expected: a name of letters, digits, '-' and '_', starting with a letter)");
+		}
+		Set<String> requestParameters = requestParameters(key + ".request", request);
+		Duration deadline = (timeout != null) ? timeout : DEFAULT_DEADLINE;
+		if (deadline.isNegative() || deadline.isZero()) {
+			throw new IllegalArgumentException(key + ".timeout: " + deadline + " (expected: > 0)");
+		}
+		if (models == null || models.isEmpty()) {
+			throw new IllegalArgumentException(key + ".parts: empty (expected: at least one part)");
+		}
+		Map<String, Integer> indexes = new LinkedHashMap<>();
+		for (PartModel model : models) {
+			if (model.name() == null || !NAME.matcher(model.name()).matches()) {
+				throw new IllegalArgumentException(key + ".parts: '" + model.name()
+						+ "' (expected: a name of letters, digits, '-' and '_', starting with a letter)");
+			}
+			if (RESERVED.contains(model.name())) {
+				throw new IllegalArgumentException(key + ".parts." + model.name()
+						+ ": reserved name (expected: not one of " + RESERVED + "; fix: rename the part)");
+			}
+			if (indexes.putIfAbsent(model.name(), indexes.size()) != null) {
+				throw new IllegalArgumentException(
+						key + ".parts." + model.name() + ": defined twice (fix: give each part its own name)");
+			}
+		}
+		int n = models.size();
+		Set<String> usedParameters = new LinkedHashSet<>();
+		List<Set<Integer>> deps = new ArrayList<>();
+		List<Object[]> parsed = new ArrayList<>();
+		for (PartModel model : models) {
+			String partKey = key + ".parts." + model.name();
+			ProviderSettings provider = provider(partKey, model.from(), providers);
+			Template template = null;
+			Map<String, Reference> uses = new LinkedHashMap<>();
+			List<Reference> refs = new ArrayList<>();
+			if (model.source() != null) {
+				if (model.get() != null) {
+					throw new IllegalArgumentException(
+							partKey + ": both get and a source (expected: one of them; fix: remove one)");
+				}
+				for (String use : (model.uses() != null) ? model.uses() : List.<String>of()) {
+					Reference ref = Reference.parse(stripBraces(use));
+					uses.put(ref.text(), ref);
+					refs.add(ref);
+				}
+			}
+			else {
+				if (model.get() == null || !model.get().startsWith("/")) {
+					throw new IllegalArgumentException(partKey + ".get: " + model.get()
+							+ " (expected: a path starting with '/', e.g. /orders/{orderId})");
+				}
+				if (provider.url() == null) {
+					throw new IllegalArgumentException(partKey + ".from: provider '" + model.from()
+							+ "' has no url (fix: set edge.providers." + model.from() + ".url)");
+				}
+				template = Template.parse(partKey + ".get", model.get());
+				refs.addAll(template.references());
+			}
+			Reference forEach = null;
+			if (model.forEach() != null) {
+				forEach = Reference.parse(stripBraces(model.forEach()));
+				if (forEach.kind() != Reference.Kind.PART) {
+					throw new IllegalArgumentException(partKey + ".for-each: " + model.forEach()
+							+ " (expected: an array field of another part, e.g. history.orders)");
+				}
+			}
+			String refKey = partKey + ((model.source() != null) ? ".uses" : ".get");
+			Set<Integer> partDeps = new LinkedHashSet<>();
+			for (Reference ref : refs) {
+				check(refKey, ref, model, forEach != null, indexes, requestParameters, models, partDeps,
+						usedParameters);
+			}
+			if (forEach != null) {
+				check(partKey + ".for-each", forEach, model, true, indexes, requestParameters, models, partDeps,
+						usedParameters);
+			}
+			if (model.concurrency() != null && model.concurrency() < 1) {
+				throw new IllegalArgumentException(
+						partKey + ".concurrency: " + model.concurrency() + " (expected: >= 1)");
+			}
+			if (forEach == null && (model.concurrency() != null || model.onItemFailure() != null)) {
+				throw new IllegalArgumentException(partKey
+						+ ": concurrency and on-item-failure apply to fan-out parts only (fix: add for-each or remove them)");
+			}
+			Projection projection = Projection.of(partKey + ".project", model.project());
+			deps.add(partDeps);
+			parsed.add(new Object[] { provider, template, uses, forEach, projection });
+		}
+		// Required parts must not wait on optional ones: an optional part may be omitted.
+		for (int i = 0; i < n; i++) {
+			if (!models.get(i).required()) {
+				continue;
+			}
+			for (int d : deps.get(i)) {
+				if (!models.get(d).required()) {
+					throw new IllegalArgumentException(key + ".parts." + models.get(i).name()
+							+ ": required part depends on optional part '" + models.get(d).name() + "' (fix: make '"
+							+ models.get(d).name() + "' required or '" + models.get(i).name() + "' optional)");
+				}
+			}
+		}
+		int[] order = topologicalOrder(key, models, deps);
+		Authorization authorization = authorization(key + ".authorize", authorize, indexes, requestParameters, models,
+				usedParameters);
+		int[] stage = new int[n];
+		for (int i : order) {
+			for (int d : deps.get(i)) {
+				stage[i] = Math.max(stage[i], stage[d] + 1);
+			}
+		}
+		boolean[] hasDependents = new boolean[n];
+		deps.forEach((set) -> set.forEach((d) -> hasDependents[d] = true));
+		if (authorization != null && authorization.partIndex() >= 0) {
+			hasDependents[authorization.partIndex()] = true;
+		}
+		List<PlannedPart> parts = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			PartModel model = models.get(i);
+			Object[] p = parsed.get(i);
+			ProviderSettings provider = (ProviderSettings) p[0];
+			boolean idempotent = (model.idempotent() != null) ? model.idempotent() : model.source() == null;
+			int[] dependsOn = deps.get(i).stream().mapToInt(Integer::intValue).sorted().toArray();
+			List<String> dependsOnNames = Arrays.stream(dependsOn).mapToObj((d) -> models.get(d).name()).toList();
+			@SuppressWarnings("unchecked")
+			Map<String, Reference> uses = (Map<String, Reference>) p[2];
+			parts.add(new PlannedPart(i, model.name(), provider, (Template) p[1], model.source(), uses, dependsOn,
+					dependsOnNames, model.required(), (Projection) p[4], (Reference) p[3],
+					(model.concurrency() != null) ? model.concurrency() : DEFAULT_CONCURRENCY,
+					(model.onItemFailure() != null) ? model.onItemFailure() : ItemFailure.SKIP, model.defaultValue(),
+					idempotent, stage[i], hasDependents[i]));
+		}
+		CompositionPlan plan = explain(name, request, deadline, authorize, parts);
+		return new PlannedComposition(name, request, Set.copyOf(usedParameters), List.copyOf(parts), order, deadline,
+				authorization, plan);
+	}
+
+	private static Set<String> requestParameters(String key, String request) {
+		if (request == null) {
+			throw new IllegalArgumentException(
+					key + ": null (expected: METHOD /path/{param}, e.g. GET /orders/{orderId})");
+		}
+		Matcher m = REQUEST.matcher(request.trim());
+		if (!m.matches()) {
+			throw new IllegalArgumentException(
+					key + ": " + request + " (expected: METHOD /path/{param}, e.g. GET /orders/{orderId})");
+		}
+		String target = m.group(2);
+		int q = target.indexOf('?');
+		Set<String> names = new LinkedHashSet<>();
+		Template path = Template.parse(key, (q < 0) ? target : target.substring(0, q));
+		for (Reference ref : path.references()) {
+			if (ref.kind() != Reference.Kind.REQUEST || ref.text().contains(".")) {
+				throw new IllegalArgumentException(key + ": {" + ref + "} (expected: a plain path variable name)");
+			}
+			names.add(ref.text());
+		}
+		if (q >= 0) {
+			for (String query : target.substring(q + 1).split("&")) {
+				if (!query.isBlank()) {
+					names.add(query.trim());
+				}
+			}
+		}
+		return names;
+	}
+
+	private static ProviderSettings provider(String partKey, String from, Map<String, ProviderSettings> providers) {
+		if (from == null) {
+			throw new IllegalArgumentException(
+					partKey + ".from: null (expected: a provider id, one of " + providers.keySet() + ")");
+		}
+		ProviderSettings provider = providers.get(from);
+		if (provider == null) {
+			throw new IllegalArgumentException(partKey + ".from: unknown provider '" + from + "' (expected: one of "
+					+ providers.keySet() + "; fix: correct the id or add edge.providers." + from + ")");
+		}
+		return provider;
+	}
+
+	private static void check(String key, Reference ref, PartModel model, boolean fanOut, Map<String, Integer> indexes,
+			Set<String> requestParameters, List<PartModel> models, Set<Integer> deps, Set<String> usedParameters) {
+		switch (ref.kind()) {
+			case REQUEST -> {
+				String parameter = ref.pathText();
+				if (!requestParameters.contains(parameter)) {
+					throw new IllegalArgumentException(key + ": {" + ref + "} is a request parameter that '"
+							+ "request' never supplies (supplied: " + requestParameters + "; fix: add {" + parameter
+							+ "} to the request path or ?" + parameter + " to its query, or correct the name)");
+				}
+				usedParameters.add(parameter);
+			}
+			case ITEM -> {
+				if (!fanOut) {
+					throw new IllegalArgumentException(key + ": {" + ref
+							+ "} reads the fan-out item but the part has no for-each (fix: add for-each)");
+				}
+			}
+			case PART -> {
+				Integer index = indexes.get(ref.part());
+				if (index == null) {
+					throw new IllegalArgumentException(key + ": {" + ref + "} names unknown part '" + ref.part()
+							+ "' (expected: one of " + indexes.keySet() + ", principal, item, request; fix: correct the"
+							+ " name or add parts." + ref.part() + ")");
+				}
+				if (ref.part().equals(model.name())) {
+					throw new IllegalArgumentException(
+							key + ": {" + ref + "} references the part itself (fix: reference another part)");
+				}
+				PartModel target = models.get(index);
+				Projection projection = Projection.of("", target.project());
+				if (!projection.covers(ref.pathText())) {
+					throw new IllegalArgumentException(
+							key + ": {" + ref + "} reads field '" + ref.pathText() + "' that part '" + ref.part()
+									+ "' does not project (projected: " + projection.mapping().values()
+									+ "; fix: add it to parts." + ref.part() + ".project or correct the field)");
+				}
+				ref.partIndex(index);
+				deps.add(index);
+			}
+			default -> {
+			}
+		}
+	}
+
+	private static int[] topologicalOrder(String key, List<PartModel> models, List<Set<Integer>> deps) {
+		int n = models.size();
+		int[] state = new int[n];
+		int[] order = new int[n];
+		int[] next = { 0 };
+		for (int i = 0; i < n; i++) {
+			visit(key, i, models, deps, state, order, next, new ArrayList<>());
+		}
+		return order;
+	}
+
+	private static void visit(String key, int i, List<PartModel> models, List<Set<Integer>> deps, int[] state,
+			int[] order, int[] next, List<Integer> path) {
+		if (state[i] == 2) {
+			return;
+		}
+		path.add(i);
+		if (state[i] == 1) {
+			List<String> cycle = path.subList(path.indexOf(i), path.size())
+				.stream()
+				.map((p) -> models.get(p).name())
+				.toList();
+			throw new IllegalArgumentException(key + ".parts: cycle " + String.join(" -> ", cycle)
+					+ " (fix: remove one of these references; parts cannot wait on each other)");
+		}
+		state[i] = 1;
+		for (int d : deps.get(i)) {
+			visit(key, d, models, deps, state, order, next, path);
+		}
+		state[i] = 2;
+		order[next[0]++] = i;
+		path.remove(path.size() - 1);
+	}
+
+	private static Authorization authorization(String key, String authorize, Map<String, Integer> indexes,
+			Set<String> requestParameters, List<PartModel> models, Set<String> usedParameters) {
+		if (authorize == null || authorize.isBlank()) {
+			return null;
+		}
+		String[] sides = authorize.split("==", -1);
+		if (sides.length != 2 || sides[0].isBlank() || sides[1].isBlank()) {
+			throw new IllegalArgumentException(key + ": " + authorize
+					+ " (expected: <reference> == <reference>, e.g. order.consumerId == principal.consumerId)");
+		}
+		Reference left = Reference.parse(stripBraces(sides[0].trim()));
+		Reference right = Reference.parse(stripBraces(sides[1].trim()));
+		int partIndex = -1;
+		PartModel self = new PartModel("", null, null, false, null, null, null, null, null, null, null, null);
+		for (Reference ref : List.of(left, right)) {
+			if (ref.kind() == Reference.Kind.ITEM) {
+				throw new IllegalArgumentException(key + ": {" + ref + "} (expected: no item references in authorize)");
+			}
+			check(key, ref, self, false, indexes, requestParameters, models, new LinkedHashSet<>(), usedParameters);
+			if (ref.kind() == Reference.Kind.PART) {
+				if (partIndex >= 0 && partIndex != ref.partIndex()) {
+					throw new IllegalArgumentException(key + ": " + authorize
+							+ " reads two parts (expected: at most one part; fix: compare a part with a principal attribute)");
+				}
+				partIndex = ref.partIndex();
+				if (!models.get(partIndex).required()) {
+					throw new IllegalArgumentException(key + ": reads optional part '" + ref.part()
+							+ "' (fix: make parts." + ref.part() + " required; an omitted part cannot be checked)");
+				}
+			}
+		}
+		return new Authorization(authorize.trim(), left, right, partIndex);
+	}
+
+	private static String stripBraces(String text) {
+		String t = text.trim();
+		return (t.startsWith("{") && t.endsWith("}")) ? t.substring(1, t.length() - 1) : t;
+	}
+
+	private static CompositionPlan explain(String name, String request, Duration deadline, String authorize,
+			List<PlannedPart> parts) {
+		int stages = parts.stream().mapToInt(PlannedPart::stage).max().orElse(0) + 1;
+		List<CompositionPlan.Stage> result = new ArrayList<>();
+		for (int s = 0; s < stages; s++) {
+			List<CompositionPlan.Step> steps = new ArrayList<>();
+			for (PlannedPart part : parts) {
+				if (part.stage() != s) {
+					continue;
+				}
+				ProviderSettings p = part.provider();
+				List<String> fallback = new ArrayList<>();
+				if (part.required()) {
+					fallback.add("fail");
+				}
+				else {
+					if (p.keepsLastGood()) {
+						fallback.add("stale " + p.staleFor());
+					}
+					if (part.defaultValue() != null) {
+						fallback.add("default");
+					}
+					fallback.add("omit");
+				}
+				steps.add(new CompositionPlan.Step(part.name(), p.id(),
+						(part.template() != null) ? "GET " + part.template() : "source", part.required(),
+						part.dependsOnNames(), (part.forEach() != null) ? part.forEach().text() : null,
+						(part.forEach() != null) ? part.concurrency() : 0,
+						(part.forEach() != null) ? part.onItemFailure() : null, p.timeout(),
+						part.idempotent() ? p.maxAttempts() : 1, part.idempotent(), p.shared(), p.maxConcurrentCalls(),
+						List.copyOf(fallback), Map.copyOf(part.projection().mapping())));
+			}
+			result.add(new CompositionPlan.Stage(s, List.copyOf(steps)));
+		}
+		return new CompositionPlan(name, request.trim(), deadline, (authorize != null) ? authorize.trim() : null,
+				List.copyOf(result));
+	}
+
+}

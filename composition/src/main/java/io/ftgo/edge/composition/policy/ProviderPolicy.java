@@ -1,0 +1,169 @@
+package io.ftgo.edge.composition.policy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One provider's protections, applied to every call as operators (internal): per attempt
+ * {@code timeout(min(provider timeout, time left))}, then the bulkhead, then the circuit
+ * breaker; around the attempts, bounded retries with backoff and jitter (idempotent calls
+ * only) and the request deadline. Every error leaves as a {@link CallFailure}.
+ */
+public final class ProviderPolicy {
+
+	private final ProviderSettings settings;
+
+	private final Scheduler scheduler;
+
+	private final CircuitBreaker circuitBreaker;
+
+	private final Bulkhead bulkhead;
+
+	/**
+	 * Create the policies of one provider; the breaker and bulkhead are named by its id.
+	 * @param settings the provider settings
+	 * @param scheduler the timer and clock (virtual in tests)
+	 */
+	public ProviderPolicy(ProviderSettings settings, Scheduler scheduler) {
+		this.settings = settings;
+		this.scheduler = scheduler;
+		CircuitBreakerConfig cbConfig = CircuitBreakerConfig.custom()
+			.failureRateThreshold(settings.failureRateThreshold())
+			.slidingWindowSize(settings.slidingWindowSize())
+			.minimumNumberOfCalls(settings.minimumNumberOfCalls())
+			.waitDurationInOpenState(settings.waitInOpenState())
+			.permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
+			.recordException((e) -> e instanceof CallFailure f && f.providerFault())
+			.ignoreException((e) -> !(e instanceof CallFailure f && f.providerFault()))
+			.clock(new SchedulerClock(scheduler))
+			.currentTimestampFunction((clock) -> scheduler.now(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS)
+			.build();
+		this.circuitBreaker = CircuitBreaker.of(settings.id(), cbConfig);
+		this.bulkhead = Bulkhead.of(settings.id(),
+				BulkheadConfig.custom()
+					.maxConcurrentCalls(settings.maxConcurrentCalls())
+					.maxWaitDuration(Duration.ZERO)
+					.build());
+	}
+
+	/**
+	 * The provider's settings.
+	 * @return the settings
+	 */
+	public ProviderSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * The provider's circuit breaker (for metrics and tests).
+	 * @return the breaker
+	 */
+	public CircuitBreaker circuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	/**
+	 * The provider's bulkhead (for metrics and tests).
+	 * @return the bulkhead
+	 */
+	public Bulkhead bulkhead() {
+		return this.bulkhead;
+	}
+
+	/**
+	 * Protects a call: each subscription to {@code attempt} is one attempt.
+	 * @param attempt makes one attempt (called per attempt)
+	 * @param deadline the request deadline
+	 * @param idempotent whether the call may be retried
+	 * @return the protected call; errors are {@link CallFailure}s
+	 */
+	public Mono<JsonNode> protect(Supplier<Mono<JsonNode>> attempt, Deadline deadline, boolean idempotent) {
+		Mono<JsonNode> attempts = Mono.defer(() -> {
+			long left = deadline.remainingNanos();
+			if (left <= 0) {
+				return Mono.error(new CallFailure(io.ftgo.edge.composition.FailureReason.TIMEOUT, 0));
+			}
+			Duration timeout = Duration.ofNanos(Math.min(this.settings.timeout().toNanos(), left));
+			return attempt.get().timeout(timeout, this.scheduler).onErrorMap(Failures::classify);
+		})
+			.transformDeferred(BulkheadOperator.of(this.bulkhead))
+			.transformDeferred(CircuitBreakerOperator.of(this.circuitBreaker));
+		if (idempotent && this.settings.maxAttempts() > 1) {
+			return retrying(attempts, deadline, 0);
+		}
+		return attempts.onErrorMap(Failures::classify);
+	}
+
+	/**
+	 * Exponential backoff with jitter that never sleeps past the deadline: when the next
+	 * backoff would end after it, the call fails at once with its last failure (so the
+	 * answer says why the provider failed, not that time ran out waiting to retry). Built
+	 * lazily on the first failure: a call that succeeds pays one {@code onErrorResume}.
+	 */
+	private Mono<JsonNode> retrying(Mono<JsonNode> attempts, Deadline deadline, int retries) {
+		return attempts.onErrorResume((error) -> {
+			CallFailure failure = Failures.classify(error);
+			if (!failure.retryable() || retries + 1 >= this.settings.maxAttempts()) {
+				return Mono.error(failure);
+			}
+			long backoff = this.settings.backoff().toNanos() << Math.min(retries, 30);
+			double jitter = this.settings.jitter();
+			if (jitter > 0) {
+				backoff += (long) (backoff * jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1));
+			}
+			if (backoff >= deadline.remainingNanos()) {
+				return Mono.error(failure);
+			}
+			return Mono.delay(Duration.ofNanos(Math.max(backoff, 0)), this.scheduler)
+				.then(retrying(attempts, deadline, retries + 1));
+		});
+	}
+
+	/** The scheduler's clock as a {@link Clock}, so the breaker runs on virtual time. */
+	private static final class SchedulerClock extends Clock {
+
+		private final Scheduler scheduler;
+
+		SchedulerClock(Scheduler scheduler) {
+			this.scheduler = scheduler;
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public long millis() {
+			return this.scheduler.now(TimeUnit.MILLISECONDS);
+		}
+
+		@Override
+		public Instant instant() {
+			return Instant.ofEpochMilli(millis());
+		}
+
+	}
+
+}
