@@ -63,9 +63,13 @@ public final class FtgoProviders implements AutoCloseable {
 
 	private final Map<Provider, WireMockServer> servers;
 
+	/** Ports fixed at start: a stopped provider comes back on the same one. */
+	private final Map<Provider, Integer> ports = new EnumMap<>(Provider.class);
+
 	private FtgoProviders(String host, Map<Provider, WireMockServer> servers) {
 		this.host = host;
 		this.servers = servers;
+		servers.forEach((provider, server) -> this.ports.put(provider, server.port()));
 	}
 
 	/**
@@ -105,7 +109,7 @@ public final class FtgoProviders implements AutoCloseable {
 
 	/** The provider's port; stays the same across {@link #stop}/{@link #start}. */
 	public int port(Provider provider) {
-		return server(provider).port();
+		return this.ports.get(provider);
 	}
 
 	/** Every provider's base URL, in {@link Provider} order. */
@@ -173,12 +177,43 @@ public final class FtgoProviders implements AutoCloseable {
 		}
 	}
 
-	/** Starts a stopped provider again on the same port. */
+	/**
+	 * Starts a stopped provider again on the same port, with its seed mappings. A new
+	 * server, not a restart of the old one: a restarted WireMockServer keeps its
+	 * terminated async-response executor and every delayed answer then fails with a 500
+	 * (WireMock 3.13.2). Stubs a test added directly on the old {@link #server(Provider)}
+	 * are gone.
+	 */
 	public void start(Provider provider) {
 		WireMockServer server = server(provider);
 		if (!server.isRunning()) {
+			this.servers.put(provider, startServerOn(this.host, provider, this.ports.get(provider)));
+		}
+	}
+
+	static WireMockServer startServerOn(String host, Provider provider, int port) {
+		AtomicReference<WireMockServer> self = new AtomicReference<>();
+		WireMockConfiguration options = WireMockConfiguration.options()
+			.bindAddress(host)
+			.port(port)
+			.http2PlainDisabled(true)
+			.gzipDisabled(true)
+			.containerThreads(CONTAINER_THREADS)
+			.asynchronousResponseEnabled(true)
+			.asynchronousResponseThreads(ASYNC_RESPONSE_THREADS)
+			.mappingSource(new ClasspathMappings(provider))
+			.extensions(new DelayFaultTransformer(() -> self.get().getStubMappings()))
+			.extensionScanningEnabled(false);
+		WireMockServer server = new WireMockServer(options);
+		self.set(server);
+		try {
 			server.start();
 		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException(provider.id() + " provider could not listen on " + host + ":" + port
+					+ " (is the port in use?): " + Builder.rootMessage(ex), ex);
+		}
+		return server;
 	}
 
 	/** Whether the provider is serving. */
@@ -315,7 +350,7 @@ public final class FtgoProviders implements AutoCloseable {
 
 		private WireMockServer startServer(Provider provider, int port) {
 			if (port != 0) {
-				return startServerOn(provider, port);
+				return startServerOn(this.host, provider, port);
 			}
 			// A concrete port (not Jetty's 0) so that a restart binds the same port
 			// again;
@@ -323,38 +358,13 @@ public final class FtgoProviders implements AutoCloseable {
 			RuntimeException last = null;
 			for (int attempt = 0; attempt < RANDOM_PORT_ATTEMPTS; attempt++) {
 				try {
-					return startServerOn(provider, freePort());
+					return startServerOn(this.host, provider, freePort());
 				}
 				catch (IllegalStateException ex) {
 					last = ex;
 				}
 			}
 			throw last;
-		}
-
-		private WireMockServer startServerOn(Provider provider, int port) {
-			AtomicReference<WireMockServer> self = new AtomicReference<>();
-			WireMockConfiguration options = WireMockConfiguration.options()
-				.bindAddress(this.host)
-				.port(port)
-				.http2PlainDisabled(true)
-				.gzipDisabled(true)
-				.containerThreads(CONTAINER_THREADS)
-				.asynchronousResponseEnabled(true)
-				.asynchronousResponseThreads(ASYNC_RESPONSE_THREADS)
-				.mappingSource(new ClasspathMappings(provider))
-				.extensions(new DelayFaultTransformer(() -> self.get().getStubMappings()))
-				.extensionScanningEnabled(false);
-			WireMockServer server = new WireMockServer(options);
-			self.set(server);
-			try {
-				server.start();
-			}
-			catch (RuntimeException ex) {
-				throw new IllegalStateException(provider.id() + " provider could not listen on " + this.host + ":"
-						+ port + " (is the port in use?): " + rootMessage(ex), ex);
-			}
-			return server;
 		}
 
 		private int freePort() {
@@ -366,7 +376,7 @@ public final class FtgoProviders implements AutoCloseable {
 			}
 		}
 
-		private static String rootMessage(Throwable ex) {
+		static String rootMessage(Throwable ex) {
 			Throwable root = ex;
 			while (root.getCause() != null && root.getCause() != root) {
 				root = root.getCause();

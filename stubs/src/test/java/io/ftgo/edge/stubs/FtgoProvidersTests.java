@@ -214,6 +214,18 @@ class FtgoProvidersTests {
 	}
 
 	@Test
+	void delayFault_afterStopAndStart_stillAnswersNormallyJustLater() {
+		providers.stop(Provider.KITCHEN);
+		providers.start(Provider.KITCHEN);
+
+		providers.inject(Provider.KITCHEN, ProviderFault.delay(Duration.ofMillis(200)));
+		var answer = Http.get(providers.baseUrl(Provider.KITCHEN) + "/tickets/7001");
+
+		assertThat(answer.statusCode()).isEqualTo(200);
+		assertThat(answer.body()).contains("\"state\"");
+	}
+
+	@Test
 	void reset_afterStop_startsTheProviderAgain() {
 		providers.stop(Provider.RESTAURANT);
 

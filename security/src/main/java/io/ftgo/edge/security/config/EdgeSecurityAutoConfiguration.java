@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
@@ -86,7 +87,9 @@ public class EdgeSecurityAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SecurityWebFilterChain edgeSecurityWebFilterChain(ServerHttpSecurity http, EdgeSecurityProperties properties,
-			ReactiveJwtDecoder jwtDecoder) {
+			ReactiveJwtDecoder jwtDecoder, Environment environment) {
+		Integer managementPort = environment.getProperty("management.server.port", Integer.class);
+		Integer serverPort = environment.getProperty("server.port", Integer.class, 8080);
 		properties.validate();
 		boolean apiKeys = !properties.apiKeys().keys().isEmpty();
 		EdgeAuthenticationEntryPoint entryPoint = new EdgeAuthenticationEntryPoint(REALM,
@@ -107,6 +110,14 @@ public class EdgeSecurityAutoConfiguration {
 			.headers((headers) -> headers.cache(ServerHttpSecurity.HeaderSpec.CacheSpec::disable))
 			.exceptionHandling((ex) -> ex.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
 			.authorizeExchange((exchanges) -> {
+				// Probes and metrics are public; everything actuator serves on a separate
+				// management port (internal: not in the Service) needs no token either.
+				exchanges
+					.pathMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/prometheus")
+					.permitAll();
+				if (managementPort != null && managementPort > 0 && !managementPort.equals(serverPort)) {
+					exchanges.matchers(onPort(managementPort)).permitAll();
+				}
 				for (EdgeSecurityProperties.Rule rule : properties.rules()) {
 					ServerHttpSecurity.AuthorizeExchangeSpec.Access access = exchanges.matchers(matcher(rule));
 					if (rule.permitAll()) {
@@ -138,6 +149,14 @@ public class EdgeSecurityAutoConfiguration {
 			http.addFilterAt(apiKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION);
 		}
 		return http.build();
+	}
+
+	private static ServerWebExchangeMatcher onPort(int port) {
+		return (exchange) -> {
+			java.net.InetSocketAddress local = exchange.getRequest().getLocalAddress();
+			return (local != null && local.getPort() == port) ? ServerWebExchangeMatcher.MatchResult.match()
+					: ServerWebExchangeMatcher.MatchResult.notMatch();
+		};
 	}
 
 	private static ServerWebExchangeMatcher matcher(EdgeSecurityProperties.Rule rule) {

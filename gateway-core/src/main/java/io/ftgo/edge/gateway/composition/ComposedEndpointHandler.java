@@ -1,0 +1,198 @@
+package io.ftgo.edge.gateway.composition;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import io.ftgo.edge.composition.Composition;
+import io.ftgo.edge.composition.CompositionEngine;
+import io.ftgo.edge.composition.CompositionRequest;
+import io.ftgo.edge.composition.CompositionResult;
+import io.ftgo.edge.composition.PartMetadata;
+import io.ftgo.edge.gateway.cache.Etags;
+import io.ftgo.edge.gateway.filter.TraceContext;
+import io.ftgo.edge.gateway.support.EdgeAttributes;
+import io.ftgo.edge.security.EdgePrincipal;
+import io.ftgo.edge.security.IdentityPropagation;
+
+/**
+ * Serves one composed endpoint: request parameters (path variables and the first value of
+ * each query parameter), the caller's principal and identity scope, and the headers to
+ * propagate (the caller's bearer token and identity headers as configured, the trace
+ * context) become a {@link CompositionRequest}; the result becomes JSON with
+ * {@code Server-Timing}, a strong {@code ETag} ({@code If-None-Match} → 304) and the
+ * per-part metadata where the endpoint wants it. Failures are
+ * {@code CompositionException}s that the edge's error handler turns into problem+json.
+ */
+public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> {
+
+	/** Exchange attribute: the composition serving the request (for the access log). */
+	public static final String COMPOSITION_ATTR = "io.ftgo.edge.composition";
+
+	private final Composition composition;
+
+	private final CompositionEngine engine;
+
+	private final EdgeCompositionProperties.Endpoint endpoint;
+
+	private final IdentityPropagation propagation;
+
+	private final JsonMapper json;
+
+	public ComposedEndpointHandler(Composition composition, CompositionEngine engine,
+			EdgeCompositionProperties.Endpoint endpoint, IdentityPropagation propagation, JsonMapper json) {
+		this.composition = composition;
+		this.engine = engine;
+		this.endpoint = endpoint;
+		this.propagation = propagation;
+		this.json = json;
+	}
+
+	@Override
+	public Mono<ServerResponse> handle(ServerRequest request) {
+		request.attributes().put(COMPOSITION_ATTR, this.composition.name());
+		return request.principal()
+			.filter(Authentication.class::isInstance)
+			.map((principal) -> compositionRequest(request, (Authentication) principal))
+			.switchIfEmpty(Mono.fromSupplier(() -> compositionRequest(request, null)))
+			.flatMap((input) -> this.engine.execute(this.composition, input))
+			.flatMap((result) -> respond(request, result));
+	}
+
+	/**
+	 * Builds the engine's input for {@code request}; visible for BFF handlers that
+	 * post-process.
+	 */
+	public CompositionRequest compositionRequest(ServerRequest request, Authentication authentication) {
+		Map<String, String> parameters = new HashMap<>();
+		request.queryParams().forEach((name, values) -> {
+			if (!values.isEmpty() && values.get(0) != null) {
+				parameters.put(name, values.get(0));
+			}
+		});
+		parameters.putAll(request.pathVariables());
+		HttpHeaders outbound = new HttpHeaders();
+		this.propagation.apply(authentication, outbound);
+		Object trace = request.attribute(TraceContext.TRACE_CONTEXT_ATTR).orElse(null);
+		if (trace instanceof TraceContext context) {
+			outbound.set(TraceContext.TRACEPARENT, context.traceparent());
+		}
+		Map<String, String> headers = new LinkedHashMap<>();
+		outbound.forEach((name, values) -> headers.put(name, String.join(",", values)));
+		CompositionRequest input = CompositionRequest.of(parameters).withHeaders(headers);
+		EdgePrincipal principal = (authentication != null) ? EdgePrincipal.from(authentication) : null;
+		if (principal == null) {
+			return input;
+		}
+		request.exchange().getAttributes().put(EdgeAttributes.PRINCIPAL_ATTR, principal);
+		Map<String, Object> attributes = new LinkedHashMap<>(principal.attributes());
+		attributes.put("subject", principal.subject());
+		attributes.put("scopes", principal.scopes());
+		return input.withPrincipal(principal.identityScope(), attributes);
+	}
+
+	private Mono<ServerResponse> respond(ServerRequest request, CompositionResult result) {
+		ObjectNode body = result.body();
+		ServerResponse.BodyBuilder response = ServerResponse.ok()
+			.contentType(MediaType.APPLICATION_JSON)
+			.header("Server-Timing", result.serverTiming())
+			.header(HttpHeaders.CACHE_CONTROL, "private, no-cache");
+		switch (this.endpoint.metadata()) {
+			case BODY -> body = withMeta(body, result);
+			case HEADERS -> metadataHeaders(response, result);
+			case NONE -> {
+			}
+		}
+		byte[] bytes = this.json.writeValueAsBytes(body);
+		String etag = etag(result);
+		if (Etags.notModified(request.exchange().getRequest(), etag)) {
+			return ServerResponse.status(HttpStatus.NOT_MODIFIED)
+				.eTag(etag)
+				.header("Server-Timing", result.serverTiming())
+				.build();
+		}
+		return response.eTag(etag).bodyValue(bytes);
+	}
+
+	/**
+	 * The entity tag of the content: the merged parts and each part's status and reason,
+	 * not timings or ages, which change on every request and would defeat If-None-Match.
+	 */
+	private String etag(CompositionResult result) {
+		StringBuilder statuses = new StringBuilder();
+		result.parts()
+			.forEach((name, part) -> statuses.append(name)
+				.append('=')
+				.append(part.status().label())
+				.append(',')
+				.append((part.reason() != null) ? part.reason().label() : "")
+				.append(';'));
+		byte[] content = this.json.writeValueAsBytes(result.body());
+		byte[] meta = statuses.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		byte[] all = java.util.Arrays.copyOf(content, content.length + meta.length);
+		System.arraycopy(meta, 0, all, content.length, meta.length);
+		return Etags.of(all);
+	}
+
+	private ObjectNode withMeta(ObjectNode body, CompositionResult result) {
+		ObjectNode copy = body.deepCopy();
+		ObjectNode meta = copy.putObject("_meta");
+		meta.put("complete", result.complete());
+		ObjectNode parts = meta.putObject("parts");
+		result.parts().forEach((name, part) -> {
+			ObjectNode node = parts.putObject(name);
+			node.put("status", part.status().label());
+			if (part.reason() != null) {
+				node.put("reason", part.reason().label());
+			}
+			if (part.httpStatus() != null) {
+				node.put("httpStatus", part.httpStatus());
+			}
+			if (part.age() != null) {
+				node.put("ageSeconds", part.age().toSeconds());
+			}
+			if (part.duration() != null) {
+				node.put("durationMs", part.duration().toMillis());
+			}
+		});
+		return copy;
+	}
+
+	private static void metadataHeaders(ServerResponse.BodyBuilder response, CompositionResult result) {
+		response.header("X-Composition-Complete", Boolean.toString(result.complete()));
+		StringJoiner degraded = new StringJoiner(", ");
+		result.parts().forEach((name, part) -> {
+			if (part.degraded()) {
+				degraded.add(describe(name, part));
+			}
+		});
+		if (degraded.length() > 0) {
+			response.header("X-Degraded-Parts", degraded.toString());
+		}
+	}
+
+	private static String describe(String name, PartMetadata part) {
+		StringBuilder text = new StringBuilder(name).append(";status=").append(part.status().label());
+		if (part.reason() != null) {
+			text.append(";reason=").append(part.reason().label());
+		}
+		if (part.age() != null) {
+			text.append(";age=").append(part.age().toSeconds());
+		}
+		return text.toString();
+	}
+
+}

@@ -1,0 +1,136 @@
+package io.ftgo.edge.gateway.composition;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import io.ftgo.edge.composition.Composition;
+import io.ftgo.edge.composition.CompositionEngine;
+import io.ftgo.edge.composition.CompositionException;
+import io.ftgo.edge.composition.CompositionListener;
+import io.ftgo.edge.composition.ProviderRegistry;
+import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
+import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
+import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
+import io.ftgo.edge.security.IdentityPropagation;
+
+/**
+ * Composed endpoints from YAML ({@code edge.providers}, {@code edge.compositions}),
+ * served behind the same edge chain as proxied routes. Bad compositions stop start-up
+ * with the planner's message (it names the key and the fix).
+ */
+@AutoConfiguration(after = EdgeGatewayAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@EnableConfigurationProperties(EdgeCompositionProperties.class)
+public class EdgeCompositionAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ProviderRegistry providerRegistry(EdgeCompositionProperties properties) {
+		return ProviderRegistry.of(properties.providers());
+	}
+
+	/** Every configured composition, planned and checked at start-up. */
+	@Bean
+	Map<String, Composition> edgeCompositions(EdgeCompositionProperties properties, ProviderRegistry providers) {
+		Map<String, Composition> compositions = new LinkedHashMap<>();
+		properties.compositions()
+			.forEach((name, definition) -> compositions.put(name, Composition.of(name, definition, providers)));
+		for (String name : properties.endpoints().keySet()) {
+			if (!compositions.containsKey(name)) {
+				throw new InvalidEdgeConfigurationException("edge.endpoints." + name, name,
+						"the name of a composition under edge.compositions " + compositions.keySet());
+			}
+		}
+		return Collections.unmodifiableMap(compositions);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CompositionEngine compositionEngine(ProviderRegistry providers, ObjectProvider<WebClient.Builder> webClients,
+			ObjectProvider<JsonMapper> json, ObjectProvider<MeterRegistry> meters) {
+		// A bounded pool whose idle connections go before the providers' keep-alive ends.
+		ConnectionProvider pool = ConnectionProvider.builder("edge-providers")
+			.maxConnections(500)
+			.pendingAcquireTimeout(Duration.ofSeconds(2))
+			.maxIdleTime(Duration.ofSeconds(20))
+			.maxLifeTime(Duration.ofMinutes(5))
+			.evictInBackground(Duration.ofSeconds(10))
+			.build();
+		HttpClient http = HttpClient.create(pool).compress(true);
+		WebClient webClient = webClients.getIfAvailable(WebClient::builder)
+			.clientConnector(new ReactorClientHttpConnector(http))
+			.build();
+		MeterRegistry registry = meters.getIfAvailable();
+		CompositionListener listener = (registry != null) ? new MicrometerCompositionListener(registry)
+				: CompositionListener.NONE;
+		CompositionEngine.Builder builder = CompositionEngine.builder(providers)
+			.webClient(webClient)
+			.listener(listener);
+		JsonMapper mapper = json.getIfAvailable();
+		if (mapper != null) {
+			builder.jsonMapper(mapper);
+		}
+		return builder.build();
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> edgeCompositionRoutes(Map<String, Composition> edgeCompositions,
+			CompositionEngine engine, EdgeCompositionProperties properties, IdentityPropagation propagation,
+			ObjectProvider<JsonMapper> json) {
+		JsonMapper mapper = json.getIfAvailable(() -> JsonMapper.builder().build());
+		RouterFunctions.Builder routes = RouterFunctions.route();
+		edgeCompositions.forEach((name, composition) -> {
+			String[] request = composition.explain().request().split("\\s+", 2);
+			String path = request[1].contains("?") ? request[1].substring(0, request[1].indexOf('?')) : request[1];
+			routes.route(RequestPredicates.method(HttpMethod.valueOf(request[0])).and(RequestPredicates.path(path)),
+					new ComposedEndpointHandler(composition, engine, properties.endpoint(name), propagation, mapper));
+		});
+		// An empty builder cannot build; a route that never matches keeps the bean
+		// simple.
+		routes.route((request) -> false, (request) -> ServerResponse.notFound().build());
+		return routes.build();
+	}
+
+	@Bean
+	EdgeErrorWebExceptionHandler.ErrorMapper compositionErrorMapper() {
+		return (error) -> {
+			if (!(error instanceof CompositionException failure)) {
+				return null;
+			}
+			HttpStatus status = HttpStatus.valueOf(failure.httpStatus());
+			EdgeErrorWebExceptionHandler.Problem problem = EdgeErrorWebExceptionHandler.forStatus(status);
+			return new EdgeErrorWebExceptionHandler.Problem(status, problem.detail(), problem.code());
+		};
+	}
+
+	@Bean
+	@ConditionalOnAvailableEndpoint
+	@ConditionalOnMissingBean
+	CompositionsEndpoint compositionsEndpoint(Map<String, Composition> edgeCompositions) {
+		return new CompositionsEndpoint(edgeCompositions);
+	}
+
+}

@@ -1,0 +1,254 @@
+package io.ftgo.edge.gateway.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import io.ftgo.edge.stubs.FtgoProviders;
+import io.ftgo.edge.stubs.Provider;
+import io.ftgo.edge.stubs.ProviderFault;
+import io.ftgo.edge.stubs.identity.DevIdentityProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A composed endpoint declared in YAML, behind the edge chain, against the real FTGO stub
+ * providers; provider calls counted per provider and endpoint.
+ */
+@SpringBootTest(classes = EdgeTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "edge.rate-limit.enabled=false" })
+@AutoConfigureWebTestClient(timeout = "20s")
+class ComposedEndpointIntegrationTests {
+
+	static final DevIdentityProvider identity = DevIdentityProvider.startOnRandomPort();
+
+	static final FtgoProviders providers = FtgoProviders.startOnRandomPorts();
+
+	static final int managementPort = freePort();
+
+	@Autowired
+	WebTestClient client;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("management.server.port", () -> managementPort);
+		registry.add("edge.security.jwt.issuer-uri", identity::issuer);
+		registry.add("edge.security.jwt.audiences[0]", () -> "ftgo-edge");
+		registry.add("edge.security.rules[0].path", () -> "/api/web/**");
+		registry.add("edge.security.rules[0].scopes[0]", () -> "web");
+		registry.add("edge.providers.order.url", () -> providers.baseUrl(Provider.ORDER));
+		registry.add("edge.providers.order.timeout", () -> "1s");
+		registry.add("edge.providers.kitchen.url", () -> providers.baseUrl(Provider.KITCHEN));
+		registry.add("edge.providers.delivery.url", () -> providers.baseUrl(Provider.DELIVERY));
+		registry.add("edge.providers.delivery.timeout", () -> "500ms");
+		registry.add("edge.providers.restaurant.url", () -> providers.baseUrl(Provider.RESTAURANT));
+		registry.add("edge.providers.restaurant.shared", () -> "true");
+		String composition = "edge.compositions.order-details.";
+		registry.add(composition + "request", () -> "GET /api/web/orders/{orderId}");
+		registry.add(composition + "timeout", () -> "2s");
+		registry.add(composition + "authorize", () -> "order.consumerId == principal.consumerId");
+		registry.add(composition + "parts.order.from", () -> "order");
+		registry.add(composition + "parts.order.get", () -> "/orders/{orderId}");
+		registry.add(composition + "parts.order.required", () -> "true");
+		registry.add(composition + "parts.ticket.from", () -> "kitchen");
+		registry.add(composition + "parts.ticket.get", () -> "/tickets/{order.orderId}");
+		registry.add(composition + "parts.delivery.from", () -> "delivery");
+		registry.add(composition + "parts.delivery.get", () -> "/deliveries/{order.orderId}");
+		registry.add(composition + "parts.restaurant.from", () -> "restaurant");
+		registry.add(composition + "parts.restaurant.get", () -> "/restaurants/{order.restaurantId}");
+	}
+
+	@AfterAll
+	static void stop() {
+		providers.close();
+		identity.close();
+	}
+
+	@BeforeEach
+	void reset() {
+		providers.reset();
+	}
+
+	private WebTestClient.ResponseSpec orderPage(String user, long orderId) {
+		String token = identity.passwordGrant(user, "password");
+		return this.client.get().uri("/api/web/orders/" + orderId).headers((h) -> h.setBearerAuth(token)).exchange();
+	}
+
+	@Test
+	void orderPage_ownOrder_allPartsFreshWithTimingAndEtag() {
+		orderPage("alice", 7001).expectStatus()
+			.isOk()
+			.expectHeader()
+			.value("Server-Timing",
+					(timing) -> assertThat(timing).contains("order", "ticket", "delivery", "restaurant"))
+			.expectHeader()
+			.exists(HttpHeaders.ETAG)
+			.expectBody()
+			.jsonPath("$.order.orderId")
+			.isEqualTo(7001)
+			.jsonPath("$.ticket.state")
+			.isEqualTo("PICKED_UP")
+			.jsonPath("$.delivery.deliveryInfo.state")
+			.isEqualTo("SCHEDULED")
+			.jsonPath("$.restaurant.name")
+			.isEqualTo("Ajanta")
+			.jsonPath("$._meta.complete")
+			.isEqualTo(true)
+			.jsonPath("$._meta.parts.delivery.status")
+			.isEqualTo("fresh");
+
+		assertThat(providers.requestCount(Provider.ORDER, "GET", "/orders/7001")).isEqualTo(1);
+		assertThat(providers.requestCount(Provider.KITCHEN, "GET", "/tickets/7001")).isEqualTo(1);
+	}
+
+	@Test
+	void orderPage_providersReceiveCallerTokenAndTraceContext() {
+		String token = identity.passwordGrant("alice", "password");
+
+		this.client.get()
+			.uri("/api/web/orders/7001")
+			.headers((h) -> h.setBearerAuth(token))
+			.header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		assertThat(providers.requests(Provider.KITCHEN)).singleElement().satisfies((request) -> {
+			assertThat(request.getHeader("Authorization")).isEqualTo("Bearer " + token);
+			assertThat(request.getHeader("traceparent")).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-");
+		});
+	}
+
+	@Test
+	void orderPage_ifNoneMatch_304() {
+		String etag = orderPage("alice", 7001).returnResult(String.class).getResponseHeaders().getETag();
+		String token = identity.passwordGrant("alice", "password");
+
+		this.client.get()
+			.uri("/api/web/orders/7001")
+			.headers((h) -> h.setBearerAuth(token))
+			.header(HttpHeaders.IF_NONE_MATCH, etag)
+			.exchange()
+			.expectStatus()
+			.isNotModified();
+	}
+
+	@Test
+	void orderPage_anotherConsumersOrder_404AndNoDependentCalls() {
+		orderPage("bob", 7001).expectStatus()
+			.isNotFound()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).doesNotContain("1001", "Ajanta", "consumerId"));
+
+		assertThat(providers.requestCount(Provider.KITCHEN)).isZero();
+		assertThat(providers.requestCount(Provider.DELIVERY)).isZero();
+		assertThat(providers.requestCount(Provider.RESTAURANT)).isZero();
+	}
+
+	@Test
+	void orderPage_kitchenAnswers500_200WithTicketDegraded() {
+		orderPage("alice", 7902).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$._meta.complete")
+			.isEqualTo(false)
+			.jsonPath("$._meta.parts.ticket.status")
+			.value((status) -> assertThat(status).isIn("omitted", "default", "stale"))
+			.jsonPath("$._meta.parts.ticket.reason")
+			.isEqualTo("http-status")
+			.jsonPath("$._meta.parts.order.status")
+			.isEqualTo("fresh");
+	}
+
+	@Test
+	void orderPage_deliverySlowerThanItsTimeout_200WithDeliveryDegradedByTimeout() {
+		orderPage("alice", 7901).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$._meta.parts.delivery.reason")
+			.isEqualTo("timeout");
+	}
+
+	@Test
+	void orderPage_orderProviderStopped_502Problem() {
+		providers.stop(Provider.ORDER);
+
+		orderPage("alice", 7001).expectStatus()
+			.isEqualTo(502)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).doesNotContain("127.0.0.1", "localhost", "Exception"));
+	}
+
+	@Test
+	void orderPage_orderProviderTooSlow_504Problem() {
+		providers.inject(Provider.ORDER, ProviderFault.delay(Duration.ofSeconds(3)));
+
+		orderPage("alice", 7001).expectStatus().isEqualTo(504);
+	}
+
+	@Test
+	void orderPage_unknownOrder_404Problem() {
+		orderPage("alice", 9999).expectStatus().isNotFound();
+	}
+
+	@Test
+	void orderPage_noToken_401AndNoProviderCall() {
+		this.client.get().uri("/api/web/orders/7001").exchange().expectStatus().isUnauthorized();
+
+		assertThat(providers.requestCount(Provider.ORDER)).isZero();
+	}
+
+	@Test
+	void explain_onManagementPortOnly() {
+		WebTestClient management = WebTestClient.bindToServer()
+			.baseUrl("http://localhost:" + managementPort)
+			.responseTimeout(Duration.ofSeconds(10))
+			.build();
+
+		management.get()
+			.uri("/actuator/compositions/order-details")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.stages[0].parts[0].name")
+			.isEqualTo("order")
+			.jsonPath("$.stages[1].parts.length()")
+			.isEqualTo(3);
+		management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+		management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
+
+		this.client.get()
+			.uri("/actuator/compositions")
+			.headers((h) -> h.setBearerAuth(identity.passwordGrant("alice", "password")))
+			.exchange()
+			.expectStatus()
+			.isNotFound();
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
