@@ -68,6 +68,14 @@ class ChartSchemaTests {
 	}
 
 	@Test
+	void installDryRun_noAudience_refused() {
+
+		assertThatIllegalStateException()
+			.isThrownBy(() -> HelmChart.installDryRun(null, HelmChart.set("edge.security.jwt.audiences", "{}")))
+			.withMessageContaining("at '/edge/security/jwt/audiences'");
+	}
+
+	@Test
 	void installDryRun_podRunAsRoot_refused() {
 
 		assertThatIllegalStateException()

@@ -55,8 +55,9 @@ public class EdgeSecurityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EdgeJwtDecoders.Decoder edgeJwtDecoder(EdgeSecurityProperties properties,
-			ObjectProvider<WebClient.Builder> webClientBuilder) {
+	EdgeJwtDecoders.Decoder edgeJwtDecoder(EdgeSecurityProperties configured,
+			ObjectProvider<WebClient.Builder> webClientBuilder, Environment environment) {
+		EdgeSecurityProperties properties = effective(configured, environment);
 		properties.validate();
 		if (!properties.jwt().enabled()) {
 			return null;
@@ -86,8 +87,9 @@ public class EdgeSecurityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SecurityWebFilterChain edgeSecurityWebFilterChain(ServerHttpSecurity http, EdgeSecurityProperties properties,
+	SecurityWebFilterChain edgeSecurityWebFilterChain(ServerHttpSecurity http, EdgeSecurityProperties configured,
 			ReactiveJwtDecoder jwtDecoder, Environment environment) {
+		EdgeSecurityProperties properties = effective(configured, environment);
 		Integer managementPort = environment.getProperty("management.server.port", Integer.class);
 		Integer serverPort = environment.getProperty("server.port", Integer.class, 8080);
 		properties.validate();
@@ -149,6 +151,11 @@ public class EdgeSecurityAutoConfiguration {
 			http.addFilterAt(apiKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION);
 		}
 		return http.build();
+	}
+
+	private static EdgeSecurityProperties effective(EdgeSecurityProperties configured, Environment environment) {
+		return configured.withIssuerFallback(
+				environment.getProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri", java.net.URI.class));
 	}
 
 	private static ServerWebExchangeMatcher onPort(int port) {

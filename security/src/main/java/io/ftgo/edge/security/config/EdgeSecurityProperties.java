@@ -170,6 +170,24 @@ public record EdgeSecurityProperties(@DefaultValue Jwt jwt, @DefaultValue ApiKey
 	}
 
 	/**
+	 * These settings with the JWT issuer taken from Spring Boot's standard key
+	 * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri} when
+	 * {@code edge.security.jwt.issuer-uri} is not set.
+	 * @param standardIssuer the value of the standard key, or null
+	 * @return the effective settings
+	 */
+	public EdgeSecurityProperties withIssuerFallback(URI standardIssuer) {
+		if (this.jwt.issuerUri() != null || standardIssuer == null) {
+			return this;
+		}
+		Jwt j = this.jwt;
+		return new EdgeSecurityProperties(
+				new Jwt(j.enabled(), standardIssuer, j.jwkSetUri(), j.audiences(), j.algorithms(), j.clockSkew(),
+						j.maxTokenSize(), j.jwksRefreshFloor(), j.jwksMaxAge(), j.jwksTimeout()),
+				this.apiKeys, this.rules, this.propagation);
+	}
+
+	/**
 	 * Checks every value; throws with the key, the value and what is expected.
 	 * @throws InvalidSecurityConfigurationException on the first bad value
 	 */
@@ -202,7 +220,8 @@ public record EdgeSecurityProperties(@DefaultValue Jwt jwt, @DefaultValue ApiKey
 	private void validateJwt() {
 		String key = PREFIX + ".jwt";
 		require(this.jwt.issuerUri() != null, key + ".issuer-uri", null,
-				"the identity provider's issuer URL, e.g. http://localhost:9090 (or jwt.enabled: false)");
+				"the identity provider's issuer URL, e.g. http://localhost:9090 (or set"
+						+ " spring.security.oauth2.resourceserver.jwt.issuer-uri, or jwt.enabled: false)");
 		require(isHttp(this.jwt.issuerUri()), key + ".issuer-uri", this.jwt.issuerUri(), "an http(s) URL");
 		require(this.jwt.jwkSetUri() == null || isHttp(this.jwt.jwkSetUri()), key + ".jwk-set-uri",
 				this.jwt.jwkSetUri(), "an http(s) URL, or leave it out to discover it from the issuer");

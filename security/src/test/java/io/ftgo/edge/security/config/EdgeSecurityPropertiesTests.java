@@ -29,6 +29,15 @@ class EdgeSecurityPropertiesTests {
 	}
 
 	@Test
+	void standardSpringIssuerKey_isUsedWhenEdgeKeyIsAbsent() {
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(EdgeSecurityAutoConfiguration.class))
+			.withPropertyValues("spring.security.oauth2.resourceserver.jwt.issuer-uri=http://idp.example:8080",
+					"edge.security.jwt.audiences[0]=ftgo-edge")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void missingAudience_failsNamingKey() {
 		new ReactiveWebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(EdgeSecurityAutoConfiguration.class))
