@@ -232,7 +232,16 @@ class ComposedEndpointIntegrationTests {
 			.jsonPath("$.stages[1].parts.length()")
 			.isEqualTo(3);
 		management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
-		management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
+		orderPage("alice", 7001).expectStatus().isOk();
+		management.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.value((metrics) -> assertThat(metrics).contains(
+					"edge_composition_part_seconds_count{composition=\"order-details\",part=\"ticket\",provider=\"kitchen\",reason=\"none\",status=\"fresh\"}",
+					"edge_composition_requests_total{composition=\"order-details\",outcome=\"complete\"}"));
 
 		this.client.get()
 			.uri("/actuator/compositions")
