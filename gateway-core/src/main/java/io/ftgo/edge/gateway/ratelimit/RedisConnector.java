@@ -45,10 +45,14 @@ final class RedisConnector
 				|| (properties.getUrl() != null && properties.getUrl().startsWith("rediss:"));
 		Duration commandTimeout = (properties.getTimeout() != null && properties.getTimeout().compareTo(timeout) > 0)
 				? properties.getTimeout() : timeout;
+		Duration connectTimeout = (properties.getConnectTimeout() != null) ? properties.getConnectTimeout()
+				: Duration.ofSeconds(2);
+		// The URI timeout also bounds the connection handshake: give it the connect
+		// timeout; commands get theirs from the timeout options.
 		RedisURI.Builder uri = RedisURI.Builder.redis(standalone.getHost(), standalone.getPort())
 			.withDatabase(standalone.getDatabase())
 			.withSsl(ssl)
-			.withTimeout(commandTimeout);
+			.withTimeout((connectTimeout.compareTo(commandTimeout) > 0) ? connectTimeout : commandTimeout);
 		if (details.getPassword() != null) {
 			uri.withAuthentication(details.getUsername(), details.getPassword().toCharArray());
 		}
@@ -60,10 +64,7 @@ final class RedisConnector
 			.autoReconnect(true)
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-			.socketOptions(SocketOptions.builder()
-				.connectTimeout((properties.getConnectTimeout() != null) ? properties.getConnectTimeout()
-						: Duration.ofSeconds(2))
-				.build());
+			.socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build());
 		if (bundle != null) {
 			options.sslOptions(SslOptions.builder()
 				.jdkSslProvider()

@@ -47,6 +47,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 	static final String SCRIPT_SHA = sha1(SCRIPT);
 
+	private static final RateLimiterUnavailableException NOT_CONNECTED = new RateLimiterUnavailableException("error",
+			null);
+
 	private final Supplier<CompletableFuture<StatefulRedisConnection<String, String>>> connector;
 
 	private final String keyPrefix;
@@ -149,11 +152,14 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 			attempt = this.connection.get();
 		}
 		CompletableFuture<StatefulRedisConnection<String, String>> future = attempt.future();
-		if (future.isCompletedExceptionally()) {
-			return Mono.error(() -> new RateLimiterUnavailableException("error", null));
+		if (future.isDone()) {
+			StatefulRedisConnection<String, String> connection = future.isCompletedExceptionally() ? null
+					: future.getNow(null);
+			return (connection != null) ? Mono.just(connection) : Mono.error(NOT_CONNECTED);
 		}
-		// Never cancel the shared attempt when one request times out.
-		return Mono.fromFuture(future, true);
+		// Still connecting: wait (within the timeout) without ever cancelling the shared
+		// attempt, and without an error signal after a timeout (it would be dropped).
+		return Mono.fromFuture(future.exceptionally((ex) -> null), true).switchIfEmpty(Mono.error(NOT_CONNECTED));
 	}
 
 	/** The decision from the script's reply, or null when the reply is not one. */
