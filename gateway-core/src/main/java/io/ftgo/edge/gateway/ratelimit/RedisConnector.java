@@ -23,7 +23,8 @@ import org.springframework.boot.ssl.SslBundle;
  * (standalone only). Its own client, not Boot's connection factory, so its options fit a
  * hot path without changing anyone else's: commands are rejected at once while
  * disconnected (no unbounded buffer during an outage), the command timeout is at least
- * the rate-limit timeout, connects are asynchronous.
+ * the rate-limit timeout, connects are asynchronous, replies are emitted on Lettuce's
+ * computation threads (the request chain then continues there, not on one I/O thread).
  */
 final class RedisConnector
 		implements Supplier<CompletableFuture<StatefulRedisConnection<String, String>>>, AutoCloseable {
@@ -63,6 +64,10 @@ final class RedisConnector
 		ClientOptions.Builder options = ClientOptions.builder()
 			.autoReconnect(true)
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			// Emit replies on Lettuce's computation threads, not on the one I/O thread of
+			// the connection: the rest of the request's chain continues where the
+			// decision is emitted.
+			.publishOnScheduler(true)
 			.timeoutOptions(TimeoutOptions.enabled(commandTimeout))
 			.socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build());
 		if (bundle != null) {
