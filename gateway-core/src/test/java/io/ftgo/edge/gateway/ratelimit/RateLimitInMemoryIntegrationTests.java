@@ -3,6 +3,10 @@ package io.ftgo.edge.gateway.ratelimit;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.matching.RequestPattern;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +37,9 @@ class RateLimitInMemoryIntegrationTests {
 
 	static final DevIdentityProvider identity = DevIdentityProvider.startOnRandomPort();
 
+	/** A provider behind a proxied gateway route: the limit applies to routes too. */
+	static final WireMockServer provider = startProvider();
+
 	static final long HOUR = 3600;
 
 	@LocalServerPort
@@ -46,11 +53,25 @@ class RateLimitInMemoryIntegrationTests {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		RateLimitTestApplication.properties(identity).forEach((key, value) -> registry.add(key, () -> value));
+		registry.add("spring.cloud.gateway.server.webflux.routes[0].id", () -> "restaurant");
+		registry.add("spring.cloud.gateway.server.webflux.routes[0].uri", provider::baseUrl);
+		registry.add("spring.cloud.gateway.server.webflux.routes[0].predicates[0]",
+				() -> "Path=/api/user/restaurants/**");
 	}
 
 	@AfterAll
 	static void stop() {
 		identity.close();
+		provider.stop();
+	}
+
+	static WireMockServer startProvider() {
+		WireMockServer server = new WireMockServer(
+				WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+		server.start();
+		server.stubFor(WireMock.get(WireMock.urlPathMatching("/api/user/restaurants/.*"))
+			.willReturn(WireMock.okJson("{\"id\":501,\"name\":\"Ajanta\"}")));
+		return server;
 	}
 
 	@BeforeEach
@@ -80,6 +101,24 @@ class RateLimitInMemoryIntegrationTests {
 			.filter((a) -> a.status() == 429)
 			.forEach((a) -> RateLimitHttp.assertLimited(a, DEFAULT_LIMIT, HOUR));
 		assertThat(requests("default", "limited") - limitedBefore).isEqualTo(2 * DEFAULT_LIMIT);
+	}
+
+	@Test
+	void proxiedRoute_twiceLimitConcurrently_exactlyLimitReachTheProvider() {
+		String token = userToken(3010);
+		provider.resetRequests();
+
+		List<Answer> answers = this.http.concurrently(2 * DEFAULT_LIMIT,
+				(i) -> Request.get("/api/user/restaurants/501").bearer(token));
+
+		assertThat(RateLimitHttp.count(answers, 200)).isEqualTo(DEFAULT_LIMIT);
+		assertThat(provider.countRequestsMatching(RequestPattern.everything()).getCount()).isEqualTo(DEFAULT_LIMIT);
+		answers.stream()
+			.filter((a) -> a.status() == 200)
+			.forEach((a) -> RateLimitHttp.assertAllowed(a, DEFAULT_LIMIT, HOUR));
+		answers.stream()
+			.filter((a) -> a.status() == 429)
+			.forEach((a) -> RateLimitHttp.assertLimited(a, DEFAULT_LIMIT, HOUR));
 	}
 
 	@Test
