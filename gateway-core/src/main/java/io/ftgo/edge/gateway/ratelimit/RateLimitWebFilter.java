@@ -125,6 +125,9 @@ public class RateLimitWebFilter implements WebFilter, Ordered {
 		}
 		return PrincipalResolver.resolve(exchange)
 			.map(this::target)
+			// An authentication the edge did not make (no EdgePrincipal) is limited like
+			// an anonymous caller, never a 500.
+			.onErrorResume((ex) -> Mono.empty())
 			.switchIfEmpty(Mono.fromSupplier(() -> anonymous(exchange)))
 			.flatMap((target) -> limit(exchange, chain, target));
 	}
