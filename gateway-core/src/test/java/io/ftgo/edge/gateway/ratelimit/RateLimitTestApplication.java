@@ -6,7 +6,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import reactor.core.publisher.Mono;
 
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.TestComponent;
+import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -16,9 +19,15 @@ import io.ftgo.edge.stubs.identity.DevIdentityProvider;
 /**
  * A minimal app behind the edge chain (security + rate limit) for the rate-limit tests;
  * its handler counts how often it runs. Referenced explicitly by the tests
- * ({@code @SpringBootTest(classes = ...)}); scans only this package.
+ * ({@code @SpringBootTest(classes = ...)}). It scans nothing (its controller is
+ * imported), and {@code @TestComponent} keeps it and its controller out of any other test
+ * app's component scan (Boot's {@code TestTypeExcludeFilter}), e.g. one in a parent
+ * package.
  */
-@SpringBootApplication
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@Import(RateLimitTestApplication.PingController.class)
+@TestComponent
 public class RateLimitTestApplication {
 
 	static final AtomicInteger handled = new AtomicInteger();
