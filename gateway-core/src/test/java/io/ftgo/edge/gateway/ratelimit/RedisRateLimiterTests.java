@@ -132,6 +132,25 @@ class RedisRateLimiterTests {
 	}
 
 	@Test
+	void tryAcquire_redisRestarted_limitsAgainOnceReconnected() {
+		EmbeddedRedis flaky = EmbeddedRedis.start();
+		this.resources.add(flaky);
+		RedisRateLimiter limiter = connectedLimiter(flaky.port(), "t8:", TIMEOUT);
+		flaky.stopServer();
+		StepVerifier.create(limiter.tryAcquire("sub:1007", this.fiftyPerHour))
+			.expectError(RateLimiterUnavailableException.class)
+			.verify(Duration.ofSeconds(5));
+
+		flaky.startServer();
+		Decision decision = Mono.defer(() -> limiter.tryAcquire("sub:1007", this.fiftyPerHour))
+			.retryWhen(Retry.fixedDelay(150, Duration.ofMillis(100)))
+			.block(Duration.ofSeconds(30));
+
+		assertThat(decision.allowed()).isTrue();
+		assertThat(decision.remaining()).isEqualTo(49);
+	}
+
+	@Test
 	void tryAcquire_redisPaused_timesOutAfterConfiguredTimeout() {
 		RedisRateLimiter limiter = connectedLimiter(redis.port(), "t5:", TIMEOUT);
 		double before = this.meters.counter("edge.ratelimit.redis.failures", "reason", "timeout").count();
