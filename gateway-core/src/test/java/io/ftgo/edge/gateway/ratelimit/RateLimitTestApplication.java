@@ -48,6 +48,9 @@ public class RateLimitTestApplication {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("edge.security.jwt.issuer-uri", identity.issuer());
 		properties.put("edge.security.jwt.audiences[0]", identity.audience());
+		// A busy machine can take more than the default 2s for the first key-set fetch;
+		// a failed one is not retried within the 30s refresh floor (every token 401).
+		properties.put("edge.security.jwt.jwks-timeout", "15s");
 		properties.put("edge.security.api-keys.keys[0].client-id", "partner-ajanta");
 		properties.put("edge.security.api-keys.keys[0].hash", ApiKeyAuthenticationManager.hash(AJANTA_KEY));
 		properties.put("edge.security.api-keys.keys[0].tier", "standard");
