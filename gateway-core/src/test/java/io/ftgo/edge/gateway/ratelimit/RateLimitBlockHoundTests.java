@@ -1,0 +1,29 @@
+package io.ftgo.edge.gateway.ratelimit;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import reactor.blockhound.BlockingOperationError;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Proves BlockHound is active in these tests, so the rate-limit tests running on event
+ * loops (in memory and Redis) would fail on any blocking call.
+ */
+class RateLimitBlockHoundTests {
+
+	@Test
+	void sleepOnParallelScheduler_isReported() {
+		Mono<Integer> blocking = Mono.fromCallable(() -> {
+			Thread.sleep(1);
+			return 1;
+		}).subscribeOn(Schedulers.parallel());
+
+		assertThatThrownBy(() -> blocking.block(Duration.ofSeconds(5)))
+			.hasCauseInstanceOf(BlockingOperationError.class);
+	}
+
+}
