@@ -1,5 +1,7 @@
 package io.ftgo.edge.stubs.identity;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,14 +24,19 @@ public final class DevIdentities {
 	}
 
 	/**
+	 * Ordered, so the {@code scope} claim reads "web mobile" on every run ({@code Set.of}
+	 * iterates in a per-JVM random order).
+	 */
+	private static final Set<String> WEB_MOBILE = Collections
+		.unmodifiableSet(new LinkedHashSet<>(List.of("web", "mobile")));
+
+	/**
 	 * alice → 1001, bob → 1002, carol → 1003, dave → 1004 (no orders); password
 	 * {@code password}.
 	 */
-	public static final Map<String, User> USERS = Map.of("alice",
-			new User("alice", "password", 1001, Set.of("web", "mobile")), "bob",
-			new User("bob", "password", 1002, Set.of("web", "mobile")), "carol",
-			new User("carol", "password", 1003, Set.of("web", "mobile")), "dave",
-			new User("dave", "password", 1004, Set.of("web", "mobile")));
+	public static final Map<String, User> USERS = Map.of("alice", new User("alice", "password", 1001, WEB_MOBILE),
+			"bob", new User("bob", "password", 1002, WEB_MOBILE), "carol",
+			new User("carol", "password", 1003, WEB_MOBILE), "dave", new User("dave", "password", 1004, WEB_MOBILE));
 
 	/**
 	 * partner-ajanta → restaurant 501 (tier standard); partner-eggshop → restaurant 502

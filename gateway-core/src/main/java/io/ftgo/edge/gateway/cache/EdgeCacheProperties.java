@@ -1,0 +1,78 @@
+package io.ftgo.edge.gateway.cache;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
+
+/**
+ * The response cache for GETs, under {@value #PREFIX}: only paths matched by a rule are
+ * cached, per caller unless the rule says the answer is the same for everyone.
+ *
+ * <pre>
+ * edge:
+ *   cache:
+ *     max-entries: 10000
+ *     max-entry-size: 256KB
+ *     vary: [Accept, Accept-Encoding, Accept-Language]
+ *     rules:
+ *       - { path: /api/web/restaurants/**, ttl: 60s, shared: true }
+ * </pre>
+ *
+ * @param enabled whether the cache runs at all
+ * @param maxEntries bound on cached answers
+ * @param maxEntrySize answers larger than this are not cached
+ * @param vary request headers that are part of every key
+ * @param rules what is cached, for how long, and for whom
+ */
+@ConfigurationProperties(EdgeCacheProperties.PREFIX)
+public record EdgeCacheProperties(@DefaultValue("true") boolean enabled, @DefaultValue("10000") long maxEntries,
+		@DefaultValue("256KB") DataSize maxEntrySize, @DefaultValue( {
+				"Accept", "Accept-Encoding", "Accept-Language" }) List<String> vary,
+		List<Rule> rules){
+
+	/** The configuration prefix. */
+	public static final String PREFIX = "edge.cache";
+
+	public EdgeCacheProperties {
+		rules = (rules != null) ? List.copyOf(rules) : List.of();
+	}
+
+	/**
+	 * One cached path.
+	 *
+	 * @param path an Ant-style pattern of request paths
+	 * @param ttl how long an answer is served from the cache
+	 * @param shared true when the answer is the same for every caller (one entry for
+	 * all); false keeps one entry per caller identity
+	 */
+	public record Rule(String path, @DefaultValue("30s") Duration ttl, @DefaultValue("false") boolean shared) {
+	}
+
+	/** Checks every value; the message names the key, the value and the fix. */
+	public void validate() {
+		require(this.maxEntries >= 1 && this.maxEntries <= 10_000_000, PREFIX + ".max-entries", this.maxEntries,
+				"between 1 and 10000000");
+		require(this.maxEntrySize.toBytes() >= 1 && this.maxEntrySize.toBytes() <= 16L * 1024 * 1024,
+				PREFIX + ".max-entry-size", this.maxEntrySize, "between 1B and 16MB");
+		for (int i = 0; i < this.rules.size(); i++) {
+			Rule rule = this.rules.get(i);
+			require(rule.path() != null && rule.path().startsWith("/"), PREFIX + ".rules[" + i + "].path", rule.path(),
+					"a path pattern starting with /");
+			require(rule.ttl() != null && rule.ttl().compareTo(Duration.ofSeconds(1)) >= 0
+					&& rule.ttl().compareTo(Duration.ofDays(1)) <= 0, PREFIX + ".rules[" + i + "].ttl", rule.ttl(),
+					"between 1s and 1d");
+		}
+	}
+
+	private static void require(boolean ok, String key, Object value, String expected) {
+		if (!ok) {
+			throw new InvalidEdgeConfigurationException(key, value, expected);
+		}
+	}
+
+}

@@ -1,0 +1,56 @@
+package io.ftgo.edge.gateway.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Safe defaults for every BFF, at the lowest precedence so any YAML overrides them.
+ * Spring Cloud Gateway's own defaults are an unbounded upstream pool and no response
+ * timeout (shared/STACK.md, gotcha 11); here each is set deliberately.
+ */
+public class EdgeDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
+
+	static final String SOURCE = "ftgoEdgeDefaults";
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		String gateway = "spring.cloud.gateway.server.webflux.";
+		// Upstream: bounded pool, idle connections evicted before providers' keep-alive
+		// ends
+		// (typically 60 s), connect and response timeouts on every route.
+		defaults.put(gateway + "httpclient.connect-timeout", 1000);
+		defaults.put(gateway + "httpclient.response-timeout", "5s");
+		defaults.put(gateway + "httpclient.pool.type", "FIXED");
+		defaults.put(gateway + "httpclient.pool.max-connections", 500);
+		defaults.put(gateway + "httpclient.pool.acquire-timeout", 2000);
+		defaults.put(gateway + "httpclient.pool.max-idle-time", "20s");
+		defaults.put(gateway + "httpclient.pool.max-life-time", "5m");
+		defaults.put(gateway + "httpclient.pool.eviction-interval", "10s");
+		defaults.put(gateway + "metrics.enabled", true);
+		// Server: graceful shutdown lets in-flight requests finish; Netty's hard limits
+		// sit
+		// above the edge's own (edge.limits.*) so clients get problem+json, not a bare
+		// reset.
+		defaults.put("server.shutdown", "graceful");
+		defaults.put("spring.lifecycle.timeout-per-shutdown-phase", "20s");
+		defaults.put("server.max-http-request-header-size", "16KB");
+		defaults.put("server.netty.max-initial-line-length", "16KB");
+		defaults.put("server.netty.idle-timeout", "60s");
+		defaults.put("server.error.include-stacktrace", "never");
+		defaults.put("server.error.include-message", "never");
+		// Actuator: health groups and Prometheus only; on the management port.
+		defaults.put("management.endpoints.web.exposure.include", "health,prometheus,compositions");
+		defaults.put("management.endpoint.health.probes.enabled", true);
+		defaults.put("management.endpoint.health.show-details", "never");
+		defaults.put("management.health.redis.enabled", false);
+		defaults.put("spring.jackson.default-property-inclusion", "non_null");
+		environment.getPropertySources().addLast(new MapPropertySource(SOURCE, defaults));
+	}
+
+}

@@ -1,0 +1,101 @@
+package io.ftgo.edge.gateway.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+
+import io.ftgo.edge.gateway.cache.EdgeCacheProperties;
+import io.ftgo.edge.gateway.cache.ResponseCacheWebFilter;
+import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
+import io.ftgo.edge.gateway.filter.EdgeHygieneWebFilter;
+import io.ftgo.edge.gateway.filter.IdentityPropagationGlobalFilter;
+import io.ftgo.edge.gateway.filter.UpstreamErrorGlobalFilter;
+import io.ftgo.edge.gateway.support.ClientAddressResolver;
+import io.ftgo.edge.security.IdentityPropagation;
+import io.ftgo.edge.security.config.EdgeSecurityAutoConfiguration;
+
+/**
+ * The edge every BFF gets by depending on {@code gateway-core}: routing (Spring Cloud
+ * Gateway routes from YAML), composed endpoints, the edge chain, errors, limits and
+ * observability.
+ */
+@AutoConfiguration(after = EdgeSecurityAutoConfiguration.class,
+		beforeName = "org.springframework.boot.webflux.autoconfigure.error.ErrorWebFluxAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@EnableConfigurationProperties({ EdgeGatewayProperties.class, EdgeCacheProperties.class })
+public class EdgeGatewayAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClientAddressResolver clientAddressResolver(EdgeGatewayProperties properties) {
+		properties.validate();
+		return new ClientAddressResolver(properties.trustedProxies());
+	}
+
+	@Bean
+	EdgeHygieneWebFilter edgeHygieneWebFilter(EdgeGatewayProperties properties, IdentityPropagation propagation,
+			ClientAddressResolver clientAddresses) {
+		Set<String> identityHeaders = new LinkedHashSet<>(propagation.managedHeaders());
+		// Credentials must reach authentication; they are dropped when calling providers.
+		identityHeaders.remove(HttpHeaders.AUTHORIZATION);
+		identityHeaders.removeIf((header) -> header.equalsIgnoreCase(propagation.apiKeyHeader()));
+		return new EdgeHygieneWebFilter(properties.limits(), identityHeaders, clientAddresses);
+	}
+
+	@Bean
+	IdentityPropagationGlobalFilter identityPropagationGlobalFilter(IdentityPropagation propagation) {
+		return new IdentityPropagationGlobalFilter(propagation);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ResponseCacheWebFilter responseCacheWebFilter(EdgeCacheProperties properties,
+			ObjectProvider<MeterRegistry> meters) {
+		properties.validate();
+		return new ResponseCacheWebFilter(properties, meters.getIfAvailable());
+	}
+
+	@Bean
+	UpstreamErrorGlobalFilter upstreamErrorGlobalFilter() {
+		return new UpstreamErrorGlobalFilter();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EdgeErrorWebExceptionHandler edgeErrorWebExceptionHandler(
+			ObjectProvider<EdgeErrorWebExceptionHandler.ErrorMapper> mappers) {
+		return new EdgeErrorWebExceptionHandler(new ArrayList<>(mappers.orderedStream().toList()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CorsConfigurationSource corsConfigurationSource(EdgeGatewayProperties properties) {
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		EdgeGatewayProperties.Cors cors = properties.cors();
+		if (!cors.allowedOrigins().isEmpty()) {
+			CorsConfiguration configuration = new CorsConfiguration();
+			configuration.setAllowedOrigins(cors.allowedOrigins());
+			configuration.setAllowedMethods(cors.allowedMethods());
+			configuration.setAllowedHeaders(cors.allowedHeaders());
+			configuration.setExposedHeaders(cors.exposedHeaders());
+			configuration.setAllowCredentials(cors.allowCredentials());
+			configuration.setMaxAge(cors.maxAge());
+			source.registerCorsConfiguration("/**", configuration);
+		}
+		return source;
+	}
+
+}

@@ -1,0 +1,52 @@
+package io.ftgo.edge.gateway.filter;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * W3C trace context ({@code traceparent}): the caller's trace continues through the edge.
+ * A valid inbound header keeps its trace id and flags and gets a new parent id for the
+ * hop to the providers; a missing or malformed one starts a new trace.
+ *
+ * @param traceId 32 lower-case hex chars
+ * @param parentId 16 lower-case hex chars: this hop's span
+ * @param flags 2 hex chars
+ */
+public record TraceContext(String traceId, String parentId, String flags) {
+
+	/** The header name. */
+	public static final String TRACEPARENT = "traceparent";
+
+	/** Exchange attribute holding the {@link TraceContext} of the request. */
+	public static final String TRACE_CONTEXT_ATTR = "io.ftgo.edge.traceContext";
+
+	private static final Pattern HEADER = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
+
+	/** Continues {@code header} or starts a new trace. */
+	public static TraceContext continueOrStart(String header) {
+		if (header != null) {
+			var matcher = HEADER.matcher(header.trim());
+			if (matcher.matches() && !matcher.group(1).equals("0".repeat(32))
+					&& !matcher.group(2).equals("0".repeat(16))) {
+				return new TraceContext(matcher.group(1), randomHex(16), matcher.group(3));
+			}
+		}
+		return new TraceContext(randomHex(32), randomHex(16), "01");
+	}
+
+	/** The header value for calls made on behalf of this request. */
+	public String traceparent() {
+		return "00-" + this.traceId + "-" + this.parentId + "-" + this.flags;
+	}
+
+	private static String randomHex(int length) {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		StringBuilder hex = new StringBuilder(length);
+		while (hex.length() < length) {
+			String chunk = Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+			hex.append(chunk, 0, Math.min(chunk.length(), length - hex.length()));
+		}
+		return hex.toString();
+	}
+
+}

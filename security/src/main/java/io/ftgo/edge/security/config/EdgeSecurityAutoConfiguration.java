@@ -1,0 +1,155 @@
+package io.ftgo.edge.security.config;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.ftgo.edge.security.IdentityPropagation;
+import io.ftgo.edge.security.apikey.ApiKeyAuthenticationConverter;
+import io.ftgo.edge.security.apikey.ApiKeyAuthenticationManager;
+import io.ftgo.edge.security.jwt.EdgeJwtDecoders;
+import io.ftgo.edge.security.web.BoundedBearerTokenConverter;
+import io.ftgo.edge.security.web.EdgeAccessDeniedHandler;
+import io.ftgo.edge.security.web.EdgeAuthenticationEntryPoint;
+
+/**
+ * The edge's security chain, the same for every BFF: stateless (no session, no CSRF, no
+ * login pages), bearer JWTs and partner API keys, scope rules from YAML, and problem+json
+ * for 401 and 403. A BFF gets it by depending on {@code gateway-core}.
+ */
+@AutoConfiguration(beforeName = {
+		"org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
+		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
+		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.reactive.ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration" })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@EnableConfigurationProperties(EdgeSecurityProperties.class)
+@EnableWebFluxSecurity
+public class EdgeSecurityAutoConfiguration {
+
+	static final String REALM = "ftgo-edge";
+
+	@Bean
+	@ConditionalOnMissingBean
+	EdgeJwtDecoders.Decoder edgeJwtDecoder(EdgeSecurityProperties properties,
+			ObjectProvider<WebClient.Builder> webClientBuilder) {
+		properties.validate();
+		if (!properties.jwt().enabled()) {
+			return null;
+		}
+		WebClient webClient = webClientBuilder.getIfAvailable(WebClient::builder).build();
+		EdgeJwtDecoders.Decoder decoder = EdgeJwtDecoders.create(properties.jwt(), webClient, Clock.systemUTC());
+		// Warm the key cache without blocking start-up; failures are retried on first
+		// use.
+		decoder.keys().prefetch().subscribe(null, (ex) -> {
+		});
+		return decoder;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReactiveJwtDecoder reactiveJwtDecoder(ObjectProvider<EdgeJwtDecoders.Decoder> decoder) {
+		EdgeJwtDecoders.Decoder available = decoder.getIfAvailable();
+		return (available != null) ? available.decoder() : (token) -> reactor.core.publisher.Mono
+			.error(new org.springframework.security.oauth2.jwt.BadJwtException("Bearer tokens are not accepted"));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdentityPropagation identityPropagation(EdgeSecurityProperties properties) {
+		return new IdentityPropagation(properties.propagation(), properties.apiKeys().header());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SecurityWebFilterChain edgeSecurityWebFilterChain(ServerHttpSecurity http, EdgeSecurityProperties properties,
+			ReactiveJwtDecoder jwtDecoder) {
+		properties.validate();
+		boolean apiKeys = !properties.apiKeys().keys().isEmpty();
+		EdgeAuthenticationEntryPoint entryPoint = new EdgeAuthenticationEntryPoint(REALM,
+				apiKeys ? properties.apiKeys().header() : null);
+		EdgeAccessDeniedHandler accessDenied = new EdgeAccessDeniedHandler(REALM);
+		// CORS answers come from the application's CorsConfigurationSource bean, if any.
+		http.cors((cors) -> {
+		});
+		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			.anonymous(ServerHttpSecurity.AnonymousSpec::disable)
+			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			// Cache headers belong to the response cache and the providers, not to
+			// security.
+			.headers((headers) -> headers.cache(ServerHttpSecurity.HeaderSpec.CacheSpec::disable))
+			.exceptionHandling((ex) -> ex.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
+			.authorizeExchange((exchanges) -> {
+				for (EdgeSecurityProperties.Rule rule : properties.rules()) {
+					ServerHttpSecurity.AuthorizeExchangeSpec.Access access = exchanges.matchers(matcher(rule));
+					if (rule.permitAll()) {
+						access.permitAll();
+					}
+					else {
+						access.hasAnyAuthority(rule.scopes().stream().map((s) -> "SCOPE_" + s).toArray(String[]::new));
+					}
+				}
+				exchanges.anyExchange().authenticated();
+			});
+		if (properties.jwt().enabled()) {
+			http.oauth2ResourceServer((resourceServer) -> resourceServer
+				.bearerTokenConverter(new BoundedBearerTokenConverter((int) properties.jwt().maxTokenSize().toBytes()))
+				.authenticationEntryPoint(entryPoint)
+				.accessDeniedHandler(accessDenied)
+				.jwt((jwt) -> jwt.jwtDecoder(jwtDecoder)));
+		}
+		if (apiKeys) {
+			ApiKeyAuthenticationConverter converter = new ApiKeyAuthenticationConverter(properties.apiKeys().header());
+			AuthenticationWebFilter apiKeyFilter = new AuthenticationWebFilter(
+					new ApiKeyAuthenticationManager(properties.apiKeys().keys()));
+			apiKeyFilter.setServerAuthenticationConverter(converter);
+			apiKeyFilter.setRequiresAuthenticationMatcher(ServerWebExchangeMatchers
+				.matchers((exchange) -> exchange.getRequest().getHeaders().containsHeader(converter.header())
+						? ServerWebExchangeMatcher.MatchResult.match()
+						: ServerWebExchangeMatcher.MatchResult.notMatch()));
+			apiKeyFilter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(entryPoint));
+			http.addFilterAt(apiKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION);
+		}
+		return http.build();
+	}
+
+	private static ServerWebExchangeMatcher matcher(EdgeSecurityProperties.Rule rule) {
+		if (rule.methods().isEmpty()) {
+			return ServerWebExchangeMatchers.pathMatchers(rule.path());
+		}
+		List<ServerWebExchangeMatcher> matchers = new ArrayList<>();
+		for (String method : rule.methods()) {
+			matchers.add(ServerWebExchangeMatchers.pathMatchers(HttpMethod.valueOf(method.toUpperCase(Locale.ROOT)),
+					rule.path()));
+		}
+		return new OrServerWebExchangeMatcher(matchers);
+	}
+
+}
