@@ -598,6 +598,31 @@ class CompositionEngineTests {
 	}
 
 	@Test
+	void execute_noIdentityScopeButCredentials_neverSharedAcrossUsers() {
+		ProviderRegistry registry = registry("consumer");
+		AtomicInteger calls = new AtomicInteger();
+		Composition composition = Composition.builder("c")
+			.request("GET /x")
+			.part("consumer", (p) -> p.from("consumer").idempotent(true).source((ctx) -> Mono.defer(() -> {
+				calls.incrementAndGet();
+				return after(100, "{}");
+			})))
+			.build(registry);
+		CompositionEngine engine = engine(registry);
+		CompositionRequest alice = CompositionRequest.of(Map.of()).withHeaders(Map.of("authorization", "Bearer a"));
+		CompositionRequest bob = CompositionRequest.of(Map.of()).withHeaders(Map.of("Authorization", "Bearer b"));
+		CompositionRequest carol = new CompositionRequest(Map.of(), Map.of("consumerId", 1003), null, null);
+
+		StepVerifier
+			.create(Mono.zip(engine.execute(composition, alice), engine.execute(composition, alice),
+					engine.execute(composition, bob), engine.execute(composition, carol)))
+			.then(() -> this.time.advanceTimeBy(Duration.ofMillis(100)))
+			.expectNextCount(1)
+			.verifyComplete();
+		assertThat(calls).hasValue(3);
+	}
+
+	@Test
 	void execute_cancelledCaller_doesNotCancelTheSharedCall() {
 		ProviderRegistry registry = registry("restaurant");
 		AtomicInteger calls = new AtomicInteger();

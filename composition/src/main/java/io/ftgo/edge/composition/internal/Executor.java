@@ -161,7 +161,7 @@ public final class Executor {
 	/** Resolves a call's inputs; {@code null} when one has no value. */
 	private Call prepare(Run run, PlannedPart part, JsonNode item) {
 		ProviderSettings provider = part.provider();
-		String scope = (provider.shared() || run.request.identityScope() == null) ? "" : run.request.identityScope();
+		String scope = provider.shared() ? "" : run.scope;
 		if (part.template() != null) {
 			String path = part.template().expand(run.request, run.raw, item);
 			if (path == null) {
@@ -411,11 +411,31 @@ public final class Executor {
 
 		final JsonNode[] raw;
 
+		final String scope;
+
 		Run(PlannedComposition plan, CompositionRequest request, Deadline deadline) {
 			this.plan = plan;
 			this.request = request;
 			this.deadline = deadline;
 			this.raw = new JsonNode[plan.parts().size()];
+			this.scope = scope(request);
+		}
+
+		/**
+		 * Fail-safe identity scope: without an explicit one, a request that carries
+		 * credentials or principal attributes is scoped by them (never shared with
+		 * another user); only a request with none of these is anonymous.
+		 */
+		private static String scope(CompositionRequest request) {
+			if (request.identityScope() != null) {
+				return "scope:" + request.identityScope();
+			}
+			for (Map.Entry<String, String> header : request.headers().entrySet()) {
+				if ("Authorization".equalsIgnoreCase(header.getKey())) {
+					return "authorization:" + header.getValue();
+				}
+			}
+			return request.principal().isEmpty() ? "" : "principal:" + request.principal();
 		}
 
 	}
