@@ -9,7 +9,10 @@ import java.util.Map;
  * @param principal attributes of the authenticated principal, e.g. {@code consumerId};
  * nested maps are reachable with dot paths
  * @param identityScope who the answers are for (e.g. the subject): calls to non-shared
- * providers are collapsed and cached only within one scope; {@code null} means anonymous
+ * providers are collapsed and cached only within one scope. When {@code null}, the engine
+ * falls back to the {@code Authorization} header, then to the principal attributes, so a
+ * request with credentials is never treated as anonymous; only a request with none of
+ * them shares the anonymous scope
  * @param headers headers to propagate to providers, e.g. {@code Authorization} and
  * {@code traceparent}
  */

@@ -598,6 +598,126 @@ class CompositionEngineTests {
 	}
 
 	@Test
+	void execute_noIdentityScopeButCredentials_neverSharedAcrossUsers() {
+		ProviderRegistry registry = registry("consumer");
+		AtomicInteger calls = new AtomicInteger();
+		Composition composition = Composition.builder("c")
+			.request("GET /x")
+			.part("consumer", (p) -> p.from("consumer").idempotent(true).source((ctx) -> Mono.defer(() -> {
+				calls.incrementAndGet();
+				return after(100, "{}");
+			})))
+			.build(registry);
+		CompositionEngine engine = engine(registry);
+		CompositionRequest alice = CompositionRequest.of(Map.of()).withHeaders(Map.of("authorization", "Bearer a"));
+		CompositionRequest bob = CompositionRequest.of(Map.of()).withHeaders(Map.of("Authorization", "Bearer b"));
+		CompositionRequest carol = new CompositionRequest(Map.of(), Map.of("consumerId", 1003), null, null);
+
+		StepVerifier
+			.create(Mono.zip(engine.execute(composition, alice), engine.execute(composition, alice),
+					engine.execute(composition, bob), engine.execute(composition, carol)))
+			.then(() -> this.time.advanceTimeBy(Duration.ofMillis(100)))
+			.expectNextCount(1)
+			.verifyComplete();
+		assertThat(calls).hasValue(3);
+	}
+
+	@Test
+	void execute_joinerWithLessTimeLeft_timesOutAtItsOwnDeadlineWhileTheCallGoesOn() {
+		ProviderRegistry registry = registry("restaurant");
+		AtomicInteger calls = new AtomicInteger();
+		PartSource slow = (ctx) -> Mono.defer(() -> {
+			calls.incrementAndGet();
+			return after(800, "{\"id\":501}");
+		});
+		// same name and part: a source call's identity is composition/part + its inputs
+		Composition patient = Composition.builder("restaurant-card")
+			.request("GET /x")
+			.timeout(Duration.ofSeconds(2))
+			.part("restaurant", (p) -> p.from("restaurant").idempotent(true).source(slow))
+			.build(registry);
+		Composition hurried = Composition.builder("restaurant-card")
+			.request("GET /x")
+			.timeout(Duration.ofMillis(300))
+			.part("restaurant", (p) -> p.from("restaurant").idempotent(true).source(slow))
+			.build(registry);
+		CompositionEngine engine = engine(registry);
+		List<CompositionResult> results = new ArrayList<>();
+
+		engine.execute(patient, order7001()).subscribe(results::add);
+		engine.execute(hurried, order7001()).subscribe(results::add);
+		this.time.advanceTimeBy(Duration.ofMillis(300));
+		assertThat(results).hasSize(1);
+		assertThat(results.get(0).parts().get("restaurant").reason()).isEqualTo(FailureReason.TIMEOUT);
+		this.time.advanceTimeBy(Duration.ofMillis(500));
+
+		assertThat(results).hasSize(2);
+		assertThat(results.get(1).parts().get("restaurant").status()).isEqualTo(PartStatus.FRESH);
+		assertThat(calls).hasValue(1);
+	}
+
+	@Test
+	void execute_fanOutItemFails_servesThatItemsLastGoodValue() {
+		ProviderRegistry registry = registry("order", "restaurant");
+		AtomicInteger round = new AtomicInteger();
+		Composition composition = Composition.builder("history")
+			.request("GET /x")
+			.part("history",
+					(p) -> p.from("order")
+						.required()
+						.source((ctx) -> Mono.just(json("{\"orders\":[{\"r\":501},{\"r\":502}]}"))))
+			.part("restaurants",
+					(p) -> p.from("restaurant")
+						.forEach("history.orders")
+						.uses("item.r")
+						.idempotent(true)
+						.source((ctx) -> (round.get() > 0 && "502".equals(ctx.value("item.r"))) ? httpError(503)
+								: Mono.just(json("{\"id\":" + ctx.value("item.r") + "}"))))
+			.build(registry);
+		CompositionEngine engine = engine(registry);
+		StepVerifier.create(engine.execute(composition, order7001())).expectNextCount(1).verifyComplete();
+		round.incrementAndGet();
+		this.time.advanceTimeBy(Duration.ofSeconds(7));
+
+		StepVerifier.create(engine.execute(composition, order7001())).assertNext((result) -> {
+			PartMetadata meta = result.parts().get("restaurants");
+			assertThat(meta.status()).isEqualTo(PartStatus.STALE);
+			assertThat(meta.reason()).isEqualTo(FailureReason.HTTP_STATUS);
+			assertThat(meta.age()).isEqualTo(Duration.ofSeconds(7));
+			assertThat(meta.failedItems()).isZero();
+			assertThat(result.body().get("restaurants").toString()).isEqualTo("[{\"id\":501},{\"id\":502}]");
+		}).verifyComplete();
+	}
+
+	@Test
+	void execute_requiredPartFails_listenerSeesFailedThenError() {
+		ProviderRegistry registry = registry("order");
+		List<String> seen = new ArrayList<>();
+		CompositionEngine engine = CompositionEngine.builder(registry)
+			.scheduler(this.time)
+			.listener(new CompositionListener() {
+				@Override
+				public void onPart(String composition, String part, String provider, PartMetadata metadata) {
+					seen.add(part + ":" + metadata.status().label() + ":" + metadata.reason().label());
+				}
+
+				@Override
+				public void onError(String composition, CompositionException error) {
+					seen.add("error:" + error.httpStatus());
+				}
+			})
+			.build();
+		Composition composition = Composition.builder("c")
+			.request("GET /x")
+			.part("order", (p) -> p.from("order").required().source((ctx) -> httpError(502)))
+			.build(registry);
+
+		StepVerifier.create(engine.execute(composition, order7001())).expectError(CompositionException.class).verify();
+
+		assertThat(seen).containsExactly("order:failed:http-status", "error:502");
+	}
+
+	@Test
 	void execute_cancelledCaller_doesNotCancelTheSharedCall() {
 		ProviderRegistry registry = registry("restaurant");
 		AtomicInteger calls = new AtomicInteger();

@@ -124,8 +124,10 @@ public final class Executor {
 			Mono<Outcome>[] monos = new Mono[parts.size()];
 			for (int i : plan.order()) {
 				PlannedPart part = parts.get(i);
-				Mono<Outcome> mono = Mono.defer(() -> start(run, part));
 				int[] deps = part.dependsOn();
+				// Parts without inputs are assembled now (inside this defer, i.e. at
+				// subscription); the others when their inputs have answered.
+				Mono<Outcome> mono = (deps.length == 0) ? start(run, part) : Mono.defer(() -> start(run, part));
 				if (deps.length == 1) {
 					mono = monos[deps[0]].then(mono);
 				}
@@ -153,15 +155,18 @@ public final class Executor {
 		if (call == null) {
 			return failed(run, part, new CallFailure(FailureReason.UNRESOLVED, 0), null, started);
 		}
-		return call(run, part, call).map((value) -> fresh(run, part, value, started))
-			.onErrorResume((error) -> failed(run, part, Failures.classify(error), call.key, started))
-			.flatMap((outcome) -> authorize(run, part, outcome));
+		Mono<Outcome> outcome = call(run, part, call).map((value) -> fresh(run, part, value, started))
+			.onErrorResume((error) -> failed(run, part, Failures.classify(error), call.key, started));
+		if (run.plan.authorization() != null && run.plan.authorization().partIndex() == part.index()) {
+			return outcome.flatMap((o) -> authorize(run, part, o));
+		}
+		return outcome;
 	}
 
 	/** Resolves a call's inputs; {@code null} when one has no value. */
 	private Call prepare(Run run, PlannedPart part, JsonNode item) {
 		ProviderSettings provider = part.provider();
-		String scope = (provider.shared() || run.request.identityScope() == null) ? "" : run.request.identityScope();
+		String scope = provider.shared() ? "" : run.scope;
 		if (part.template() != null) {
 			String path = part.template().expand(run.request, run.raw, item);
 			if (path == null) {
@@ -227,8 +232,7 @@ public final class Executor {
 	}
 
 	private Mono<Outcome> authorize(Run run, PlannedPart part, Outcome outcome) {
-		if (run.plan.authorization() == null || run.plan.authorization().partIndex() != part.index()
-				|| run.plan.authorization().test(run.request, run.raw)) {
+		if (run.plan.authorization().test(run.request, run.raw)) {
 			return Mono.just(outcome);
 		}
 		return Mono.error(notFound(run.plan, part));
@@ -411,11 +415,31 @@ public final class Executor {
 
 		final JsonNode[] raw;
 
+		final String scope;
+
 		Run(PlannedComposition plan, CompositionRequest request, Deadline deadline) {
 			this.plan = plan;
 			this.request = request;
 			this.deadline = deadline;
 			this.raw = new JsonNode[plan.parts().size()];
+			this.scope = scope(request);
+		}
+
+		/**
+		 * Fail-safe identity scope: without an explicit one, a request that carries
+		 * credentials or principal attributes is scoped by them (never shared with
+		 * another user); only a request with none of these is anonymous.
+		 */
+		private static String scope(CompositionRequest request) {
+			if (request.identityScope() != null) {
+				return "scope:" + request.identityScope();
+			}
+			for (Map.Entry<String, String> header : request.headers().entrySet()) {
+				if ("Authorization".equalsIgnoreCase(header.getKey())) {
+					return "authorization:" + header.getValue();
+				}
+			}
+			return request.principal().isEmpty() ? "" : "principal:" + request.principal();
 		}
 
 	}

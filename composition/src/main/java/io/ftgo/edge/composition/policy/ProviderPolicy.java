@@ -35,6 +35,10 @@ public final class ProviderPolicy {
 
 	private final Bulkhead bulkhead;
 
+	private final BulkheadOperator<JsonNode> bulkheadOperator;
+
+	private final CircuitBreakerOperator<JsonNode> circuitBreakerOperator;
+
 	/**
 	 * Create the policies of one provider; the breaker and bulkhead are named by its id.
 	 * @param settings the provider settings
@@ -60,6 +64,8 @@ public final class ProviderPolicy {
 					.maxConcurrentCalls(settings.maxConcurrentCalls())
 					.maxWaitDuration(Duration.ZERO)
 					.build());
+		this.bulkheadOperator = BulkheadOperator.of(this.bulkhead);
+		this.circuitBreakerOperator = CircuitBreakerOperator.of(this.circuitBreaker);
 	}
 
 	/**
@@ -101,9 +107,7 @@ public final class ProviderPolicy {
 			}
 			Duration timeout = Duration.ofNanos(Math.min(this.settings.timeout().toNanos(), left));
 			return attempt.get().timeout(timeout, this.scheduler).onErrorMap(Failures::classify);
-		})
-			.transformDeferred(BulkheadOperator.of(this.bulkhead))
-			.transformDeferred(CircuitBreakerOperator.of(this.circuitBreaker));
+		}).transformDeferred(this.bulkheadOperator).transformDeferred(this.circuitBreakerOperator);
 		if (idempotent && this.settings.maxAttempts() > 1) {
 			return retrying(attempts, deadline, 0);
 		}
