@@ -69,6 +69,18 @@ public class EdgeRateLimitAutoConfiguration {
 				addresses.getIfAvailable(() -> new ClientAddressResolver(List.of())), meters.getIfAvailable());
 	}
 
+	@Bean
+	@ConditionalOnProperty(name = ENABLED, havingValue = "true", matchIfMissing = true)
+	@ConditionalOnMissingBean
+	AuthFailureLimitWebFilter authFailureLimitWebFilter(EdgeRateLimitProperties properties, RateLimiter edgeRateLimiter,
+			ObjectProvider<ClientAddressResolver> addresses, ObjectProvider<MeterRegistry> meters) {
+		EdgeRateLimitProperties.Tier tier = properties.tiers().get(EdgeRateLimitProperties.AUTH_FAILURES_TIER);
+		return new AuthFailureLimitWebFilter(edgeRateLimiter,
+				new RateLimiter.Tier(EdgeRateLimitProperties.AUTH_FAILURES_TIER, tier.limit(), tier.windowOrDefault()),
+				addresses.getIfAvailable(() -> new ClientAddressResolver(List.of())), java.time.Clock.systemUTC(),
+				meters.getIfAvailable());
+	}
+
 	private static void warnAboutUnconfiguredTiers(EdgeRateLimitProperties properties,
 			EdgeSecurityProperties security) {
 		if (security == null) {

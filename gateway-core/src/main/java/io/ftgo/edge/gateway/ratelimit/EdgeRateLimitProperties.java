@@ -58,8 +58,16 @@ public record EdgeRateLimitProperties(@DefaultValue("true") boolean enabled, Map
 	/** The largest accepted limit (the in-memory counter's capacity). */
 	public static final int MAX_LIMIT = 10_000_000;
 
+	/**
+	 * The tier of failed authentications (401) per client address: once spent, the
+	 * address gets 429 until its window ends, so credentials cannot be guessed at full
+	 * speed.
+	 */
+	public static final String AUTH_FAILURES_TIER = "auth-failures";
+
 	private static final Map<String, Tier> BUILT_IN = Map.of(DEFAULT_TIER, new Tier(100, Duration.ofSeconds(1)),
-			ANONYMOUS_TIER, new Tier(20, Duration.ofSeconds(1)));
+			ANONYMOUS_TIER, new Tier(20, Duration.ofSeconds(1)), AUTH_FAILURES_TIER,
+			new Tier(60, Duration.ofSeconds(60)));
 
 	private static final Pattern TIER_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 

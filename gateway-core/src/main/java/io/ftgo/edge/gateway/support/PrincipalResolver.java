@@ -21,7 +21,7 @@ public final class PrincipalResolver {
 		}
 		return exchange.getPrincipal()
 			.filter(Authentication.class::isInstance)
-			.map((principal) -> EdgePrincipal.from((Authentication) principal))
+			.mapNotNull((principal) -> EdgePrincipal.from((Authentication) principal))
 			.doOnNext((principal) -> exchange.getAttributes().put(EdgeAttributes.PRINCIPAL_ATTR, principal));
 	}
 

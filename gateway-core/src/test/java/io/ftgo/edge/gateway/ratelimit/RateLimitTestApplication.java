@@ -73,6 +73,9 @@ public class RateLimitTestApplication {
 		properties.put("edge.rate-limit.tiers.premium.limit", PREMIUM_LIMIT);
 		properties.put("edge.rate-limit.tiers.premium.window", "1h");
 		properties.put("management.endpoints.web.exposure.include", "health");
+		// Tests share 127.0.0.1; failed authentications of one test must not block
+		// another.
+		properties.put("edge.rate-limit.tiers.auth-failures.limit", "100000");
 		return properties;
 	}
 
