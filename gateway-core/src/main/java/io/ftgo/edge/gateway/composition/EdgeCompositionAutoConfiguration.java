@@ -98,9 +98,13 @@ public class EdgeCompositionAutoConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> edgeCompositionRoutes(Map<String, Composition> edgeCompositions,
-			CompositionEngine engine, EdgeCompositionProperties properties, IdentityPropagation propagation,
-			ObjectProvider<JsonMapper> json) {
+			CompositionEngine engine, EdgeCompositionProperties properties,
+			ObjectProvider<IdentityPropagation> propagations, ObjectProvider<JsonMapper> json) {
 		JsonMapper mapper = json.getIfAvailable(() -> JsonMapper.builder().build());
+		// Without the security module's bean: forward the bearer token, no identity
+		// headers.
+		IdentityPropagation propagation = propagations.getIfAvailable(() -> new IdentityPropagation(
+				new io.ftgo.edge.security.config.EdgeSecurityProperties.Propagation(true, null), null));
 		RouterFunctions.Builder routes = RouterFunctions.route();
 		edgeCompositions.forEach((name, composition) -> {
 			String[] request = composition.explain().request().split("\\s+", 2);

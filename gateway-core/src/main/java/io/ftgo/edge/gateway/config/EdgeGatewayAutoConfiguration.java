@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -46,16 +47,22 @@ public class EdgeGatewayAutoConfiguration {
 	}
 
 	@Bean
-	EdgeHygieneWebFilter edgeHygieneWebFilter(EdgeGatewayProperties properties, IdentityPropagation propagation,
-			ClientAddressResolver clientAddresses) {
-		Set<String> identityHeaders = new LinkedHashSet<>(propagation.managedHeaders());
-		// Credentials must reach authentication; they are dropped when calling providers.
-		identityHeaders.remove(HttpHeaders.AUTHORIZATION);
-		identityHeaders.removeIf((header) -> header.equalsIgnoreCase(propagation.apiKeyHeader()));
+	EdgeHygieneWebFilter edgeHygieneWebFilter(EdgeGatewayProperties properties,
+			ObjectProvider<IdentityPropagation> propagations, ClientAddressResolver clientAddresses) {
+		Set<String> identityHeaders = new LinkedHashSet<>();
+		IdentityPropagation propagation = propagations.getIfAvailable();
+		if (propagation != null) {
+			identityHeaders.addAll(propagation.managedHeaders());
+			// Credentials must reach authentication; they are dropped when calling
+			// providers.
+			identityHeaders.remove(HttpHeaders.AUTHORIZATION);
+			identityHeaders.removeIf((header) -> header.equalsIgnoreCase(propagation.apiKeyHeader()));
+		}
 		return new EdgeHygieneWebFilter(properties.limits(), identityHeaders, clientAddresses);
 	}
 
 	@Bean
+	@ConditionalOnBean(IdentityPropagation.class)
 	IdentityPropagationGlobalFilter identityPropagationGlobalFilter(IdentityPropagation propagation) {
 		return new IdentityPropagationGlobalFilter(propagation);
 	}
