@@ -802,6 +802,31 @@ class CompositionEngineTests {
 	}
 
 	@Test
+	void execute_authorizeMembership_holdsOnlyForListedRestaurants() {
+		ProviderRegistry registry = registry("order");
+		Composition composition = Composition.builder("partner-order")
+			.request("GET /orders/{orderId}")
+			.part("order", (p) -> p.from("order")
+				.required()
+				.uses("orderId")
+				.source((ctx) -> Mono.just(json("{\"orderId\":" + ctx.value("orderId") + ",\"restaurantId\":501}"))))
+			.authorize("order.restaurantId in principal.restaurantIds")
+			.build(registry);
+		CompositionRequest partner501 = CompositionRequest.of(Map.of("orderId", "7001"))
+			.withPrincipal("client:a", Map.of("restaurantIds", List.of(502L, 501L)));
+		CompositionRequest partner502 = CompositionRequest.of(Map.of("orderId", "7001"))
+			.withPrincipal("client:b", Map.of("restaurantIds", List.of(502L)));
+
+		StepVerifier.create(engine(registry).execute(composition, partner501))
+			.assertNext((result) -> assertThat(result.body().get("order").get("restaurantId").asInt()).isEqualTo(501))
+			.verifyComplete();
+		StepVerifier.create(engine(registry).execute(composition, partner502))
+			.expectErrorSatisfies((error) -> assertThat(((CompositionException) error).kind())
+				.isEqualTo(CompositionException.Kind.NOT_FOUND))
+			.verify();
+	}
+
+	@Test
 	void execute_missingRequestParameter_badRequest() {
 		ProviderRegistry registry = registry("order");
 		Composition composition = Composition.builder("order-details")

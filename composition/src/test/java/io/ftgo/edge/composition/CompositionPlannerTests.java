@@ -150,6 +150,27 @@ class CompositionPlannerTests {
 	}
 
 	@Test
+	void plan_authorizeMembershipInPrincipalList_planned() {
+		CompositionDefinition definition = new CompositionDefinition("GET /v1/orders/{orderId}",
+				parts("order", required("order", "/orders/{orderId}")), "order.restaurantId in principal.restaurantIds",
+				null);
+
+		Composition composition = Composition.of("partner-order", definition, PROVIDERS);
+
+		assertThat(composition.explain().authorize()).isEqualTo("order.restaurantId in principal.restaurantIds");
+	}
+
+	@Test
+	void plan_authorizeMembershipWithoutList_rejected() {
+		CompositionDefinition definition = new CompositionDefinition("GET /v1/orders/{orderId}",
+				parts("order", required("order", "/orders/{orderId}")), "order.restaurantId in ", null);
+
+		assertThatIllegalArgumentException().isThrownBy(() -> Composition.of("partner-order", definition, PROVIDERS))
+			.withMessageStartingWith("edge.compositions.partner-order.authorize: order.restaurantId in ")
+			.withMessageContaining("<reference> in <list reference>");
+	}
+
+	@Test
 	void plan_fanOutOverNonPart_rejectedAndItemOutsideFanOut_rejected() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> plan("GET /x",

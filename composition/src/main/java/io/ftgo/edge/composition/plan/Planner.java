@@ -21,6 +21,9 @@ import io.ftgo.edge.composition.policy.ProviderSettings;
  */
 public final class Planner {
 
+	/** The membership operator of {@code authorize}: {@code in} between blanks. */
+	private static final java.util.regex.Pattern IN = java.util.regex.Pattern.compile("\\s+in\\s+");
+
 	private static final Pattern REQUEST = Pattern.compile("([A-Z]+)\\s+(/\\S*)");
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
@@ -313,10 +316,12 @@ public final class Planner {
 		if (authorize == null || authorize.isBlank()) {
 			return null;
 		}
-		String[] sides = authorize.split("==", -1);
+		boolean membership = !authorize.contains("==") && IN.matcher(authorize).find();
+		String[] sides = membership ? IN.split(authorize, -1) : authorize.split("==", -1);
 		if (sides.length != 2 || sides[0].isBlank() || sides[1].isBlank()) {
 			throw new IllegalArgumentException(key + ": " + authorize
-					+ " (expected: <reference> == <reference>, e.g. order.consumerId == principal.consumerId)");
+					+ " (expected: <reference> == <reference> or <reference> in <list reference>,"
+					+ " e.g. order.consumerId == principal.consumerId)");
 		}
 		Reference left = Reference.parse(stripBraces(sides[0].trim()));
 		Reference right = Reference.parse(stripBraces(sides[1].trim()));
@@ -339,7 +344,7 @@ public final class Planner {
 				}
 			}
 		}
-		return new Authorization(authorize.trim(), left, right, partIndex);
+		return new Authorization(authorize.trim(), left, right, partIndex, membership);
 	}
 
 	private static String stripBraces(String text) {

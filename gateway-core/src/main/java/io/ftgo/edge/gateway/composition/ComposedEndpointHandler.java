@@ -52,8 +52,20 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 
 	private final JsonMapper json;
 
+	private final ComposedResponseShaper shaper;
+
 	public ComposedEndpointHandler(Composition composition, CompositionEngine engine,
 			EdgeCompositionProperties.Endpoint endpoint, IdentityPropagation propagation, JsonMapper json) {
+		this(composition, engine, endpoint, propagation, json, null);
+	}
+
+	/**
+	 * A handler whose answers {@code shaper} reshapes ({@code null}: none).
+	 */
+	public ComposedEndpointHandler(Composition composition, CompositionEngine engine,
+			EdgeCompositionProperties.Endpoint endpoint, IdentityPropagation propagation, JsonMapper json,
+			ComposedResponseShaper shaper) {
+		this.shaper = shaper;
 		this.composition = composition;
 		this.engine = engine;
 		this.endpoint = endpoint;
@@ -104,12 +116,15 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 		return input.withPrincipal(principal.identityScope(), attributes);
 	}
 
-	private Mono<ServerResponse> respond(ServerRequest request, CompositionResult result) {
+	private Mono<ServerResponse> respond(ServerRequest request, CompositionResult composed) {
+		CompositionResult result = (this.shaper != null)
+				? new CompositionResult(this.shaper.shape(request, composed), composed.parts(), composed.complete())
+				: composed;
 		ObjectNode body = result.body();
 		ServerResponse.BodyBuilder response = ServerResponse.ok()
 			.contentType(MediaType.APPLICATION_JSON)
 			.header("Server-Timing", result.serverTiming())
-			.header(HttpHeaders.CACHE_CONTROL, "private, no-cache");
+			.header(HttpHeaders.CACHE_CONTROL, this.endpoint.cacheControl());
 		switch (this.endpoint.metadata()) {
 			case BODY -> body = withMeta(body, result);
 			case HEADERS -> metadataHeaders(response, result);

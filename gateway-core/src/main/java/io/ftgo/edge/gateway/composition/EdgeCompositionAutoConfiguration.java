@@ -54,10 +54,18 @@ public class EdgeCompositionAutoConfiguration {
 
 	/** Every configured composition, planned and checked at start-up. */
 	@Bean
-	Map<String, Composition> edgeCompositions(EdgeCompositionProperties properties, ProviderRegistry providers) {
+	Map<String, Composition> edgeCompositions(EdgeCompositionProperties properties, ProviderRegistry providers,
+			ObjectProvider<CompositionContributor> contributors) {
 		Map<String, Composition> compositions = new LinkedHashMap<>();
 		properties.compositions()
 			.forEach((name, definition) -> compositions.put(name, Composition.of(name, definition, providers)));
+		contributors.orderedStream().forEach((contributor) -> {
+			Composition composition = contributor.composition(providers);
+			if (compositions.putIfAbsent(composition.name(), composition) != null) {
+				throw new InvalidEdgeConfigurationException("edge.compositions." + composition.name(),
+						composition.name(), "a name no other composition (YAML or Java) uses");
+			}
+		});
 		for (String name : properties.endpoints().keySet()) {
 			if (!compositions.containsKey(name)) {
 				throw new InvalidEdgeConfigurationException("edge.endpoints." + name, name,
@@ -99,18 +107,28 @@ public class EdgeCompositionAutoConfiguration {
 	@Bean
 	RouterFunction<ServerResponse> edgeCompositionRoutes(Map<String, Composition> edgeCompositions,
 			CompositionEngine engine, EdgeCompositionProperties properties,
-			ObjectProvider<IdentityPropagation> propagations, ObjectProvider<JsonMapper> json) {
+			ObjectProvider<IdentityPropagation> propagations, ObjectProvider<JsonMapper> json,
+			ObjectProvider<ComposedResponseShaper> shapers) {
 		JsonMapper mapper = json.getIfAvailable(() -> JsonMapper.builder().build());
 		// Without the security module's bean: forward the bearer token, no identity
 		// headers.
 		IdentityPropagation propagation = propagations.getIfAvailable(() -> new IdentityPropagation(
 				new io.ftgo.edge.security.config.EdgeSecurityProperties.Propagation(true, null), null));
+		Map<String, ComposedResponseShaper> shaperByName = new LinkedHashMap<>();
+		shapers.orderedStream().forEach((shaper) -> {
+			if (!edgeCompositions.containsKey(shaper.composition())) {
+				throw new InvalidEdgeConfigurationException("ComposedResponseShaper", shaper.composition(),
+						"the name of a composition " + edgeCompositions.keySet());
+			}
+			shaperByName.put(shaper.composition(), shaper);
+		});
 		RouterFunctions.Builder routes = RouterFunctions.route();
 		edgeCompositions.forEach((name, composition) -> {
 			String[] request = composition.explain().request().split("\\s+", 2);
 			String path = request[1].contains("?") ? request[1].substring(0, request[1].indexOf('?')) : request[1];
 			routes.route(RequestPredicates.method(HttpMethod.valueOf(request[0])).and(RequestPredicates.path(path)),
-					new ComposedEndpointHandler(composition, engine, properties.endpoint(name), propagation, mapper));
+					new ComposedEndpointHandler(composition, engine, properties.endpoint(name), propagation, mapper,
+							shaperByName.get(name)));
 		});
 		// An empty builder cannot build; a route that never matches keeps the bean
 		// simple.

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import io.ftgo.edge.composition.CompositionDefinition;
@@ -24,6 +25,7 @@ import io.ftgo.edge.composition.ProviderDefinition;
  *         order: { from: order, get: "/orders/{orderId}", required: true }
  *   endpoints:
  *     order-details: { metadata: body }     # body (default), headers or none
+ *     restaurant-menu: { cache-control: "public, max-age=60" }   # default private, no-cache
  * </pre>
  *
  * @param providers provider services by id: one circuit breaker, bulkhead and pool each
@@ -49,8 +51,32 @@ public record EdgeCompositionProperties(Map<String, ProviderDefinition> provider
 	 * How a composed endpoint answers.
 	 *
 	 * @param metadata where per-part metadata goes
+	 * @param cacheControl the {@code Cache-Control} of its answers; default
+	 * {@code private, no-cache} (per caller, revalidated with the ETag). An endpoint
+	 * whose answer is the same for everyone may say e.g. {@code public, max-age=60}, so
+	 * that a shared {@code edge.cache.rules} entry can keep it
 	 */
-	public record Endpoint(@DefaultValue("body") Metadata metadata) {
+	public record Endpoint(Metadata metadata, String cacheControl) {
+
+		/** The default {@code Cache-Control} of composed answers. */
+		public static final String DEFAULT_CACHE_CONTROL = "private, no-cache";
+
+		@ConstructorBinding
+		public Endpoint(@DefaultValue("body") Metadata metadata,
+				@DefaultValue(DEFAULT_CACHE_CONTROL) String cacheControl) {
+			this.metadata = metadata;
+			this.cacheControl = (cacheControl != null && !cacheControl.isBlank()) ? cacheControl
+					: DEFAULT_CACHE_CONTROL;
+		}
+
+		/**
+		 * An endpoint with the default {@code Cache-Control}.
+		 * @param metadata where per-part metadata goes
+		 */
+		public Endpoint(Metadata metadata) {
+			this(metadata, DEFAULT_CACHE_CONTROL);
+		}
+
 	}
 
 	/** Where per-part metadata goes. */

@@ -1,0 +1,480 @@
+package io.ftgo.edge.bff.mobile;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.ftgo.edge.stubs.FtgoProviders;
+import io.ftgo.edge.stubs.Provider;
+import io.ftgo.edge.stubs.ProviderFault;
+import io.ftgo.edge.stubs.identity.DevIdentityProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * bff-mobile end to end: the real application with its own application.yaml, the FTGO
+ * stub providers and the dev identity provider; every endpoint of shared/API.md's
+ * bff-mobile table, its security, object-level authorization, the fault ids and
+ * robustness.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient(timeout = "20s")
+class MobileBffIntegrationTests {
+
+	static final DevIdentityProvider identity = DevIdentityProvider.startOnRandomPort();
+
+	static final FtgoProviders providers = FtgoProviders.startOnRandomPorts();
+
+	static final int managementPort = freePort();
+
+	@Autowired
+	WebTestClient client;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("management.server.port", () -> managementPort);
+		registry.add("edge.security.jwt.issuer-uri", identity::issuer);
+		for (Provider provider : Provider.values()) {
+			registry.add("edge.providers." + provider.id() + ".url", () -> providers.baseUrl(provider));
+		}
+	}
+
+	@AfterAll
+	static void stop() {
+		providers.close();
+		identity.close();
+	}
+
+	@BeforeEach
+	void reset() {
+		providers.reset();
+	}
+
+	static String token(String user) {
+		return identity.passwordGrant(user, "password");
+	}
+
+	WebTestClient.ResponseSpec get(String user, String uri) {
+		return this.client.get().uri(uri).headers((h) -> h.setBearerAuth(token(user))).exchange();
+	}
+
+	// status card: GET /api/mobile/orders/{orderId}/status
+
+	@Test
+	void status_ownOrder_flatCardUnderOneKilobyte() {
+		EntityExchangeResult<byte[]> result = get("alice", "/api/mobile/orders/7001/status").expectStatus()
+			.isOk()
+			.expectHeader()
+			.exists(HttpHeaders.ETAG)
+			.expectHeader()
+			.valueEquals("X-Composition-Complete", "true")
+			.expectHeader()
+			.doesNotExist("X-Degraded-Parts")
+			.expectBody()
+			.jsonPath("$.orderId")
+			.isEqualTo(7001)
+			.jsonPath("$.state")
+			.isEqualTo("APPROVED")
+			.jsonPath("$.total")
+			.isEqualTo("61.70")
+			.jsonPath("$.restaurant")
+			.isEqualTo("Ajanta")
+			.jsonPath("$.delivery")
+			.isEqualTo("SCHEDULED")
+			.jsonPath("$.eta")
+			.isNotEmpty()
+			.jsonPath("$.courier.lat")
+			.isNumber()
+			.jsonPath("$.courier.lng")
+			.isNumber()
+			.jsonPath("$._meta")
+			.doesNotExist()
+			.jsonPath("$.consumerId")
+			.doesNotExist()
+			.returnResult();
+
+		assertThat(result.getResponseBody()).hasSizeLessThan(1024);
+		assertThat(providers.requestCount(Provider.DELIVERY, "GET", "/deliveries/7001")).isEqualTo(1);
+	}
+
+	@Test
+	void status_ifNoneMatch_304WithoutBody() {
+		String etag = get("alice", "/api/mobile/orders/7001/status").returnResult(String.class)
+			.getResponseHeaders()
+			.getETag();
+
+		this.client.get()
+			.uri("/api/mobile/orders/7001/status")
+			.headers((h) -> h.setBearerAuth(token("alice")))
+			.header(HttpHeaders.IF_NONE_MATCH, etag)
+			.exchange()
+			.expectStatus()
+			.isNotModified()
+			.expectBody()
+			.isEmpty();
+	}
+
+	@Test
+	void status_anotherConsumersOrder_404ProblemAndNothingElseCalled() {
+		get("bob", "/api/mobile/orders/7001/status").expectStatus()
+			.isNotFound()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).doesNotContain("Ajanta", "61.70"));
+
+		assertThat(providers.requestCount(Provider.DELIVERY)).isZero();
+		assertThat(providers.requestCount(Provider.RESTAURANT)).isZero();
+	}
+
+	@Test
+	void status_noToken_401Problem() {
+		this.client.get()
+			.uri("/api/mobile/orders/7001/status")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+
+		assertThat(providers.requestCount(Provider.ORDER)).isZero();
+	}
+
+	@Test
+	void status_tokenWithoutMobileScope_403Problem() {
+		String webOnly = identity.minter().forConsumer(1001, "web").sign();
+
+		this.client.get()
+			.uri("/api/mobile/orders/7001/status")
+			.headers((h) -> h.setBearerAuth(webOnly))
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+
+		assertThat(providers.requestCount(Provider.ORDER)).isZero();
+	}
+
+	@Test
+	void status_deliverySlow7901_200DegradationInHeaders() {
+		get("alice", "/api/mobile/orders/7901/status").expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("X-Composition-Complete", "false")
+			.expectHeader()
+			.value("X-Degraded-Parts", (parts) -> assertThat(parts).contains("delivery;status=omitted;reason=timeout"))
+			.expectBody()
+			.jsonPath("$.state")
+			.isEqualTo("APPROVED")
+			.jsonPath("$.restaurant")
+			.isEqualTo("Ajanta")
+			.jsonPath("$.eta")
+			.doesNotExist()
+			.jsonPath("$._meta")
+			.doesNotExist();
+	}
+
+	@Test
+	void status_restaurantMalformed7904_200RestaurantDegradedInHeaders() {
+		get("alice", "/api/mobile/orders/7904/status").expectStatus()
+			.isOk()
+			.expectHeader()
+			.value("X-Degraded-Parts",
+					(parts) -> assertThat(parts).contains("restaurant;status=omitted;reason=bad-payload"))
+			.expectBody()
+			.jsonPath("$.restaurant")
+			.doesNotExist()
+			.jsonPath("$.total")
+			.isEqualTo("22.70");
+	}
+
+	@Test
+	void status_deliveryFailsAfterAGoodAnswer_staleWithAgeInHeaders() {
+		get("alice", "/api/mobile/orders/7006/status").expectStatus().isOk();
+		providers.inject(Provider.DELIVERY, ProviderFault.status(500).onPath("/deliveries/7006"));
+
+		get("alice", "/api/mobile/orders/7006/status").expectStatus()
+			.isOk()
+			.expectHeader()
+			.value("X-Degraded-Parts",
+					(parts) -> assertThat(parts).matches("delivery;status=stale;reason=http-status;age=\\d+"))
+			.expectBody()
+			.jsonPath("$.delivery")
+			.isEqualTo("SCHEDULED");
+	}
+
+	@Test
+	void status_orderProviderStopped_502Problem() {
+		providers.stop(Provider.ORDER);
+
+		get("alice", "/api/mobile/orders/7001/status").expectStatus()
+			.isEqualTo(502)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void status_providersAddUnknownFieldsAndOmitOptionalOnes_200() {
+		providers.server(Provider.DELIVERY)
+			.stubFor(WireMock.get(urlPathEqualTo("/deliveries/7005"))
+				.atPriority(1)
+				.willReturn(aResponse().withHeader("Content-Type", "application/json")
+					.withBody("{\"deliveryInfo\":{\"id\":7005,\"state\":\"SCHEDULED\",\"vehicle\":\"bike\"},"
+							+ "\"weather\":{\"rain\":true}}")));
+		providers.server(Provider.RESTAURANT)
+			.stubFor(WireMock.get(urlPathEqualTo("/restaurants/504"))
+				.atPriority(1)
+				.willReturn(aResponse().withHeader("Content-Type", "application/json")
+					.withBody("{\"id\":504,\"name\":\"Sushi Sora\",\"rating\":4.5}")));
+
+		get("alice", "/api/mobile/orders/7005/status").expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("X-Composition-Complete", "true")
+			.expectBody()
+			.jsonPath("$.delivery")
+			.isEqualTo("SCHEDULED")
+			.jsonPath("$.restaurant")
+			.isEqualTo("Sushi Sora")
+			.jsonPath("$.eta")
+			.doesNotExist()
+			.jsonPath("$.courier")
+			.doesNotExist();
+	}
+
+	// home: GET /api/mobile/home
+
+	@Test
+	void home_alice_firstNameAndActiveOrdersAsCards() {
+		EntityExchangeResult<byte[]> result = get("alice", "/api/mobile/home").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.firstName")
+			.isEqualTo("Alice")
+			.jsonPath("$.activeOrders[?(@.orderId == 7001)].total")
+			.isEqualTo(List.of("61.70"))
+			.jsonPath("$.activeOrders[?(@.orderId == 7001)].delivery")
+			.isEqualTo(List.of("SCHEDULED"))
+			.jsonPath("$.activeOrders[?(@.orderId == 7001)].restaurant")
+			.isEqualTo(List.of("Ajanta"))
+			.jsonPath("$.activeOrders[?(@.orderId == 7007)]")
+			.isEmpty()
+			.jsonPath("$.activeOrders[?(@.orderId == 7009)]")
+			.isEmpty()
+			.jsonPath("$.activeOrders[?(@.orderId == 7002)]")
+			.isEmpty()
+			.returnResult();
+
+		assertThat(new String(result.getResponseBody(), StandardCharsets.UTF_8)).doesNotContain("consumerId");
+		assertThat(providers.requestCount(Provider.CONSUMER, "GET", "/consumers/1001")).isEqualTo(1);
+	}
+
+	@Test
+	void home_bob_onlyHisOrders() {
+		get("bob", "/api/mobile/home").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.firstName")
+			.isEqualTo("Bob")
+			.jsonPath("$.activeOrders[*].orderId")
+			.isEqualTo(List.of(7011, 7002));
+	}
+
+	@Test
+	void home_consumerWithoutOrders_emptyList() {
+		get("dave", "/api/mobile/home").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.firstName")
+			.isEqualTo("Dave")
+			.jsonPath("$.activeOrders")
+			.isEmpty();
+	}
+
+	@Test
+	void home_consumerServiceDown_200WithoutFirstNameDegradedInHeaders() {
+		providers.stop(Provider.CONSUMER);
+
+		get("dave", "/api/mobile/home").expectStatus()
+			.isOk()
+			.expectHeader()
+			.value("X-Degraded-Parts", (parts) -> assertThat(parts).contains("consumer;status=omitted;reason=connect"))
+			.expectBody()
+			.jsonPath("$.firstName")
+			.doesNotExist();
+	}
+
+	@Test
+	void home_noToken_401() {
+		this.client.get().uri("/api/mobile/home").exchange().expectStatus().isUnauthorized();
+	}
+
+	// menu: GET /api/mobile/restaurants/{id}/menu
+
+	@Test
+	void menu_trimmedToIdsNamesPrices() {
+		get("alice", "/api/mobile/restaurants/501/menu").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.id")
+			.isEqualTo(501)
+			.jsonPath("$.name")
+			.isEqualTo("Ajanta")
+			.jsonPath("$.address")
+			.doesNotExist()
+			.jsonPath("$.menu.length()")
+			.isEqualTo(5)
+			.jsonPath("$.menu[0].id")
+			.isEqualTo(50101)
+			.jsonPath("$.menu[0].name")
+			.isEqualTo("Chicken Vindaloo")
+			.jsonPath("$.menu[0].price")
+			.isEqualTo("12.50");
+	}
+
+	@Test
+	void menu_extraFieldsOnItems_trimmedAway() {
+		providers.server(Provider.RESTAURANT)
+			.stubFor(WireMock.get(urlPathEqualTo("/restaurants/502"))
+				.atPriority(1)
+				.willReturn(aResponse().withHeader("Content-Type", "application/json")
+					.withBody("{\"id\":502,\"name\":\"Egg Shop\",\"menu\":[{\"id\":50201,\"name\":\"Egg Sandwich\","
+							+ "\"price\":\"9.50\",\"allergens\":[\"egg\"],\"photo\":\"https://x\"}]}")));
+
+		get("alice", "/api/mobile/restaurants/502/menu").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.menu[0].price")
+			.isEqualTo("9.50")
+			.jsonPath("$.menu[0].allergens")
+			.doesNotExist()
+			.jsonPath("$.menu[0].photo")
+			.doesNotExist();
+	}
+
+	@Test
+	void menu_twoUsers_cachedOnceForEveryone() {
+		get("alice", "/api/mobile/restaurants/504/menu").expectStatus().isOk();
+		get("bob", "/api/mobile/restaurants/504/menu").expectStatus().isOk();
+		get("carol", "/api/mobile/restaurants/504/menu").expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("X-Cache", "HIT");
+
+		assertThat(providers.requestCount(Provider.RESTAURANT, "GET", "/restaurants/504")).isLessThanOrEqualTo(1);
+	}
+
+	@Test
+	void menu_unknownRestaurant_404Problem() {
+		get("alice", "/api/mobile/restaurants/599/menu").expectStatus()
+			.isNotFound()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void menu_restaurantMalformed_502Problem() {
+		get("alice", "/api/mobile/restaurants/503/menu").expectStatus()
+			.isEqualTo(502)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	// create: POST /api/mobile/orders
+
+	@Test
+	void createOrder_consumerIdFromTheTokenNotTheBody() {
+		this.client.post()
+			.uri("/api/mobile/orders")
+			.headers((h) -> h.setBearerAuth(token("bob")))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"consumerId\":1001,\"restaurantId\":502}")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.orderId")
+			.isEqualTo(7100);
+
+		LoggedRequest received = providers.requests(Provider.ORDER).get(0);
+		assertThat(received.getUrl()).isEqualTo("/orders");
+		assertThat(new String(received.getBody(), StandardCharsets.UTF_8)).contains("\"consumerId\":1002")
+			.doesNotContain("1001");
+	}
+
+	@Test
+	void createOrder_orderServiceFails_502AndNeverRetried() {
+		providers.inject(Provider.ORDER, ProviderFault.connectionReset().onPath("/orders"));
+
+		this.client.post()
+			.uri("/api/mobile/orders")
+			.headers((h) -> h.setBearerAuth(token("alice")))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"restaurantId\":501}")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(502)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+
+		assertThat(providers.requestCount(Provider.ORDER, "POST", "/orders")).isEqualTo(1);
+	}
+
+	@Test
+	void createOrder_noToken_401AndNothingForwarded() {
+		this.client.post()
+			.uri("/api/mobile/orders")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{}")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+
+		assertThat(providers.requestCount(Provider.ORDER)).isZero();
+	}
+
+	// actuator
+
+	@Test
+	void actuator_probesOnManagementPort() {
+		WebTestClient management = WebTestClient.bindToServer()
+			.baseUrl("http://localhost:" + managementPort)
+			.responseTimeout(Duration.ofSeconds(10))
+			.build();
+
+		management.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+		management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+		management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
+		management.get().uri("/actuator/env").exchange().expectStatus().isNotFound();
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
