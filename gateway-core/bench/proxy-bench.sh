@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 DURATION=${DURATION:-20}
-WARMUP=${WARMUP:-15}
+WARMUP=${WARMUP:-60}
 CONNECTIONS=${CONNECTIONS:-64}
 version=0.1.0-SNAPSHOT
 jar=${GATEWAY_JAR:-bff-web/target/bff-web-${version}.jar}
@@ -100,7 +100,7 @@ start_gateway() { # extra args...
   taskset -c 0 java "${jvm[@]}" -jar "$jar" "${route[@]}" "$@" >"$work/logs/gateway.log" 2>&1 &
   gateway_pid=$!
   pids+=($gateway_pid)
-  wait_for http://127.0.0.1:18092/actuator/health/readiness
+  wait_for http://127.0.0.1:18092/actuator/health/readiness || { tail -n 30 "$work/logs/gateway.log" >&2; exit 1; }
 }
 stop_gateway() { kill "$gateway_pid"; wait "$gateway_pid" 2>/dev/null || true; }
 
@@ -129,7 +129,7 @@ stop_gateway
 
 token=$(curl -s -X POST localhost:19090/oauth2/token -d grant_type=password -d username=alice -d password=password \
   | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
-start_gateway --edge.rate-limit.enabled=true --edge.rate-limit.tiers.default.limit=100000000 \
+start_gateway --edge.rate-limit.enabled=true --edge.rate-limit.tiers.default.limit=10000000 \
   --edge.rate-limit.tiers.default.window=1s --edge.security.rules[0].path=/bench/** \
   --edge.security.rules[0].scopes[0]=web
 measure gateway+ http://127.0.0.1:18082/bench/orders/7001 "Authorization: Bearer $token"
