@@ -1,0 +1,122 @@
+package io.ftgo.edge.bff.partner;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+
+import io.ftgo.edge.stubs.FtgoProviders;
+import io.ftgo.edge.stubs.Provider;
+import io.ftgo.edge.stubs.identity.DevIdentityProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Partner tiers of bff-public: its own context with small limits (so the shared context
+ * of the other tests keeps its budgets). A partner's API key and its client-credentials
+ * token share one budget; each tier has its own limit.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "edge.rate-limit.tiers.standard.limit=3", "edge.rate-limit.tiers.standard.window=1h",
+				"edge.rate-limit.tiers.premium.limit=5", "edge.rate-limit.tiers.premium.window=1h" })
+@AutoConfigureWebTestClient(timeout = "20s")
+class PartnerRateLimitIntegrationTests {
+
+	static final DevIdentityProvider identity = DevIdentityProvider.startOnRandomPort();
+
+	static final FtgoProviders providers = FtgoProviders.startOnRandomPorts();
+
+	static final int managementPort = freePort();
+
+	@Autowired
+	WebTestClient client;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("management.server.port", () -> managementPort);
+		registry.add("edge.security.jwt.issuer-uri", identity::issuer);
+		for (Provider provider : Provider.values()) {
+			registry.add("edge.providers." + provider.id() + ".url", () -> providers.baseUrl(provider));
+		}
+	}
+
+	@AfterAll
+	static void stop() {
+		providers.close();
+		identity.close();
+	}
+
+	@Test
+	void standardPartner_keyAndTokenShareBudget_fourthRequest429WithRetryAfter_premiumUnaffected() {
+		String ajantaToken = identity.clientCredentialsGrant("partner-ajanta", "ajanta-secret");
+
+		this.client.get()
+			.uri("/v1/restaurants/501/menu")
+			.header("X-API-Key", "demo-ajanta-key")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("RateLimit-Limit", "3")
+			.expectHeader()
+			.valueEquals("RateLimit-Remaining", "2");
+		this.client.get()
+			.uri("/v1/restaurants/501/menu")
+			.headers((h) -> h.setBearerAuth(ajantaToken))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("RateLimit-Remaining", "1");
+		this.client.get()
+			.uri("/v1/restaurants/501/menu")
+			.header("X-API-Key", "demo-ajanta-key")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("RateLimit-Remaining", "0");
+		int before = providers.requestCount(Provider.RESTAURANT);
+
+		this.client.get()
+			.uri("/v1/orders/7001")
+			.headers((h) -> h.setBearerAuth(ajantaToken))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(429)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader()
+			.value(HttpHeaders.RETRY_AFTER, (seconds) -> assertThat(Long.parseLong(seconds)).isPositive());
+
+		assertThat(providers.requestCount(Provider.ORDER)).isZero();
+		assertThat(providers.requestCount(Provider.RESTAURANT)).isEqualTo(before);
+		this.client.get()
+			.uri("/v1/restaurants/502/menu")
+			.header("X-API-Key", "demo-eggshop-key")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("RateLimit-Limit", "5");
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
