@@ -2,6 +2,7 @@ package io.ftgo.edge.security.jwt;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,10 @@ public final class EdgeJwtDecoders {
 					new JWSVerificationKeySelector<JWKSecurityContext>(algorithms, new JWKSecurityContextJWKSet())))
 			.build();
 		decoder.setJwtValidator(validator(settings, clock));
-		return new Decoder(decoder, keys);
+		// Verified tokens are remembered for at most 5 minutes (expiry re-checked per
+		// hit).
+		return new Decoder(new VerifiedTokenCache(decoder, 10_000, Duration.ofMinutes(5), settings.clockSkew(), clock),
+				keys);
 	}
 
 	static OAuth2TokenValidator<Jwt> validator(EdgeSecurityProperties.Jwt settings, Clock clock) {

@@ -1,0 +1,74 @@
+package io.ftgo.edge.security.jwt;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.ftgo.edge.security.MutableClock;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class VerifiedTokenCacheTests {
+
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+
+	private final AtomicInteger verifications = new AtomicInteger();
+
+	private ReactiveJwtDecoder verifier(Instant expiresAt) {
+		return (token) -> {
+			this.verifications.incrementAndGet();
+			if (token.startsWith("bad")) {
+				return Mono.error(new BadJwtException("signature"));
+			}
+			return Mono.just(Jwt.withTokenValue(token)
+				.header("alg", "RS256")
+				.subject("1001")
+				.issuedAt(expiresAt.minusSeconds(3600))
+				.expiresAt(expiresAt)
+				.build());
+		};
+	}
+
+	@Test
+	void sameTokenTwice_verifiedOnce() {
+		VerifiedTokenCache cache = new VerifiedTokenCache(verifier(this.clock.instant().plusSeconds(600)), 100,
+				Duration.ofMinutes(5), Duration.ofSeconds(30), this.clock);
+
+		StepVerifier.create(cache.decode("t1")).expectNextCount(1).verifyComplete();
+		StepVerifier.create(cache.decode("t1")).expectNextCount(1).verifyComplete();
+
+		assertThat(this.verifications).hasValue(1);
+	}
+
+	@Test
+	void cachedTokenPastExpiryAndSkew_rejectedWithoutVerifying() {
+		VerifiedTokenCache cache = new VerifiedTokenCache(verifier(this.clock.instant().plusSeconds(60)), 100,
+				Duration.ofMinutes(5), Duration.ofSeconds(30), this.clock);
+		StepVerifier.create(cache.decode("t1")).expectNextCount(1).verifyComplete();
+
+		this.clock.advance(Duration.ofSeconds(91));
+
+		StepVerifier.create(cache.decode("t1")).expectError(JwtException.class).verify();
+		assertThat(this.verifications).hasValue(1);
+	}
+
+	@Test
+	void failures_areNeverCached() {
+		VerifiedTokenCache cache = new VerifiedTokenCache(verifier(this.clock.instant().plusSeconds(600)), 100,
+				Duration.ofMinutes(5), Duration.ofSeconds(30), this.clock);
+
+		StepVerifier.create(cache.decode("bad")).expectError(BadJwtException.class).verify();
+		StepVerifier.create(cache.decode("bad")).expectError(BadJwtException.class).verify();
+
+		assertThat(this.verifications).hasValue(2);
+	}
+
+}
