@@ -1,8 +1,6 @@
 package io.ftgo.edge.bff.partner;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-
+import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
@@ -31,28 +29,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 @AutoConfigureWebTestClient(timeout = "20s")
 class PartnerRateLimitIntegrationTests {
 
-	static final DevIdentityProvider identity = DevIdentityProvider.startOnRandomPort();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
 
-	static final FtgoProviders providers = FtgoProviders.startOnRandomPorts();
+	static final DevIdentityProvider identity = env.identity();
 
-	static final int managementPort = freePort();
+	static final FtgoProviders providers = env.providers();
 
 	@Autowired
 	WebTestClient client;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("management.server.port", () -> managementPort);
-		registry.add("edge.security.jwt.issuer-uri", identity::issuer);
-		for (Provider provider : Provider.values()) {
-			registry.add("edge.providers." + provider.id() + ".url", () -> providers.baseUrl(provider));
-		}
+		env.properties().forEach((key, value) -> registry.add(key, () -> value));
 	}
 
 	@AfterAll
 	static void stop() {
-		providers.close();
-		identity.close();
+		env.close();
 	}
 
 	@Test
@@ -108,15 +101,6 @@ class PartnerRateLimitIntegrationTests {
 			.isOk()
 			.expectHeader()
 			.valueEquals("RateLimit-Limit", "5");
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

@@ -1,7 +1,5 @@
 package io.ftgo.edge.bff.partner;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +8,7 @@ import java.util.TreeSet;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.ftgo.edge.composition.Composition;
+import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.ProviderFault;
@@ -50,11 +49,11 @@ class PublicBffIntegrationTests {
 
 	static final String EGGSHOP_KEY = "demo-eggshop-key";
 
-	static final DevIdentityProvider identity = DevIdentityProvider.startOnRandomPort();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
 
-	static final FtgoProviders providers = FtgoProviders.startOnRandomPorts();
+	static final DevIdentityProvider identity = env.identity();
 
-	static final int managementPort = freePort();
+	static final FtgoProviders providers = env.providers();
 
 	@Autowired
 	WebTestClient client;
@@ -64,17 +63,12 @@ class PublicBffIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("management.server.port", () -> managementPort);
-		registry.add("edge.security.jwt.issuer-uri", identity::issuer);
-		for (Provider provider : Provider.values()) {
-			registry.add("edge.providers." + provider.id() + ".url", () -> providers.baseUrl(provider));
-		}
+		env.properties().forEach((key, value) -> registry.add(key, () -> value));
 	}
 
 	@AfterAll
 	static void stop() {
-		providers.close();
-		identity.close();
+		env.close();
 	}
 
 	@BeforeEach
@@ -449,22 +443,13 @@ class PublicBffIntegrationTests {
 	@Test
 	void actuator_probesOnManagementPort() {
 		WebTestClient management = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + managementPort)
+			.baseUrl("http://localhost:" + env.managementPort())
 			.responseTimeout(Duration.ofSeconds(10))
 			.build();
 
 		management.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
 		management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
 		management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

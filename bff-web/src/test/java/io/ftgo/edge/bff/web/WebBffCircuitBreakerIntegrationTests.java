@@ -1,5 +1,6 @@
 package io.ftgo.edge.bff.web;
 
+import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
@@ -28,25 +29,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 @AutoConfigureWebTestClient(timeout = "20s")
 class WebBffCircuitBreakerIntegrationTests {
 
-	static final DevIdentityProvider identity = DevIdentityProvider.startOnRandomPort();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
 
-	static final FtgoProviders providers = FtgoProviders.startOnRandomPorts();
+	static final DevIdentityProvider identity = env.identity();
+
+	static final FtgoProviders providers = env.providers();
 
 	@Autowired
 	WebTestClient client;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("edge.security.jwt.issuer-uri", identity::issuer);
-		for (Provider provider : Provider.values()) {
-			registry.add("edge.providers." + provider.id() + ".url", () -> providers.baseUrl(provider));
-		}
+		// No management port here (management.server.port=-1 above).
+		env.properties().forEach((key, value) -> {
+			if (!key.startsWith("management.")) {
+				registry.add(key, () -> value);
+			}
+		});
 	}
 
 	@AfterAll
 	static void stop() {
-		providers.close();
-		identity.close();
+		env.close();
 	}
 
 	@Test

@@ -1,13 +1,12 @@
 package io.ftgo.edge.bff.web;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.ProviderFault;
@@ -39,28 +38,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 @AutoConfigureWebTestClient(timeout = "20s")
 class WebBffIntegrationTests {
 
-	static final DevIdentityProvider identity = DevIdentityProvider.startOnRandomPort();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
 
-	static final FtgoProviders providers = FtgoProviders.startOnRandomPorts();
+	static final DevIdentityProvider identity = env.identity();
 
-	static final int managementPort = freePort();
+	static final FtgoProviders providers = env.providers();
 
 	@Autowired
 	WebTestClient client;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("management.server.port", () -> managementPort);
-		registry.add("edge.security.jwt.issuer-uri", identity::issuer);
-		for (Provider provider : Provider.values()) {
-			registry.add("edge.providers." + provider.id() + ".url", () -> providers.baseUrl(provider));
-		}
+		env.properties().forEach((key, value) -> registry.add(key, () -> value));
 	}
 
 	@AfterAll
 	static void stop() {
-		providers.close();
-		identity.close();
+		env.close();
 	}
 
 	@BeforeEach
@@ -602,7 +596,7 @@ class WebBffIntegrationTests {
 	@Test
 	void actuator_probesAndPrometheusOnManagementPort_nothingElseOnTheAppPort() {
 		WebTestClient management = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + managementPort)
+			.baseUrl("http://localhost:" + env.managementPort())
 			.responseTimeout(Duration.ofSeconds(10))
 			.build();
 
@@ -611,15 +605,6 @@ class WebBffIntegrationTests {
 		management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
 		management.get().uri("/actuator/env").exchange().expectStatus().isNotFound();
 		get("alice", "/actuator/health").expectStatus().isNotFound();
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

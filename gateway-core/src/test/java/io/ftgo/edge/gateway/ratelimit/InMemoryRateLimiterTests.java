@@ -1,5 +1,6 @@
 package io.ftgo.edge.gateway.ratelimit;
 
+import io.ftgo.edge.stubs.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

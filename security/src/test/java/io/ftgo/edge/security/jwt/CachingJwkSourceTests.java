@@ -9,7 +9,7 @@ import java.util.List;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
-import io.ftgo.edge.security.MutableClock;
+import io.ftgo.edge.stubs.MutableClock;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
 import io.ftgo.edge.stubs.identity.TokenMinter;
 import org.junit.jupiter.api.AfterEach;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
-import io.ftgo.edge.security.MutableClock;
+import io.ftgo.edge.stubs.MutableClock;
 import io.ftgo.edge.security.config.EdgeSecurityProperties;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
 import io.ftgo.edge.stubs.identity.TokenMinter;

@@ -1,4 +1,4 @@
-package io.ftgo.edge.security;
+package io.ftgo.edge.stubs;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
+/**
+ * A clock tests move by hand: time-based behaviour (TTLs, windows, expiry) without
+ * sleeping.
+ */
 public final class MutableClock extends Clock {
 
 	private volatile Instant now;
