@@ -93,7 +93,12 @@ final class RedisConnector
 
 	@Override
 	public void close() {
-		this.client.shutdownAsync();
+		// shutdownAsync closes connections on the calling thread, which can spin inside
+		// Lettuce (see RedisRateLimiter): never on the thread that shuts the application
+		// down.
+		Thread closer = new Thread(this.client::shutdownAsync, "edge-ratelimit-redis-shutdown");
+		closer.setDaemon(true);
+		closer.start();
 	}
 
 }

@@ -14,6 +14,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Fixed windows in Redis: one budget per key for all replicas. One Lua script per
@@ -62,6 +64,17 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 	private final AtomicReference<Attempt> connection = new AtomicReference<>();
 
+	/**
+	 * Commands are written from this thread, never from a server event loop: Lettuce's
+	 * SharedLock can spin without bound when a connection is closed or reconnects while a
+	 * command is being written (redis/lettuce#3804, #3880, open in 7.5). A spin there
+	 * stalls rate limiting, which then answers in its failure mode after the timeout,
+	 * instead of wedging the event loop that serves clients.
+	 */
+	private final Scheduler dispatcher = Schedulers.newBoundedElastic(1, 100_000, "edge-ratelimit-redis", 60, true);
+
+	private volatile boolean closed;
+
 	private final Counter timeouts;
 
 	private final Counter errors;
@@ -105,7 +118,10 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 	public Mono<Decision> tryAcquire(String key, Tier tier) {
 		String redisKey = this.keyPrefix + key;
 		String window = Long.toString(tier.windowMillis());
-		return connection().flatMap((connection) -> eval(connection, redisKey, window))
+		if (this.closed) {
+			return Mono.error(new RateLimiterUnavailableException("error", null));
+		}
+		return connection().flatMap((connection) -> eval(connection, redisKey, window).subscribeOn(this.dispatcher))
 			.<Decision>handle((reply, sink) -> {
 				Decision decision = decide(reply, tier);
 				if (decision != null) {
@@ -187,10 +203,17 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 	@Override
 	public void close() {
+		this.closed = true;
 		Attempt attempt = this.connection.getAndSet(null);
 		if (attempt != null) {
-			attempt.future().thenAccept(StatefulRedisConnection::closeAsync);
+			// closeAsync takes Lettuce's exclusive lock synchronously and can spin (see
+			// dispatcher): never on the thread that shuts the application down.
+			Thread closer = new Thread(() -> attempt.future().thenAccept(StatefulRedisConnection::closeAsync),
+					"edge-ratelimit-redis-close");
+			closer.setDaemon(true);
+			closer.start();
 		}
+		this.dispatcher.dispose();
 	}
 
 	private static String sha1(String text) {
