@@ -11,8 +11,9 @@ logs=.run-local
 mkdir -p "$logs"
 
 if [ "${SKIP_BUILD:-}" != "1" ]; then
-  echo "Building (./mvnw -q -B -DskipTests package; the first build downloads dependencies)..."
-  ./mvnw -q -B -DskipTests package
+  echo "Building (./mvnw -q -B -DskipTests clean package; the first build downloads dependencies)..."
+  # clean: an incremental package can leave a stale module jar nested in a repackaged BFF
+  ./mvnw -q -B -DskipTests clean package
 fi
 
 for port in 9081 9082 9083 9084 9085 9086 9090 8081 8082 8083 8091 8092 8093; do

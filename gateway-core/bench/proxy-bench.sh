@@ -2,7 +2,7 @@
 # Proxy throughput: the ftgo-edge gateway against nginx proxy_pass, in one run, both in
 # front of the same nginx static backend. Not a test: figures go into the issue note.
 #
-#   gateway-core/bench/proxy-bench.sh            # after ./mvnw -q -DskipTests package
+#   gateway-core/bench/proxy-bench.sh            # after ./mvnw -q -DskipTests clean package
 #   DURATION=30 CONNECTIONS=64 gateway-core/bench/proxy-bench.sh
 #
 # Needs: wrk, nginx, taskset (Debian: apt-get install wrk nginx util-linux), a JDK.
@@ -28,7 +28,7 @@ stubs_jar=stubs/target/stubs-${version}-exec.jar
 for tool in wrk nginx taskset curl java; do
   command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install wrk nginx util-linux curl)" >&2; exit 1; }
 done
-[ -f "$jar" ] && [ -f "$stubs_jar" ] || { echo "build first: ./mvnw -q -DskipTests package" >&2; exit 1; }
+[ -f "$jar" ] && [ -f "$stubs_jar" ] || { echo "build first: ./mvnw -q -DskipTests clean package" >&2; exit 1; }
 
 work=$(mktemp -d)
 pids=()
