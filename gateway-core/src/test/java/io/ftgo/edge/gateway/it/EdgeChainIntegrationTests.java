@@ -121,18 +121,7 @@ class EdgeChainIntegrationTests {
 	}
 
 	static Stream<Arguments> hostileTokens() {
-		return Stream.of(Arguments.of("expired", op(TokenMinter.Token::expired)),
-				Arguments.of("not yet valid", op(TokenMinter.Token::notYetValid)),
-				Arguments.of("wrong issuer", op(TokenMinter.Token::wrongIssuer)),
-				Arguments.of("wrong audience", op(TokenMinter.Token::wrongAudience)),
-				Arguments.of("alg none", op(TokenMinter.Token::algNone)),
-				Arguments.of("foreign key", op(TokenMinter.Token::foreignKey)),
-				Arguments.of("unknown kid", op(TokenMinter.Token::unknownKid)),
-				Arguments.of("HS256 with the public key", op(TokenMinter.Token::hs256WithPublicKey)));
-	}
-
-	private static UnaryOperator<TokenMinter.Token> op(UnaryOperator<TokenMinter.Token> op) {
-		return op;
+		return TokenMinter.hostileVariants().entrySet().stream().map((e) -> Arguments.of(e.getKey(), e.getValue()));
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -90,6 +91,29 @@ public final class TokenMinter {
 		catch (JOSEException ex) {
 			throw new IllegalStateException("EC key generation failed", ex);
 		}
+	}
+
+	/**
+	 * Every way a token can be bad that an edge must reject with 401, by name: expired,
+	 * not yet valid, wrong issuer, wrong audience, {@code alg: none}, signed by a foreign
+	 * key, unknown {@code kid}, HS256 keyed with the public key, and missing {@code exp},
+	 * {@code sub} or {@code aud}. Each turns a valid token into that bad one, so security
+	 * tests can run the whole list instead of writing it again.
+	 */
+	public static Map<String, UnaryOperator<Token>> hostileVariants() {
+		Map<String, UnaryOperator<Token>> variants = new LinkedHashMap<>();
+		variants.put("expired", Token::expired);
+		variants.put("not yet valid", Token::notYetValid);
+		variants.put("wrong issuer", Token::wrongIssuer);
+		variants.put("wrong audience", Token::wrongAudience);
+		variants.put("alg none", Token::algNone);
+		variants.put("foreign key", Token::foreignKey);
+		variants.put("unknown kid", Token::unknownKid);
+		variants.put("HS256 keyed with the public key", Token::hs256WithPublicKey);
+		variants.put("no exp", (token) -> token.without("exp"));
+		variants.put("no sub", (token) -> token.without("sub"));
+		variants.put("no aud", (token) -> token.without("aud"));
+		return variants;
 	}
 
 	/**
