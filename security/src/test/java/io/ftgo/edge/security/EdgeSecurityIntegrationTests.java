@@ -4,6 +4,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import io.ftgo.edge.security.apikey.ApiKeyAuthenticationManager;
+import io.ftgo.edge.security.web.EdgeFirewall;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
 import io.ftgo.edge.stubs.identity.TokenMinter;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +19,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.security.web.server.WebFilterChainProxy;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -35,6 +38,12 @@ class EdgeSecurityIntegrationTests {
 
 	@Autowired
 	WebTestClient client;
+
+	@Autowired
+	WebFilterChainProxy securityFilterChainProxy;
+
+	@Autowired
+	ServerWebExchangeFirewall firewall;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -131,6 +140,35 @@ class EdgeSecurityIntegrationTests {
 				.doesNotContain("localhost", "127.0.0.1", "Exception", "nimbus", "springframework"));
 
 		assertThat(SecurityTestApplication.handled).hasValue(0);
+	}
+
+	@Test
+	void malformedBearerHeader_401Malformed_handlerNeverRuns() {
+		String token = identity.passwordGrant("alice", "password");
+
+		this.client.get()
+			.uri("/api/web/echo")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token + " trailing")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("invalid_token")
+			.jsonPath("$.detail")
+			.value(String.class, (text) -> assertThat(text).contains("malformed"));
+
+		assertThat(SecurityTestApplication.handled).hasValue(0);
+	}
+
+	@Test
+	void securityFilterChain_usesTheEdgeFirewall() {
+		assertThat(this.securityFilterChainProxy).extracting("firewall")
+			.isSameAs(this.firewall)
+			.extracting("allowedHeaderValues")
+			.isSameAs(EdgeFirewall.HEADER_VALUES);
 	}
 
 	@Test

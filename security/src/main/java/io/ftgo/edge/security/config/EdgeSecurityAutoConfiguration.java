@@ -19,6 +19,7 @@ import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
@@ -35,6 +36,7 @@ import io.ftgo.edge.security.jwt.EdgeJwtDecoders;
 import io.ftgo.edge.security.web.BoundedBearerTokenConverter;
 import io.ftgo.edge.security.web.EdgeAccessDeniedHandler;
 import io.ftgo.edge.security.web.EdgeAuthenticationEntryPoint;
+import io.ftgo.edge.security.web.EdgeFirewall;
 
 /**
  * The edge's security chain, the same for every BFF: stateless (no session, no CSRF, no
@@ -89,6 +91,17 @@ public class EdgeSecurityAutoConfiguration {
 	@ConditionalOnMissingBean
 	SecurityObservationSettings securityObservationSettings() {
 		return SecurityObservationSettings.noObservations();
+	}
+
+	/**
+	 * Spring Security's strict firewall, with its header rules as loops instead of
+	 * regular expressions (see {@link EdgeFirewall}); Spring Security picks this bean up
+	 * for its filter chain proxy.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	ServerWebExchangeFirewall edgeFirewall() {
+		return EdgeFirewall.create();
 	}
 
 	@Bean
