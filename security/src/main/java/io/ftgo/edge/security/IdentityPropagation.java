@@ -1,6 +1,7 @@
 package io.ftgo.edge.security;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -27,10 +28,18 @@ public final class IdentityPropagation {
 
 	private final String apiKeyHeader;
 
+	private final Set<String> managedHeaders;
+
 	public IdentityPropagation(EdgeSecurityProperties.Propagation settings, String apiKeyHeader) {
 		this.forwardBearer = settings.bearer();
 		this.headers = Map.copyOf(settings.headers());
 		this.apiKeyHeader = apiKeyHeader;
+		Set<String> managed = new LinkedHashSet<>(this.headers.keySet());
+		managed.add(HttpHeaders.AUTHORIZATION);
+		if (apiKeyHeader != null) {
+			managed.add(apiKeyHeader);
+		}
+		this.managedHeaders = Collections.unmodifiableSet(managed);
 	}
 
 	/** The API key header (never forwarded), or null. */
@@ -40,12 +49,7 @@ public final class IdentityPropagation {
 
 	/** Headers that never pass through from the client as they came. */
 	public Set<String> managedHeaders() {
-		Set<String> managed = new LinkedHashSet<>(this.headers.keySet());
-		managed.add(HttpHeaders.AUTHORIZATION);
-		if (this.apiKeyHeader != null) {
-			managed.add(this.apiKeyHeader);
-		}
-		return managed;
+		return this.managedHeaders;
 	}
 
 	/**
@@ -54,7 +58,7 @@ public final class IdentityPropagation {
 	 * @param target headers of the request to the provider; modified in place
 	 */
 	public void apply(Authentication authentication, HttpHeaders target) {
-		managedHeaders().forEach(target::remove);
+		this.managedHeaders.forEach(target::remove);
 		if (authentication == null) {
 			return;
 		}

@@ -21,8 +21,9 @@ import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import io.ftgo.edge.gateway.cache.EdgeCacheProperties;
 import io.ftgo.edge.gateway.cache.ResponseCacheWebFilter;
 import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
+import io.ftgo.edge.gateway.filter.CaptureAuthenticationGlobalFilter;
 import io.ftgo.edge.gateway.filter.EdgeHygieneWebFilter;
-import io.ftgo.edge.gateway.filter.IdentityPropagationGlobalFilter;
+import io.ftgo.edge.gateway.filter.ProviderRequestHeadersFilter;
 import io.ftgo.edge.gateway.filter.UpstreamErrorGlobalFilter;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
 import io.ftgo.edge.security.IdentityPropagation;
@@ -63,8 +64,13 @@ public class EdgeGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnBean(IdentityPropagation.class)
-	IdentityPropagationGlobalFilter identityPropagationGlobalFilter(IdentityPropagation propagation) {
-		return new IdentityPropagationGlobalFilter(propagation);
+	CaptureAuthenticationGlobalFilter captureAuthenticationGlobalFilter() {
+		return new CaptureAuthenticationGlobalFilter();
+	}
+
+	@Bean
+	ProviderRequestHeadersFilter providerRequestHeadersFilter(ObjectProvider<IdentityPropagation> propagations) {
+		return new ProviderRequestHeadersFilter(propagations.getIfAvailable());
 	}
 
 	@Bean

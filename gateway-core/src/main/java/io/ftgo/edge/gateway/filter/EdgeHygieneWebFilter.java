@@ -13,6 +13,8 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
@@ -68,15 +70,41 @@ public class EdgeHygieneWebFilter implements WebFilter, Ordered {
 		if (rejected != null) {
 			return problem(exchange, rejected).doFinally((signal) -> log(exchange, trace, start, signal.toString()));
 		}
-		long maxBody = this.limits.maxBodySize().toBytes();
-		ServerHttpRequest cleaned = request.mutate().headers((headers) -> {
-			this.identityHeaders.forEach(headers::remove);
-			headers.set(TraceContext.TRACEPARENT, trace.traceparent());
-		}).build();
-		ServerHttpRequest bounded = (request.getHeaders().getContentLength() < 0) ? limitBody(cleaned, maxBody)
-				: cleaned;
-		return chain.filter(exchange.mutate().request(bounded).build())
-			.doFinally((signal) -> log(exchange, trace, start, signal.toString()));
+		// The request is rebuilt (every header copied) only when it must change: the
+		// trace context travels as an attribute and reaches providers through
+		// ProviderRequestHeadersFilter and the composition client.
+		ServerHttpRequest filtered = request;
+		if (carriesIdentityHeader(request.getHeaders())) {
+			filtered = request.mutate().headers((headers) -> this.identityHeaders.forEach(headers::remove)).build();
+		}
+		if (mayStreamBody(request)) {
+			filtered = limitBody(filtered, this.limits.maxBodySize().toBytes());
+		}
+		ServerWebExchange next = (filtered != request) ? exchange.mutate().request(filtered).build() : exchange;
+		return chain.filter(next).doFinally((signal) -> log(exchange, trace, start, signal.toString()));
+	}
+
+	private boolean carriesIdentityHeader(HttpHeaders headers) {
+		for (String header : this.identityHeaders) {
+			if (headers.containsHeader(header)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * A body without Content-Length: chunked, or (HTTP/1.1 aside) any method but the
+	 * body-less GET and HEAD.
+	 */
+	private static boolean mayStreamBody(ServerHttpRequest request) {
+		HttpHeaders headers = request.getHeaders();
+		if (headers.getContentLength() >= 0) {
+			return false;
+		}
+		HttpMethod method = request.getMethod();
+		return headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)
+				|| !(HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method));
 	}
 
 	private HttpStatus checkLimits(ServerHttpRequest request) {

@@ -62,11 +62,18 @@ class EdgeChainIntegrationTests {
 		registry.add(route + "uri", provider::baseUrl);
 		registry.add(route + "predicates[0]", () -> "Path=/api/web/orders/**");
 		registry.add(route + "filters[0]", () -> "RewritePath=/api/web/(?<rest>.*), /${rest}");
+		String publicRoute = "spring.cloud.gateway.server.webflux.routes[1].";
+		registry.add(publicRoute + "id", () -> "menus");
+		registry.add(publicRoute + "uri", provider::baseUrl);
+		registry.add(publicRoute + "predicates[0]", () -> "Path=/public/menus/**");
+		registry.add(publicRoute + "filters[0]", () -> "RewritePath=/public/menus/(?<rest>.*), /restaurants/${rest}");
 		registry.add("spring.cloud.gateway.server.webflux.httpclient.response-timeout", () -> "1s");
 		registry.add("edge.security.jwt.issuer-uri", identity::issuer);
 		registry.add("edge.security.jwt.audiences[0]", () -> "ftgo-edge");
 		registry.add("edge.security.rules[0].path", () -> "/api/web/**");
 		registry.add("edge.security.rules[0].scopes[0]", () -> "web");
+		registry.add("edge.security.rules[1].path", () -> "/public/**");
+		registry.add("edge.security.rules[1].permit-all", () -> "true");
 		registry.add("edge.security.propagation.headers.X-Consumer-Id", () -> "consumerId");
 		registry.add("edge.limits.max-uri-length", () -> "512");
 		registry.add("edge.limits.max-header-size", () -> "4KB");
@@ -87,6 +94,44 @@ class EdgeChainIntegrationTests {
 			.willReturn(aResponse().withHeader("Content-Type", "application/json")
 				.withBody("{\"orderId\":7001,\"state\":\"APPROVED\"}")));
 		provider.stubFor(any(urlPathEqualTo("/orders")).willReturn(aResponse().withStatus(200).withBody("{}")));
+		provider.stubFor(get(urlPathEqualTo("/restaurants/501/menu"))
+			.willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"items\":[]}")));
+	}
+
+	@Test
+	void publicProxiedRoute_anonymous_spoofedIdentityAndOtherCredentialsDropped_traceStarted() {
+		this.client.get()
+			.uri("/public/menus/501/menu")
+			.header("X-Consumer-Id", "1002")
+			.header(HttpHeaders.AUTHORIZATION, "Basic YWxpY2U6cGFzc3dvcmQ=")
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		LoggedRequest received = provider.findAll(anyRequestedFor(anyUrl())).get(0);
+		assertThat(received.getUrl()).isEqualTo("/restaurants/501/menu");
+		assertThat(received.containsHeader("X-Consumer-Id")).isFalse();
+		assertThat(received.containsHeader("Authorization")).isFalse();
+		assertThat(received.getHeader("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+	}
+
+	@Test
+	void chunkedBodyWithinLimit_reachesProviderWhole() {
+		reactor.core.publisher.Flux<org.springframework.core.io.buffer.DataBuffer> chunks = reactor.core.publisher.Flux
+			.range(0, 3)
+			.map((i) -> org.springframework.core.io.buffer.DefaultDataBufferFactory.sharedInstance
+				.wrap("z".repeat(300).getBytes()));
+
+		this.client.post()
+			.uri("/api/web/orders")
+			.headers((h) -> h.setBearerAuth(aliceToken()))
+			.contentType(MediaType.APPLICATION_OCTET_STREAM)
+			.body(chunks, org.springframework.core.io.buffer.DataBuffer.class)
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		assertThat(provider.findAll(anyRequestedFor(anyUrl())).get(0).getBodyAsString()).isEqualTo("z".repeat(900));
 	}
 
 	private String aliceToken() {
