@@ -11,11 +11,15 @@
 # CPU 1 runs the backend, the identity provider and wrk. Loopback only; every run is
 # bounded by DURATION and the script stops everything it started.
 #
-# Three runs, each after a warm-up of WARMUP seconds:
+# Five runs, each after a warm-up of WARMUP seconds:
 #   nginx      nginx proxy_pass, upstream keep-alive (gotcha 15)
-#   gateway    a plain proxied route: no authentication, no rate limit
+#   netty      a bare Reactor Netty proxy, no Spring (bench/baseline, --raw): the ceiling
+#              of the runtime the gateway is built on
+#   scg        Spring Cloud Gateway alone, same route, nothing of the edge (bench/baseline)
+#   gateway    the bff-web jar, a plain proxied route: no authentication, no rate limit
 #   gateway+   the same route behind JWT validation and the rate limiter (limit high
 #              enough that nothing is refused: this measures their cost, not 429s)
+# The JVMs all get the same flags. The baselines are built here, outside the reactor.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -29,6 +33,8 @@ for tool in wrk nginx taskset curl java; do
   command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install wrk nginx util-linux curl)" >&2; exit 1; }
 done
 [ -f "$jar" ] && [ -f "$stubs_jar" ] || { echo "build first: ./mvnw -q -DskipTests clean package" >&2; exit 1; }
+baseline_jar=gateway-core/bench/baseline/target/proxy-baseline-${version}.jar
+./mvnw -q -B -f gateway-core/bench/baseline/pom.xml -DskipTests package
 
 work=$(mktemp -d)
 pids=()
@@ -102,6 +108,12 @@ start_gateway() { # extra args...
   pids+=($gateway_pid)
   wait_for http://127.0.0.1:18092/actuator/health/readiness || { tail -n 30 "$work/logs/gateway.log" >&2; exit 1; }
 }
+start_baseline() { # args...
+  taskset -c 0 java "${jvm[@]}" -jar "$baseline_jar" "$@" >"$work/logs/baseline.log" 2>&1 &
+  gateway_pid=$!
+  pids+=($gateway_pid)
+  wait_for http://127.0.0.1:18082/bench/orders/7001 || { tail -n 30 "$work/logs/baseline.log" >&2; exit 1; }
+}
 stop_gateway() { kill "$gateway_pid"; wait "$gateway_pid" 2>/dev/null || true; }
 
 measure() { # name url [header]
@@ -122,6 +134,14 @@ echo "proxy on CPU 0; backend, identity and wrk on CPU 1; $CONNECTIONS connectio
 
 measure nginx http://127.0.0.1:18081/bench/orders/7001
 
+start_baseline --raw=18082 --upstream=http://127.0.0.1:18080
+measure netty http://127.0.0.1:18082/bench/orders/7001
+stop_gateway
+
+start_baseline "${route[@]:0:3}" --server.port=18082
+measure scg http://127.0.0.1:18082/bench/orders/7001
+stop_gateway
+
 start_gateway --edge.rate-limit.enabled=false --edge.security.rules[0].path=/bench/** \
   --edge.security.rules[0].permit-all=true
 measure gateway http://127.0.0.1:18082/bench/orders/7001
@@ -135,7 +155,8 @@ start_gateway --edge.rate-limit.enabled=true --edge.rate-limit.tiers.default.lim
 measure gateway+ http://127.0.0.1:18082/bench/orders/7001 "Authorization: Bearer $token"
 stop_gateway
 
-awk -v g="$rps_gateway" -v n="$rps_nginx" -v j="$rps_gateway_plus" 'BEGIN {
-  printf "gateway / nginx             = %.2f  (target >= 0.50)\n", g / n
+awk -v g="$rps_gateway" -v n="$rps_nginx" -v j="$rps_gateway_plus" -v s="$rps_scg" -v r="$rps_netty" 'BEGIN {
+  printf "gateway / nginx                 = %.2f  (target >= 0.50)\n", g / n
   printf "gateway+jwt+ratelimit / gateway = %.2f  (target >= 0.80)\n", j / g
+  printf "baselines: reactor-netty / nginx = %.2f, spring-cloud-gateway / nginx = %.2f, gateway / spring-cloud-gateway = %.2f\n", r / n, s / n, g / s
 }'
