@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.cors.CorsConfiguration;
@@ -26,6 +27,7 @@ import io.ftgo.edge.gateway.filter.EdgeHygieneWebFilter;
 import io.ftgo.edge.gateway.filter.ProviderRequestHeadersFilter;
 import io.ftgo.edge.gateway.filter.UpstreamErrorGlobalFilter;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
+import io.ftgo.edge.gateway.support.KeepAliveReadResume;
 import io.ftgo.edge.security.IdentityPropagation;
 import io.ftgo.edge.security.config.EdgeSecurityAutoConfiguration;
 
@@ -79,6 +81,16 @@ public class EdgeGatewayAutoConfiguration {
 			ObjectProvider<MeterRegistry> meters) {
 		properties.validate();
 		return new ResponseCacheWebFilter(properties, meters.getIfAvailable());
+	}
+
+	/**
+	 * Keep-alive connections keep reading after every exchange: works around a Reactor
+	 * Netty stall (see {@link KeepAliveReadResume}). Applies to the application port and
+	 * to a separate management port, whose child context sees this bean too.
+	 */
+	@Bean
+	NettyServerCustomizer edgeKeepAliveReadResume() {
+		return KeepAliveReadResume::install;
 	}
 
 	@Bean

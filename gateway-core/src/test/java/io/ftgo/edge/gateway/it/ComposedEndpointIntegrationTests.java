@@ -2,6 +2,9 @@ package io.ftgo.edge.gateway.it;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.ftgo.edge.stubs.FtgoProviders;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -40,6 +44,9 @@ class ComposedEndpointIntegrationTests {
 
 	@Autowired
 	WebTestClient client;
+
+	@LocalServerPort
+	int port;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -249,6 +256,64 @@ class ComposedEndpointIntegrationTests {
 			.exchange()
 			.expectStatus()
 			.isNotFound();
+	}
+
+	/**
+	 * Reactor Netty stalls a keep-alive connection when a queued request completes
+	 * synchronously (see KeepAliveReadResume): a request that completes off the event
+	 * loop (health, a composition) with quick ones pipelined behind it, then one more
+	 * request on the same connection, which must still be read. Both ports.
+	 */
+	@Test
+	void keepAlive_asyncAnswerWithQuickOnesQueuedBehind_connectionKeepsReading() throws IOException {
+		String token = identity.passwordGrant("alice", "password");
+		String liveness = get("/actuator/health/liveness", null);
+		String readiness = get("/actuator/health/readiness", null);
+		String composed = get("/api/web/orders/7001", token);
+		String anonymous = get("/api/web/orders/7001", null);
+		for (int round = 0; round < 5; round++) {
+			assertThat(exchange(this.port, composed + anonymous + anonymous, anonymous)).isEqualTo(4);
+			assertThat(exchange(managementPort, liveness + readiness + readiness, readiness)).isEqualTo(4);
+		}
+	}
+
+	private static String get(String path, String token) {
+		return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+				+ ((token != null) ? "Authorization: Bearer " + token + "\r\n" : "") + "\r\n";
+	}
+
+	/**
+	 * Sends the pipelined requests, waits for their three answers, then sends one more
+	 * request on the same connection; answers the number of answers that started.
+	 */
+	private static int exchange(int port, String pipelined, String then) throws IOException {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
+			socket.setSoTimeout(5000);
+			socket.getOutputStream().write(pipelined.getBytes(StandardCharsets.US_ASCII));
+			StringBuilder received = new StringBuilder();
+			awaitAnswers(socket, received, 3);
+			socket.getOutputStream().write(then.getBytes(StandardCharsets.US_ASCII));
+			return awaitAnswers(socket, received, 4);
+		}
+	}
+
+	private static int awaitAnswers(Socket socket, StringBuilder received, int expected) throws IOException {
+		byte[] buffer = new byte[8192];
+		int answers = 0;
+		while ((answers = received.toString().split("HTTP/1.1 ", -1).length - 1) < expected) {
+			int n;
+			try {
+				n = socket.getInputStream().read(buffer);
+			}
+			catch (SocketTimeoutException ex) {
+				throw new AssertionError("connection stalled after " + answers + " answers", ex);
+			}
+			if (n < 0) {
+				throw new AssertionError("connection closed after " + answers + " answers");
+			}
+			received.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+		}
+		return answers;
 	}
 
 	private static int freePort() {
