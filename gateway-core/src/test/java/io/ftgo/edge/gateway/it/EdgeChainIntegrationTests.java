@@ -9,6 +9,8 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
 import io.ftgo.edge.stubs.identity.TokenMinter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,9 @@ class EdgeChainIntegrationTests {
 
 	@Autowired
 	WebTestClient client;
+
+	@Autowired
+	MeterRegistry meters;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -113,6 +118,33 @@ class EdgeChainIntegrationTests {
 		assertThat(received.containsHeader("X-Consumer-Id")).isFalse();
 		assertThat(received.containsHeader("Authorization")).isFalse();
 		assertThat(received.getHeader("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+	}
+
+	/**
+	 * One timer per proxied call, the gateway's per-route one; Spring Cloud Gateway's
+	 * observability (a second, http.client.requests timer per call) is off by default.
+	 */
+	@Test
+	void proxiedRoute_timedOnceByTheRouteMetric_noSecondClientTimer() throws InterruptedException {
+		long before = routeCount("menus");
+
+		this.client.get().uri("/public/menus/501/menu").exchange().expectStatus().isOk();
+
+		for (int i = 0; i < 100 && routeCount("menus") == before; i++) {
+			Thread.sleep(50);
+		}
+		assertThat(routeCount("menus")).isEqualTo(before + 1);
+		assertThat(this.meters.find("http.client.requests").tagKeys("spring.cloud.gateway.route.id").meters())
+			.isEmpty();
+	}
+
+	private long routeCount(String route) {
+		return this.meters.find("spring.cloud.gateway.requests")
+			.tag("routeId", route)
+			.timers()
+			.stream()
+			.mapToLong(Timer::count)
+			.sum();
 	}
 
 	@Test
