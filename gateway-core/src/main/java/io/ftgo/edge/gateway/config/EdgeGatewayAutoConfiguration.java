@@ -85,8 +85,8 @@ public class EdgeGatewayAutoConfiguration {
 
 	/**
 	 * Keep-alive connections keep reading after every exchange: works around a Reactor
-	 * Netty stall (see {@link KeepAliveReadResume}). Applies to the application port and
-	 * to a separate management port, whose child context sees this bean too.
+	 * Netty stall (see {@link KeepAliveReadResume}). The application port; a separate
+	 * management port gets it from {@link EdgeManagementServerConfiguration}.
 	 */
 	@Bean
 	NettyServerCustomizer edgeKeepAliveReadResume() {

@@ -44,7 +44,6 @@ public final class KeepAliveReadResume extends ChannelInboundHandlerAdapter {
 	public static HttpServer install(HttpServer server) {
 		return server.doOnChannelInit((observer, channel, remoteAddress) -> {
 			ChannelPipeline pipeline = channel.pipeline();
-			System.out.println("KARR " + channel.localAddress() + " " + pipeline.names());
 			if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null && pipeline.get(NAME) == null) {
 				pipeline.addAfter(NettyPipeline.HttpTrafficHandler, NAME, new KeepAliveReadResume());
 			}
