@@ -1,0 +1,486 @@
+#!/usr/bin/env bash
+# bench/run.sh: every benchmark of ftgo-edge in one run, on pinned CPUs; writes
+# docs/benchmarks.md (figures, ratios, the machine, the date) and its plots under
+# docs/benchmarks/. Not a test: nothing here asserts; the targets are printed next to
+# the figures.
+#
+# Needs (Debian): apt-get install wrk nginx util-linux procps curl   and a JDK 17+ (with jcmd).
+#
+#   bench/run.sh                         # every scenario, about 35 minutes on 2 cores
+#   SCENARIOS="proxy composition" bench/run.sh
+#   SOAK=1 bench/run.sh                  # the memory scenario becomes a 30-minute soak
+#   QUICK=1 bench/run.sh                 # short windows: checks the script, not the figures
+#   SKIP_BUILD=1 bench/run.sh            # reuse the jars already built
+#
+# CPU 0 runs the system under test (the edge, a baseline, or nginx as a proxy); CPU 1
+# runs the providers (nginx with fixed JSON, or the delayed providers), the identity
+# provider and the load generators. Every JVM under test gets the same flags (JVM below).
+# Loopback only; every run is bounded in time and the script stops all it started.
+#
+# Scenarios (SCENARIOS, in this order):
+#   proxy        nginx proxy_pass, a bare Reactor Netty proxy, bare Spring Cloud Gateway,
+#                the edge on a plain route, the edge with JWT and rate limit (wrk, closed loop)
+#   composition  the order page (six provider calls) on bff-web against two hand-written
+#                WebFlux handlers: (a) WebClient + Mono.zip, (b) the same with a timeout,
+#                a circuit breaker and a bulkhead per call (bench/compose-baseline)
+#   critical     providers with fixed delays: composed p50 against the critical path
+#   collapsing   100 concurrent requests for one cold key: provider calls
+#   openloop     constant arrival rate at 50% of the plain route's knee: the edge's added
+#                p99 over calling the provider directly
+#   memory       RSS and heap after GC of each BFF at steady load with -Xmx256m
+#   engine       the composition engine's JMH benchmark (in memory, no network)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+SCENARIOS=${SCENARIOS:-proxy composition critical collapsing openloop memory engine}
+if [ "${QUICK:-}" = 1 ]; then
+  WARMUP=${WARMUP:-10}; DURATION=${DURATION:-5}; WINDOWS=${WINDOWS:-2}
+  OPEN_SECONDS=${OPEN_SECONDS:-10}; MEM_SECONDS=${MEM_SECONDS:-30}
+else
+  WARMUP=${WARMUP:-60}; DURATION=${DURATION:-20}; WINDOWS=${WINDOWS:-8}
+  OPEN_SECONDS=${OPEN_SECONDS:-30}; MEM_SECONDS=${MEM_SECONDS:-180}
+fi
+[ "${SOAK:-}" = 1 ] && MEM_SECONDS=1800
+CONNECTIONS=${CONNECTIONS:-64}
+JVM=(-Xms512m -Xmx512m -XX:+UseParallelGC -XX:ActiveProcessorCount=1 -Dreactor.netty.ioWorkerCount=1)
+
+for tool in wrk nginx taskset curl java jcmd; do
+  command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install wrk nginx util-linux procps curl; a JDK 17+)" >&2; exit 1; }
+done
+[ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs (one for the system under test, one for load and providers)" >&2; exit 1; }
+
+version=0.1.0-SNAPSHOT
+web_jar=bff-web/target/bff-web-$version.jar
+mobile_jar=bff-mobile/target/bff-mobile-$version.jar
+public_jar=bff-public/target/bff-public-$version.jar
+stubs_jar=stubs/target/stubs-$version-exec.jar
+tools_jar=bench/tools/target/bench-tools-$version.jar
+scg_jar=bench/scg-baseline/target/scg-baseline-$version.jar
+compose_jar=bench/compose-baseline/target/compose-baseline-$version.jar
+if [ "${SKIP_BUILD:-}" != 1 ]; then
+  echo "Building the project and the benchmark programs..."
+  ./mvnw -q -B -DskipTests clean package
+  ./mvnw -q -B -f bench/pom.xml -DskipTests clean package
+fi
+for jar in "$web_jar" "$mobile_jar" "$public_jar" "$stubs_jar" "$tools_jar" "$scg_jar" "$compose_jar"; do
+  [ -f "$jar" ] || { echo "missing $jar: run without SKIP_BUILD=1" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+mkdir -p "$work/logs" docs/benchmarks
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for conf in providers proxy; do
+    [ -f "$work/$conf.pid" ] && nginx -p "$work" -c "$conf.conf" -s stop 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  if [ "${KEEP:-}" = 1 ]; then echo "logs kept in $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT INT TERM
+
+# ---- ports (none of the demo ports, so a running ./run-local.sh is no obstacle)
+backend=18080 proxy_port=18081 sut=18082 sut_mgmt=18092
+declare -A nginx_port=([order]=19181 [kitchen]=19182 [delivery]=19183 [accounting]=19184 [consumer]=19185 [restaurant]=19186)
+declare -A slow_port=([order]=19481 [kitchen]=19482 [delivery]=19483 [accounting]=19484 [consumer]=19485 [restaurant]=19486)
+ports_of() { local -n p=$1; local out=""; for id in "${!p[@]}"; do out+="$id:${p[$id]},"; done; echo "${out%,}"; }
+providers_at() { local -n p=$1; local out=(); for id in "${!p[@]}"; do out+=("--edge.providers.$id.url=http://127.0.0.1:${p[$id]}"); done; echo "${out[@]}"; }
+
+# ---- providers served by nginx: fixed JSON from the stubs' seeds, one port per provider,
+# and a fixed body for the plain proxied route. Calls are counted from the access log.
+java -jar "$tools_jar" nginx-conf --seeds=stubs/src/main/resources/wiremock --ports="$(ports_of nginx_port)" \
+  --log="$work/logs/providers-access.log" --out="$work/providers-servers.conf"
+plain_body='{"orderId":7001,"state":"APPROVED","orderTotal":"61.70","consumerId":1001,"restaurantId":501}'
+cat >"$work/providers.conf" <<EOF
+worker_processes 1;
+pid $work/providers.pid;
+error_log $work/logs/providers-error.log;
+events { worker_connections 8192; }
+http {
+  log_format bench '\$server_port \$uri';
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$backend;
+    access_log off;
+    location / { default_type application/json; return 200 '$plain_body'; }
+  }
+  include $work/providers-servers.conf;
+}
+EOF
+sed -i "s/ bench buffer=256k;/ bench buffer=256k flush=1s;/" "$work/providers-servers.conf"
+cat >"$work/proxy.conf" <<EOF
+worker_processes 1;
+pid $work/proxy.pid;
+error_log $work/logs/proxy-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  upstream backend { server 127.0.0.1:$backend; keepalive 128; }
+  server {
+    listen 127.0.0.1:$proxy_port;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+EOF
+taskset -c 1 nginx -p "$work" -c providers.conf
+taskset -c 0 nginx -p "$work" -c proxy.conf
+
+# The dev identity provider, for tokens (its stub providers are not used here).
+taskset -c 1 java -jar "$stubs_jar" --identity-port=19090 --order-port=19381 --kitchen-port=19382 \
+  --delivery-port=19383 --accounting-port=19384 --consumer-port=19385 --restaurant-port=19386 \
+  >"$work/logs/identity.log" 2>&1 &
+pids+=($!)
+
+wait_for() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 1; done; echo "not up: $1" >&2; return 1; }
+wait_for "http://127.0.0.1:$backend/"
+wait_for http://localhost:19090/.well-known/openid-configuration
+token=$(curl -s -X POST localhost:19090/oauth2/token -d grant_type=password -d username=alice -d password=password \
+  | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+auth="Authorization: Bearer $token"
+
+# ---- the system under test, always on CPU 0 and port $sut
+edge_common=(--server.port=$sut --management.server.port=$sut_mgmt --logging.level.io.ftgo.edge.access=WARN
+  --edge.security.jwt.issuer-uri=http://localhost:19090)
+high_limits=(--edge.rate-limit.tiers.default.limit=10000000 --edge.rate-limit.tiers.default.window=1s)
+sut_pid=
+start_sut() { # ready-url jar args...
+  local ready=$1; shift
+  taskset -c 0 java "${JVM[@]}" -jar "$@" >"$work/logs/sut.log" 2>&1 &
+  sut_pid=$!
+  pids+=($sut_pid)
+  wait_for "$ready" || { tail -n 40 "$work/logs/sut.log" >&2; exit 1; }
+}
+start_edge() { start_sut "http://127.0.0.1:$sut_mgmt/actuator/health/readiness" "$web_jar" "${edge_common[@]}" "$@"; }
+stop_sut() { [ -n "$sut_pid" ] && { kill "$sut_pid" 2>/dev/null || true; wait "$sut_pid" 2>/dev/null || true; }; sut_pid=; }
+
+provider_calls() { wc -l <"$work/logs/providers-access.log" 2>/dev/null || echo 0; }
+
+# A Lua script for wrk: a different order id on every request (in place of a trailing /0).
+cat >"$work/random-id.lua" <<'EOF'
+math.randomseed(os.time())
+request = function()
+  local path = string.gsub(wrk.path, "/0$", "/" .. tostring(math.random(10000, 99999)))
+  return wrk.format(nil, path)
+end
+EOF
+
+declare -A rps p50 p99 calls_per_s window_of non2xx_of
+measure() { # name url [header] [lua]
+  # Warm up, then DURATION-second windows until two in a row agree within 3% (at most
+  # WINDOWS): on one CPU the JIT competes with the load for a long time.
+  local name=$1 url=$2 header=${3:-X-Bench: 1} lua=${4:-}
+  local script=(); [ -n "$lua" ] && script=(-s "$lua")
+  taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -H "$header" "${script[@]}" "$url" >/dev/null
+  local r previous=0 window before after
+  for ((window = 1; window <= WINDOWS; window++)); do
+    sleep 1.2; before=$(provider_calls)
+    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$header" "${script[@]}" "$url" >"$work/$name.txt"
+    sleep 1.2; after=$(provider_calls)
+    r=$(awk '/Requests\/sec/ {print $2}' "$work/$name.txt")
+    awk -v a="$r" -v b="$previous" 'BEGIN { exit !(b > 0 && a <= b * 1.03 && a >= b * 0.97) }' && break
+    previous=$r
+  done
+  ((window > WINDOWS)) && window="$WINDOWS, not settled"
+  rps[$name]=$r
+  p50[$name]=$(awk '$1=="50%" {print $2}' "$work/$name.txt")
+  p99[$name]=$(awk '$1=="99%" {print $2}' "$work/$name.txt")
+  calls_per_s[$name]=$(awk -v d="$DURATION" -v n=$((after - before)) 'BEGIN { printf "%.0f", n / d }')
+  window_of[$name]=$window
+  local non2xx; non2xx=$(awk '/Non-2xx/ {print $5}' "$work/$name.txt"); non2xx_of[$name]=${non2xx:-0}
+  printf '  %-16s %10s req/s  p50 %8s  p99 %8s  upstream calls %6s/s  non-2xx %s  (window %s)\n' \
+    "$name" "$r" "${p50[$name]}" "${p99[$name]}" "${calls_per_s[$name]}" "${non2xx:-0}" "$window"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+to_ms() { # wrk's 1.23ms / 456.78us / 1.2s → ms
+  awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); printf "%.2f", v / 1000 }
+    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.2f", v }
+    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.2f", v * 1000 } else printf "%s", v }'
+}
+
+report=$work/report.md
+section() { printf '\n## %s\n\n' "$1" >>"$report"; echo "== $1"; }
+has() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+
+bench_route=(--spring.cloud.gateway.server.webflux.routes[0].id=bench
+  --spring.cloud.gateway.server.webflux.routes[0].uri=http://127.0.0.1:$backend
+  --spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/bench/**)
+plain_edge=(--edge.rate-limit.enabled=false "--edge.security.rules[0].path=/bench/**" --edge.security.rules[0].permit-all=true)
+
+# ---------------------------------------------------------------- proxy
+if has proxy; then
+  section "Proxy: one route, one provider"
+  url=http://127.0.0.1:$sut/bench/orders/7001
+  measure nginx "http://127.0.0.1:$proxy_port/bench/orders/7001"
+  taskset -c 0 java "${JVM[@]}" -jar "$tools_jar" raw-proxy --port=$sut --upstream=http://127.0.0.1:$backend \
+    >"$work/logs/sut.log" 2>&1 &
+  sut_pid=$!; pids+=($sut_pid); wait_for "$url"
+  measure netty "$url"; stop_sut
+  start_sut "$url" "$scg_jar" "${bench_route[@]}" --server.port=$sut
+  measure scg "$url"; stop_sut
+  start_edge "${bench_route[@]}" "${plain_edge[@]}"
+  measure edge "$url"; stop_sut
+  start_edge "${bench_route[@]}" --edge.rate-limit.enabled=true "${high_limits[@]}" \
+    "--edge.security.rules[0].path=/bench/**" "--edge.security.rules[0].scopes[0]=web"
+  measure edge+jwt+rl "$url" "$auth"; stop_sut
+  cat >>"$report" <<EOF
+wrk, $CONNECTIONS connections, closed loop; the proxy on CPU 0, backend and wrk on CPU 1.
+
+| run | req/s | p50 | p99 | non-2xx |
+|---|---|---|---|---|
+| nginx \`proxy_pass\` (keep-alive upstream) | ${rps[nginx]} | ${p50[nginx]} | ${p99[nginx]} | ${non2xx_of[nginx]} |
+| bare Reactor Netty proxy | ${rps[netty]} | ${p50[netty]} | ${p99[netty]} | ${non2xx_of[netty]} |
+| bare Spring Cloud Gateway | ${rps[scg]} | ${p50[scg]} | ${p99[scg]} | ${non2xx_of[scg]} |
+| edge, plain route (bff-web jar, no authentication, no rate limit) | ${rps[edge]} | ${p50[edge]} | ${p99[edge]} | ${non2xx_of[edge]} |
+| edge + JWT + rate limit | ${rps[edge+jwt+rl]} | ${p50[edge+jwt+rl]} | ${p99[edge+jwt+rl]} | ${non2xx_of[edge+jwt+rl]} |
+
+| ratio | value | target |
+|---|---|---|
+| edge plain / bare SCG | $(ratio "${rps[edge]}" "${rps[scg]}") | ≥ 0.80 |
+| edge + JWT + rate limit / edge plain (throughput) | $(ratio "${rps[edge+jwt+rl]}" "${rps[edge]}") | ≥ 0.90 |
+| edge + JWT + rate limit p99 / edge plain p99 | $(ratio "$(to_ms "${p99[edge+jwt+rl]}")" "$(to_ms "${p99[edge]}")") | ≤ 1.5 |
+| bare SCG / nginx (for reference) | $(ratio "${rps[scg]}" "${rps[nginx]}") | — |
+| bare Reactor Netty / nginx (for reference) | $(ratio "${rps[netty]}" "${rps[nginx]}") | — |
+EOF
+fi
+
+# ---------------------------------------------------------------- composition
+if has composition; then
+  section "Composition: the order page against hand-written handlers"
+  url="http://127.0.0.1:$sut/api/web/orders/0"   # the Lua script puts a random id in place of 0
+  # shellcheck disable=SC2046
+  start_edge $(providers_at nginx_port) "${high_limits[@]}"
+  measure order-page "$url" "$auth" "$work/random-id.lua"; stop_sut
+  compose_args=(--server.port=$sut)
+  for id in "${!nginx_port[@]}"; do compose_args+=("--providers.$id=http://127.0.0.1:${nginx_port[$id]}"); done
+  start_sut "http://127.0.0.1:$sut/api/web/orders/7001" "$compose_jar" "${compose_args[@]}" --protect=false
+  measure handwritten-a "$url" "$auth" "$work/random-id.lua"; stop_sut
+  start_sut "http://127.0.0.1:$sut/api/web/orders/7001" "$compose_jar" "${compose_args[@]}" --protect=true
+  measure handwritten-b "$url" "$auth" "$work/random-id.lua"; stop_sut
+  cat >>"$report" <<EOF
+\`GET /api/web/orders/{id}\` with a different order id (10000-99999) on every request, alice's
+token; six provider calls each (order, then ticket, delivery, bill, restaurant, consumer in
+parallel), providers served by nginx. The edge runs bff-web as shipped (JWT, authorization,
+rate limit with a limit nothing reaches, ETag, metrics); the hand-written handlers pass the
+token on and check nothing. Upstream calls are counted from the providers' access log: the
+edge collapses identical calls in flight (restaurant 501 and consumer 1001 are the same for
+every request), the handlers do not.
+
+| run | req/s | p50 | p99 | upstream calls/s | non-2xx |
+|---|---|---|---|---|---|
+| edge (bff-web) | ${rps[order-page]} | ${p50[order-page]} | ${p99[order-page]} | ${calls_per_s[order-page]} | ${non2xx_of[order-page]} |
+| (a) WebClient + Mono.zip, no protection | ${rps[handwritten-a]} | ${p50[handwritten-a]} | ${p99[handwritten-a]} | ${calls_per_s[handwritten-a]} | ${non2xx_of[handwritten-a]} |
+| (b) the same + timeout, breaker, bulkhead | ${rps[handwritten-b]} | ${p50[handwritten-b]} | ${p99[handwritten-b]} | ${calls_per_s[handwritten-b]} | ${non2xx_of[handwritten-b]} |
+
+| ratio | value | target |
+|---|---|---|
+| edge / (b), same protection | $(ratio "${rps[order-page]}" "${rps[handwritten-b]}") | ≥ 1.0 |
+| edge / (a), no protection | $(ratio "${rps[order-page]}" "${rps[handwritten-a]}") | ≥ 0.8 |
+EOF
+fi
+
+# Delayed providers (Reactor Netty, CPU 1) for the critical-path and collapsing scenarios.
+start_slow_providers() { # delay list
+  taskset -c 1 java -Xmx256m -jar "$tools_jar" providers --seeds=stubs/src/main/resources/wiremock \
+    --ports="$(ports_of slow_port)" --delay="$1" >"$work/logs/slow-providers.log" 2>&1 &
+  slow_pid=$!; pids+=($slow_pid)
+  wait_for "http://127.0.0.1:${slow_port[order]}/__calls"
+}
+stop_slow_providers() { kill "$slow_pid" 2>/dev/null || true; wait "$slow_pid" 2>/dev/null || true; }
+load() { taskset -c 1 java -Xmx512m -jar "$tools_jar" load "$@" 2>>"$work/logs/load.log"; }
+
+# ---------------------------------------------------------------- critical path
+if has critical; then
+  section "Critical path: providers with fixed delays"
+  start_slow_providers order:20ms,kitchen:20ms,delivery:30ms,accounting:40ms,consumer:20ms,restaurant:30ms
+  # shellcheck disable=SC2046
+  start_edge $(providers_at slow_port) "${high_limits[@]}"
+  line=$(load --label=edge --url="http://127.0.0.1:$sut/api/web/orders/{id}" --ids=10000-99999 --rate=20 \
+    --warmup=20s --duration=${OPEN_SECONDS}s --header="$auth" --hist="$work/critical-edge.hgrm")
+  echo "  $line"; stop_sut
+  critical_p50=$(sed -E 's/.* p50=([0-9.]+).*/\1/' <<<"$line")
+  critical_p99=$(sed -E 's/.* p99=([0-9.]+).*/\1/' <<<"$line")
+  critical_statuses=$(sed -E 's/.* statuses=(.*)$/\1/' <<<"$line")
+  stop_slow_providers
+  cat >>"$report" <<EOF
+Order 20 ms, then kitchen 20, delivery 30, accounting 40, consumer 20, restaurant 30 ms in
+parallel: the critical path is 20 + 40 = 60 ms. Open loop, 20 requests/s for ${OPEN_SECONDS} s after
+a 20 s warm-up, a different order id on every request (no collapsing).
+
+| measure | value | target |
+|---|---|---|
+| composed p50 | ${critical_p50} ms | — |
+| composed p99 | ${critical_p99} ms | — |
+| composed p50 / critical path (60 ms) | $(ratio "$critical_p50" 60) | ≤ 1.05 |
+| answers by status | \`$critical_statuses\` | all 200 |
+EOF
+fi
+
+# ---------------------------------------------------------------- collapsing
+if has collapsing; then
+  section "Collapsing: 100 concurrent requests for one cold key"
+  start_slow_providers order:200ms,kitchen:200ms,delivery:200ms,accounting:200ms,consumer:200ms,restaurant:200ms
+  # shellcheck disable=SC2046
+  start_edge $(providers_at slow_port) "${high_limits[@]}"
+  statuses=$(taskset -c 1 java -jar "$tools_jar" burst --n=100 --url="http://127.0.0.1:$sut/api/web/orders/7001" \
+    --warm="http://127.0.0.1:$sut/actuator/health/liveness" --header="$auth" 2>>"$work/logs/load.log")
+  collapsed=$(curl -s "http://127.0.0.1:${slow_port[order]}/__calls")
+  echo "  $statuses; provider calls $collapsed"
+  stop_sut; stop_slow_providers
+  order_calls=$(sed -E 's/.*"order":([0-9]+).*/\1/' <<<"$collapsed")
+  cat >>"$report" <<EOF
+A freshly started edge (nothing cached), providers answering after 200 ms, 100 requests for
+\`GET /api/web/orders/7001\` with alice's token sent at the same moment ($statuses).
+
+| measure | value | target |
+|---|---|---|
+| order provider calls | $order_calls | 1 |
+| all provider calls | \`$collapsed\` | one per provider |
+EOF
+fi
+
+# ---------------------------------------------------------------- open loop
+if has openloop; then
+  section "Open-loop latency: what the edge adds"
+  # The knee: the plain route's closed-loop saturation throughput (measured here unless the
+  # proxy scenario ran in this run).
+  url=http://127.0.0.1:$sut/bench/orders/7001
+  start_edge "${bench_route[@]}" "${plain_edge[@]}"
+  [ -n "${rps[edge]:-}" ] || measure edge "$url"
+  knee=${rps[edge]}
+  rate=$(awk -v k="$knee" 'BEGIN { printf "%.0f", k / 2 }')
+  edge_line=$(load --label=edge --url="$url" --rate="$rate" --warmup=20s --duration=${OPEN_SECONDS}s \
+    --connections=256 --hist="$work/open-edge.hgrm")
+  echo "  $edge_line"; stop_sut
+  direct_line=$(load --label=direct --url="http://127.0.0.1:$backend/bench/orders/7001" --rate="$rate" --warmup=10s \
+    --duration=${OPEN_SECONDS}s --connections=256 --hist="$work/open-direct.hgrm")
+  echo "  $direct_line"
+  e99=$(sed -E 's/.* p99=([0-9.]+).*/\1/' <<<"$edge_line"); d99=$(sed -E 's/.* p99=([0-9.]+).*/\1/' <<<"$direct_line")
+  e50=$(sed -E 's/.* p50=([0-9.]+).*/\1/' <<<"$edge_line"); d50=$(sed -E 's/.* p50=([0-9.]+).*/\1/' <<<"$direct_line")
+  added=$(awk -v a="$e99" -v b="$d99" 'BEGIN { printf "%.2f", a - b }')
+  java -jar "$tools_jar" plot --out=docs/benchmarks/open-loop.svg \
+    --title="Plain route at $rate req/s (50% of the knee), open loop" \
+    "edge=$work/open-edge.hgrm" "direct=$work/open-direct.hgrm"
+  cat >>"$report" <<EOF
+Constant arrival rate of $rate requests/s (50% of the plain route's knee, $knee req/s), for
+${OPEN_SECONDS} s after a warm-up; latency counted from when each request was due (bench/tools
+\`load\`, no coordinated omission). "Direct" calls the provider (nginx) without the edge.
+
+| run | p50 | p99 |
+|---|---|---|
+| edge, plain route | $e50 ms | $e99 ms |
+| provider directly | $d50 ms | $d99 ms |
+
+| measure | value | target |
+|---|---|---|
+| added p99 (edge − direct) | $added ms | ≤ 2 ms |
+
+![open-loop latency by percentile](benchmarks/open-loop.svg)
+EOF
+fi
+
+# ---------------------------------------------------------------- memory
+if has memory; then
+  section "Memory: each BFF at steady load, -Xmx256m"
+  mem_jvm=(-Xmx256m -XX:+UseParallelGC -XX:ActiveProcessorCount=1 -Dreactor.netty.ioWorkerCount=1)
+  declare -A mem_pid mem_port
+  mem_port=([web]=18182 [mobile]=18183 [public]=18184)
+  # shellcheck disable=SC2046
+  for bff in web mobile public; do
+    jar_var=${bff}_jar
+    taskset -c 0 java "${mem_jvm[@]}" -jar "${!jar_var}" --server.port=${mem_port[$bff]} \
+      --management.server.port=$((mem_port[$bff] + 100)) --logging.level.io.ftgo.edge.access=WARN \
+      --edge.security.jwt.issuer-uri=http://localhost:19090 $(providers_at nginx_port) "${high_limits[@]}" \
+      --edge.rate-limit.tiers.standard.limit=10000000 --edge.rate-limit.tiers.standard.window=1s \
+      >"$work/logs/mem-$bff.log" 2>&1 &
+    mem_pid[$bff]=$!; pids+=(${mem_pid[$bff]})
+  done
+  for bff in web mobile public; do
+    wait_for "http://127.0.0.1:$((mem_port[$bff] + 100))/actuator/health/readiness" || { tail -n 30 "$work/logs/mem-$bff.log" >&2; exit 1; }
+  done
+  sample() { # bff → "rss_mib heap_after_gc_mib"
+    local pid=${mem_pid[$1]} rss heap
+    jcmd "$pid" GC.run >/dev/null
+    rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
+    heap=$(jcmd "$pid" GC.heap_info | awk '/total/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); sum += v } }
+      END { printf "%.0f", sum / 1024 }')
+    echo "$rss $heap"
+  }
+  (load --label=web --url="http://127.0.0.1:${mem_port[web]}/api/web/orders/{id}" --ids=10000-99999 --rate=150 \
+      --duration=${MEM_SECONDS}s --header="$auth" >"$work/mem-load-web.txt") &
+  load_pids=($!)
+  (load --label=mobile --url="http://127.0.0.1:${mem_port[mobile]}/api/mobile/orders/{id}/status" --ids=10000-99999 \
+      --rate=150 --duration=${MEM_SECONDS}s --header="$auth" >"$work/mem-load-mobile.txt") &
+  load_pids+=($!)
+  (load --label=public --url="http://127.0.0.1:${mem_port[public]}/v2/orders/{id}" --ids=10000-99999 --rate=100 \
+      --duration=${MEM_SECONDS}s --header="X-API-Key: demo-ajanta-key" >"$work/mem-load-public.txt") &
+  load_pids+=($!)
+  sleep 15
+  declare -A at_start at_middle at_end
+  for bff in web mobile public; do at_start[$bff]=$(sample $bff); done
+  sleep $((MEM_SECONDS / 2 - 15))
+  for bff in web mobile public; do at_middle[$bff]=$(sample $bff); done
+  sleep $((MEM_SECONDS / 2 - 10))
+  for bff in web mobile public; do at_end[$bff]=$(sample $bff); done
+  wait "${load_pids[@]}" || true
+  cat "$work"/mem-load-*.txt | sed 's/^/  /'
+  for bff in web mobile public; do kill "${mem_pid[$bff]}"; done
+  cat >>"$report" <<EOF
+The three BFFs side by side on CPU 0 with \`-Xmx256m\` (ParallelGC, one CPU), each at a
+steady open-loop load (web order page 150/s, mobile status card 150/s, partner v2 order
+100/s, different ids) for ${MEM_SECONDS} s; RSS from /proc, heap after a full GC
+(\`jcmd GC.run\`, \`GC.heap_info\`), sampled 15 s in, halfway and 10 s before the end.
+
+| BFF | RSS start | RSS middle | RSS end | heap after GC start / middle / end |
+|---|---|---|---|---|
+EOF
+  for bff in web mobile public; do
+    read -r s_rss s_heap <<<"${at_start[$bff]}"; read -r m_rss m_heap <<<"${at_middle[$bff]}"; read -r e_rss e_heap <<<"${at_end[$bff]}"
+    echo "| bff-$bff | $s_rss MiB | $m_rss MiB | $e_rss MiB | $s_heap / $m_heap / $e_heap MiB |" >>"$report"
+    echo "  bff-$bff RSS $s_rss / $m_rss / $e_rss MiB, heap after GC $s_heap / $m_heap / $e_heap MiB"
+  done
+  echo >>"$report"
+  echo "Target: RSS ≤ 400 MiB per BFF and no growth from middle to end. Load results:" >>"$report"
+  echo >>"$report"
+  sed 's/^/    /' "$work"/mem-load-*.txt >>"$report"
+fi
+
+# ---------------------------------------------------------------- engine
+if has engine; then
+  section "Engine: the composition runtime alone (JMH)"
+  jmh_args=(-f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc CompositionBenchmark)
+  [ "${QUICK:-}" = 1 ] && jmh_args=(-f 1 -wi 1 -i 1 -w 1s -r 1s CompositionBenchmark)
+  taskset -c 0 composition/bench.sh "${jmh_args[@]}" >"$work/jmh.txt" 2>&1 || { tail -n 30 "$work/jmh.txt" >&2; exit 1; }
+  {
+    echo "\`composition/bench.sh ${jmh_args[*]}\` on CPU 0 (in-memory sources, no network):"
+    echo
+    echo '```'
+    sed -n '/^Benchmark/,$p' "$work/jmh.txt"
+    echo '```'
+  } >>"$report"
+  sed -n '/^Benchmark/,$p' "$work/jmh.txt" | head -20
+fi
+
+# ---------------------------------------------------------------- write docs/benchmarks.md
+cpu=$(awk -F: '/model name/ {sub(/^ /, "", $2); print $2; exit}' /proc/cpuinfo)
+jdk=$(java -version 2>&1 | head -1)
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`bench/run.sh\` (see [the README](../README.md#benchmarks)); rerun it to update this page."
+  echo "Figures are for this machine only; the ratios, measured in the same run, are what to compare."
+  echo
+  echo "| | |"
+  echo "|---|---|"
+  echo "| run | $started → $(date -u '+%H:%M UTC') |"
+  echo "| scenarios | $SCENARIOS$([ "${QUICK:-}" = 1 ] && echo ' (QUICK=1: short windows, not for comparison)') |"
+  echo "| machine | $cpu, $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GiB |"
+  echo "| JDK | $jdk |"
+  echo "| JVM flags (system under test) | \`${JVM[*]}\`, pinned to CPU 0 |"
+  echo "| load and providers | CPU 1: wrk 4.1 (closed loop, $CONNECTIONS connections, ${WARMUP} s warm-up, then ${DURATION} s windows until two agree within 3%), bench/tools \`load\` (open loop), nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') |"
+  cat "$report"
+} >docs/benchmarks.md
+echo
+echo "Wrote docs/benchmarks.md"
