@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.web.util.pattern.PathPatternParser;
+import org.springframework.web.util.pattern.PatternParseException;
 import org.springframework.util.unit.DataSize;
 
 import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
@@ -45,7 +47,7 @@ public record EdgeCacheProperties(@DefaultValue("true") boolean enabled, @Defaul
 	/**
 	 * One cached path.
 	 *
-	 * @param path an Ant-style pattern of request paths
+	 * @param path a pattern of request paths ({@code *} one segment, {@code **} the rest)
 	 * @param ttl how long an answer is served from the cache
 	 * @param shared true when the answer is the same for every caller (one entry for
 	 * all); false keeps one entry per caller identity
@@ -61,11 +63,22 @@ public record EdgeCacheProperties(@DefaultValue("true") boolean enabled, @Defaul
 				PREFIX + ".max-entry-size", this.maxEntrySize, "between 1B and 16MB");
 		for (int i = 0; i < this.rules.size(); i++) {
 			Rule rule = this.rules.get(i);
-			require(rule.path() != null && rule.path().startsWith("/"), PREFIX + ".rules[" + i + "].path", rule.path(),
-					"a path pattern starting with /");
+			require(rule.path() != null && rule.path().startsWith("/") && parses(rule.path()),
+					PREFIX + ".rules[" + i + "].path", rule.path(),
+					"a path pattern starting with / (*, ** at the end, {name})");
 			require(rule.ttl() != null && rule.ttl().compareTo(Duration.ofSeconds(1)) >= 0
 					&& rule.ttl().compareTo(Duration.ofDays(1)) <= 0, PREFIX + ".rules[" + i + "].ttl", rule.ttl(),
 					"between 1s and 1d");
+		}
+	}
+
+	private static boolean parses(String pattern) {
+		try {
+			PathPatternParser.defaultInstance.parse(pattern);
+			return true;
+		}
+		catch (PatternParseException ex) {
+			return false;
 		}
 	}
 

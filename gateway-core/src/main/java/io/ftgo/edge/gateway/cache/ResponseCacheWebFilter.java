@@ -23,11 +23,13 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
-import org.springframework.util.AntPathMatcher;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
@@ -57,13 +59,14 @@ public class ResponseCacheWebFilter implements WebFilter, Ordered {
 	/** Response header naming the cache outcome. */
 	public static final String X_CACHE = "X-Cache";
 
-	private static final AntPathMatcher paths = new AntPathMatcher();
-
 	private final EdgeCacheProperties properties;
 
 	private final AsyncCache<String, Entry> cache;
 
 	private final MeterRegistry meters;
+
+	/** The rules' paths, parsed once, in the order of the rules. */
+	private final List<PathPattern> patterns;
 
 	/** A cached answer. */
 	record Entry(HttpStatus status, HttpHeaders headers, byte[] body, String etag, Duration ttl) {
@@ -72,6 +75,10 @@ public class ResponseCacheWebFilter implements WebFilter, Ordered {
 	public ResponseCacheWebFilter(EdgeCacheProperties properties, MeterRegistry meters) {
 		this.properties = properties;
 		this.meters = meters;
+		this.patterns = properties.rules()
+			.stream()
+			.map((rule) -> PathPatternParser.defaultInstance.parse(rule.path()))
+			.toList();
 		this.cache = Caffeine.newBuilder()
 			.maximumSize(properties.maxEntries())
 			.expireAfter(new Expiry<String, Entry>() {
@@ -104,10 +111,10 @@ public class ResponseCacheWebFilter implements WebFilter, Ordered {
 		if (!HttpMethod.GET.equals(request.getMethod()) || !this.properties.enabled()) {
 			return chain.filter(exchange);
 		}
-		String path = request.getPath().pathWithinApplication().value();
+		PathContainer path = request.getPath().pathWithinApplication();
 		List<EdgeCacheProperties.Rule> rules = this.properties.rules();
 		for (int i = 0; i < rules.size(); i++) {
-			if (paths.match(rules.get(i).path(), path)) {
+			if (this.patterns.get(i).matches(path)) {
 				EdgeCacheProperties.Rule rule = rules.get(i);
 				String ruleId = Integer.toString(i);
 				return PrincipalResolver.resolve(exchange)

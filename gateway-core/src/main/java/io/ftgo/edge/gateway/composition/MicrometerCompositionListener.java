@@ -1,14 +1,19 @@
 package io.ftgo.edge.gateway.composition;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import io.ftgo.edge.composition.CompositionException;
 import io.ftgo.edge.composition.CompositionListener;
 import io.ftgo.edge.composition.CompositionResult;
+import io.ftgo.edge.composition.FailureReason;
 import io.ftgo.edge.composition.PartMetadata;
+import io.ftgo.edge.composition.PartStatus;
 
 /**
  * Composition metrics: {@code edge.composition.part} (timer; tags composition, part,
@@ -16,10 +21,17 @@ import io.ftgo.edge.composition.PartMetadata;
  * provider call what happened and which fallback was used;
  * {@code edge.composition.requests} (counter; tags composition, outcome =
  * complete|degraded|failed).
+ * <p>
+ * Each meter is registered once, the first time its tags occur, and then found by a map
+ * lookup: the request path builds no tags and asks the registry nothing.
  */
 public class MicrometerCompositionListener implements CompositionListener {
 
 	private final MeterRegistry registry;
+
+	private final Map<PartKey, Timer> parts = new ConcurrentHashMap<>();
+
+	private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
 
 	public MicrometerCompositionListener(MeterRegistry registry) {
 		this.registry = registry;
@@ -27,27 +39,40 @@ public class MicrometerCompositionListener implements CompositionListener {
 
 	@Override
 	public void onPart(String composition, String part, String provider, PartMetadata metadata) {
-		Timer.builder("edge.composition.part")
-			.tag("composition", composition)
-			.tag("part", part)
-			.tag("provider", provider)
-			.tag("status", metadata.status().label())
-			.tag("reason", (metadata.reason() != null) ? metadata.reason().label() : "none")
-			.register(this.registry)
-			.record((metadata.duration() != null) ? metadata.duration() : Duration.ZERO);
+		Timer timer = this.parts.computeIfAbsent(
+				new PartKey(composition, part, provider, metadata.status(), metadata.reason()),
+				(key) -> Timer.builder("edge.composition.part")
+					.tag("composition", key.composition())
+					.tag("part", key.part())
+					.tag("provider", key.provider())
+					.tag("status", key.status().label())
+					.tag("reason", (key.reason() != null) ? key.reason().label() : "none")
+					.register(this.registry));
+		timer.record((metadata.duration() != null) ? metadata.duration() : Duration.ZERO);
 	}
 
 	@Override
 	public void onResult(String composition, CompositionResult result) {
-		this.registry
-			.counter("edge.composition.requests", "composition", composition, "outcome",
-					result.complete() ? "complete" : "degraded")
-			.increment();
+		count(composition, result.complete() ? "complete" : "degraded");
 	}
 
 	@Override
 	public void onError(String composition, CompositionException error) {
-		this.registry.counter("edge.composition.requests", "composition", composition, "outcome", "failed").increment();
+		count(composition, "failed");
+	}
+
+	private void count(String composition, String outcome) {
+		this.requests
+			.computeIfAbsent(new RequestKey(composition, outcome),
+					(key) -> this.registry.counter("edge.composition.requests", "composition", key.composition(),
+							"outcome", key.outcome()))
+			.increment();
+	}
+
+	private record PartKey(String composition, String part, String provider, PartStatus status, FailureReason reason) {
+	}
+
+	private record RequestKey(String composition, String outcome) {
 	}
 
 }
