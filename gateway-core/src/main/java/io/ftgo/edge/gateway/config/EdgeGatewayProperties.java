@@ -65,8 +65,7 @@ public record EdgeGatewayProperties(List<String> trustedProxies, @DefaultValue L
 	public record Cors(List<String> allowedOrigins, @DefaultValue( {
 			"GET", "POST" }) List<String> allowedMethods,
 			@DefaultValue({ "Authorization", "Content-Type", "If-None-Match" }) List<String> allowedHeaders,
-			@DefaultValue({ "ETag", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset",
-					"Retry-After" }) List<String> exposedHeaders,
+			@DefaultValue({ "ETag", "RateLimit", "RateLimit-Policy", "Retry-After" }) List<String> exposedHeaders,
 			@DefaultValue("false") boolean allowCredentials, @DefaultValue("30m") Duration maxAge){
 
 		public Cors {
