@@ -61,7 +61,8 @@ public class EdgeGatewayAutoConfiguration {
 			identityHeaders.remove(HttpHeaders.AUTHORIZATION);
 			identityHeaders.removeIf((header) -> header.equalsIgnoreCase(propagation.apiKeyHeader()));
 		}
-		return new EdgeHygieneWebFilter(properties.limits(), identityHeaders, clientAddresses);
+		return new EdgeHygieneWebFilter(properties.limits(), identityHeaders,
+				properties.reservedHeaders().toReservedHeaders(), properties.response().stripped(), clientAddresses);
 	}
 
 	@Bean
