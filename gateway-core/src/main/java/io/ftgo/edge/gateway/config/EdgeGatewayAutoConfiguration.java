@@ -13,6 +13,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.cors.CorsConfiguration;
@@ -25,6 +27,7 @@ import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
 import io.ftgo.edge.gateway.filter.CaptureAuthenticationGlobalFilter;
 import io.ftgo.edge.gateway.filter.EdgeHygieneWebFilter;
 import io.ftgo.edge.gateway.filter.ProviderRequestHeadersFilter;
+import io.ftgo.edge.gateway.filter.RouteParametersGlobalFilter;
 import io.ftgo.edge.gateway.filter.UpstreamErrorGlobalFilter;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
 import io.ftgo.edge.gateway.support.KeepAliveReadResume;
@@ -92,6 +95,23 @@ public class EdgeGatewayAutoConfiguration {
 	@Bean
 	NettyServerCustomizer edgeKeepAliveReadResume() {
 		return KeepAliveReadResume::install;
+	}
+
+	/**
+	 * Typed route parameters; every route's declared types are parsed here, so a bad spec
+	 * stops start-up naming the route.
+	 */
+	@Bean
+	RouteParametersGlobalFilter routeParametersGlobalFilter(ObjectProvider<GatewayProperties> gateway) {
+		GatewayProperties properties = gateway.getIfAvailable();
+		if (properties != null) {
+			for (int i = 0; i < properties.getRoutes().size(); i++) {
+				RouteDefinition route = properties.getRoutes().get(i);
+				RouteParametersGlobalFilter.types("spring.cloud.gateway.server.webflux.routes[" + i + "]",
+						route.getMetadata());
+			}
+		}
+		return new RouteParametersGlobalFilter();
 	}
 
 	@Bean
