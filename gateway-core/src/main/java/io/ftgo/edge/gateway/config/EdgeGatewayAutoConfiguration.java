@@ -1,5 +1,6 @@
 package io.ftgo.edge.gateway.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -30,6 +31,7 @@ import io.ftgo.edge.gateway.filter.ProviderRequestHeadersFilter;
 import io.ftgo.edge.gateway.filter.RouteParametersGlobalFilter;
 import io.ftgo.edge.gateway.filter.UpstreamErrorGlobalFilter;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
+import io.ftgo.edge.gateway.support.ConnectionGuards;
 import io.ftgo.edge.gateway.support.KeepAliveReadResume;
 import io.ftgo.edge.security.IdentityPropagation;
 import io.ftgo.edge.security.config.EdgeSecurityAutoConfiguration;
@@ -112,6 +114,25 @@ public class EdgeGatewayAutoConfiguration {
 			}
 		}
 		return new RouteParametersGlobalFilter();
+	}
+
+	/**
+	 * Slow and greedy clients: header and body timeouts, the connection cap, problem+json
+	 * for Reactor Netty's own 400/414/431, and the keep-alive idle limit (see
+	 * {@link ConnectionGuards}). The application port only: the management port is not
+	 * exposed by the chart's Service.
+	 */
+	@Bean
+	ConnectionGuards edgeConnectionGuards(EdgeGatewayProperties properties) {
+		properties.validate();
+		EdgeGatewayProperties.Server server = properties.server();
+		return new ConnectionGuards(server.headerTimeout(), server.bodyTimeout(), server.maxConnections());
+	}
+
+	@Bean
+	NettyServerCustomizer edgeConnectionGuardsCustomizer(ConnectionGuards guards, EdgeGatewayProperties properties) {
+		Duration idle = properties.server().keepAliveIdle();
+		return (server) -> guards.install(server.idleTimeout(idle));
 	}
 
 	@Bean
