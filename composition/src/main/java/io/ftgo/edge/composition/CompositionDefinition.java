@@ -33,18 +33,6 @@ public record CompositionDefinition(String request, Map<String, PartDefinition> 
 		Duration timeout, Map<String, String> parameters) {
 
 	/**
-	 * A definition without parameter types (every parameter is a {@code token}).
-	 * @param request the endpoint
-	 * @param parts the parts
-	 * @param authorize the ownership check or {@code null}
-	 * @param timeout the deadline or {@code null}
-	 */
-	public CompositionDefinition(String request, Map<String, PartDefinition> parts, String authorize,
-			Duration timeout) {
-		this(request, parts, authorize, timeout, null);
-	}
-
-	/**
 	 * A definition without {@code authorize} and with the default deadline.
 	 * @param request the endpoint
 	 * @param parts the parts

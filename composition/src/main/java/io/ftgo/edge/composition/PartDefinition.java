@@ -37,22 +37,6 @@ public record PartDefinition(String from, String get, Boolean required, Map<Stri
 		Integer concurrency, ItemFailure onItemFailure, Map<String, Object> defaultValue, PayloadShape expect) {
 
 	/**
-	 * A part expecting any object.
-	 * @param from the provider id
-	 * @param get the path template
-	 * @param required whether required
-	 * @param project the projection
-	 * @param forEach the fan-out reference
-	 * @param concurrency the fan-out concurrency
-	 * @param onItemFailure the fan-out item handling
-	 * @param defaultValue the static default
-	 */
-	public PartDefinition(String from, String get, Boolean required, Map<String, String> project, String forEach,
-			Integer concurrency, ItemFailure onItemFailure, Map<String, Object> defaultValue) {
-		this(from, get, required, project, forEach, concurrency, onItemFailure, defaultValue, null);
-	}
-
-	/**
 	 * An optional part calling {@code GET path} on a provider, with no projection.
 	 * @param from the provider id
 	 * @param get the path template
