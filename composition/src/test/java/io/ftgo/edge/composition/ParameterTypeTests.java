@@ -72,4 +72,43 @@ class ParameterTypeTests {
 			.withMessageContaining("valid regular expression");
 	}
 
+	@Test
+	void composition_typeForAParameterTheRequestLacks_refusedAtPlanTime() {
+		ProviderRegistry providers = ProviderRegistry
+			.of(java.util.Map.of("order", ProviderDefinition.of("http://localhost:1")));
+
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Composition.builder("c")
+				.request("GET /orders/{orderId}?page")
+				.parameter("orderID", "id")
+				.part("order", (p) -> p.from("order").get("/orders/{orderId}"))
+				.build(providers))
+			.withMessageStartingWith(
+					"edge.compositions.c.parameters.orderID: names no request parameter (expected: one of [orderId, page]");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Composition.builder("c")
+				.request("GET /orders/{orderId}")
+				.parameter("orderId", "integer")
+				.part("order", (p) -> p.from("order").get("/orders/{orderId}"))
+				.build(providers))
+			.withMessageStartingWith(
+					"edge.compositions.c.parameters.orderId: integer (expected: id, integer(min..max)");
+	}
+
+	@Test
+	void composition_undeclaredParameters_areTokens_inTheExplainView() {
+		ProviderRegistry providers = ProviderRegistry
+			.of(java.util.Map.of("order", ProviderDefinition.of("http://localhost:1")));
+
+		CompositionPlan plan = Composition.builder("c")
+			.request("GET /orders/{orderId}?page")
+			.parameter("page", "integer(0..10)")
+			.part("order", (p) -> p.from("order").get("/orders/{orderId}"))
+			.build(providers)
+			.explain();
+
+		assertThat(plan.parameters()).containsExactly(java.util.Map.entry("orderId", "token"),
+				java.util.Map.entry("page", "integer(0..10)"));
+	}
+
 }

@@ -193,4 +193,31 @@ class WebBffStrictnessIntegrationTests {
 		assertThat(journal()).as("provider calls").isEmpty();
 	}
 
+	@Test
+	void proxiedRoute_providersOwn404_edgeProblemWithoutStubHeadersOrBody() {
+		resetJournalsAndCaches();
+
+		this.client.get()
+			.uri("/api/web/restaurants/999999")
+			.headers((h) -> h.setBearerAuth(identity.passwordGrant("alice", "password")))
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader()
+			.doesNotExist("Matched-Stub-Id")
+			.expectHeader()
+			.doesNotExist("Matched-Stub-Name")
+			.expectHeader()
+			.doesNotExist("Server")
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("not_found")
+			.jsonPath("$.detail")
+			.isEqualTo("No such resource");
+
+		assertThat(providers.requestCount(Provider.RESTAURANT, "GET", "/restaurants/999999")).isEqualTo(1);
+	}
+
 }

@@ -126,4 +126,14 @@ class EdgeHygieneWebFilterTests {
 				java.time.Duration.ofMinutes(30));
 	}
 
+	@Test
+	void routeParameterTypes_badSpecStopsStartUpNamingTheRouteKey() {
+		assertThatExceptionOfType(InvalidEdgeConfigurationException.class)
+			.isThrownBy(() -> RouteParametersGlobalFilter.types("spring.cloud.gateway.server.webflux.routes[2]",
+					java.util.Map.of("parameters", java.util.Map.of("id", "number"))))
+			.withMessageStartingWith("spring.cloud.gateway.server.webflux.routes[2].metadata.parameters.id: number");
+		assertThat(RouteParametersGlobalFilter.types("r", java.util.Map.of("parameters", java.util.Map.of("id", "id"))))
+			.containsOnlyKeys("id");
+	}
+
 }
