@@ -68,11 +68,11 @@ public final class Composition {
 				JsonNode defaultValue = (part.defaultValue() != null) ? MAPPER.valueToTree(part.defaultValue()) : null;
 				models.add(new PartModel(partName, part.from(), part.get(), Boolean.TRUE.equals(part.required()),
 						part.project(), part.forEach(), part.concurrency(), part.onItemFailure(), defaultValue, null,
-						null, null));
+						null, null, part.expect()));
 			});
 		}
 		return new Composition(Planner.plan(name, definition.request(), models, definition.authorize(),
-				definition.timeout(), providers.settings()), providers);
+				definition.timeout(), definition.parameters(), providers.settings()), providers);
 	}
 
 	/**
@@ -128,6 +128,8 @@ public final class Composition {
 
 		private Duration timeout;
 
+		private final Map<String, String> parameters = new LinkedHashMap<>();
+
 		private Builder(String name) {
 			this.name = name;
 		}
@@ -139,6 +141,18 @@ public final class Composition {
 		 */
 		public Builder request(String request) {
 			this.request = request;
+			return this;
+		}
+
+		/**
+		 * The type of a request parameter ({@link ParameterType} spec, e.g. {@code id},
+		 * {@code integer(0..1000)}); an undeclared one is a {@code token}.
+		 * @param name the parameter name, as in the request
+		 * @param spec the type spec
+		 * @return this builder
+		 */
+		public Builder parameter(String name, String spec) {
+			this.parameters.put(name, spec);
 			return this;
 		}
 
@@ -189,10 +203,9 @@ public final class Composition {
 			this.parts.forEach((partName,
 					p) -> models.add(new PartModel(partName, p.from, p.get, p.required,
 							p.project.isEmpty() ? null : p.project, p.forEach, p.concurrency, p.onItemFailure,
-							p.defaultValue, p.source, p.uses, p.idempotent)));
-			return new Composition(
-					Planner.plan(this.name, this.request, models, this.authorize, this.timeout, providers.settings()),
-					providers);
+							p.defaultValue, p.source, p.uses, p.idempotent, p.expect)));
+			return new Composition(Planner.plan(this.name, this.request, models, this.authorize, this.timeout,
+					this.parameters, providers.settings()), providers);
 		}
 
 	}
@@ -224,6 +237,8 @@ public final class Composition {
 		private PartSource source;
 
 		private Boolean idempotent;
+
+		private PayloadShape expect;
 
 		private PartSpec() {
 		}
@@ -336,6 +351,17 @@ public final class Composition {
 		 */
 		public PartSpec onItemFailure(ItemFailure onItemFailure) {
 			this.onItemFailure = onItemFailure;
+			return this;
+		}
+
+		/**
+		 * The shape the answer must have; default any object. A 2xx answer of another
+		 * shape is a {@code bad-payload} failure.
+		 * @param expect the shape
+		 * @return this spec
+		 */
+		public PartSpec expect(PayloadShape expect) {
+			this.expect = expect;
 			return this;
 		}
 

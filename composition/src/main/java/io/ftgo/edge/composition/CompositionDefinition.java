@@ -12,6 +12,7 @@ import java.util.Map;
  *   parts:
  *     order:  { from: order, get: /orders/{orderId}, required: true }
  *     ticket: { from: kitchen, get: /tickets/{order.orderId} }
+ *   parameters: { orderId: id }
  *   authorize: order.consumerId == principal.consumerId
  * </pre>
  *
@@ -23,9 +24,13 @@ import java.util.Map;
  * most one part reference, which must be to a required part); when it does not hold the
  * request fails with 404 and no part depending on that part is called
  * @param timeout the request deadline, shared by all calls; default 2s
+ * @param parameters the type of each request parameter, by name ({@link ParameterType}
+ * specs: {@code id}, {@code integer(0..1000)}, {@code enum(A|B)}, {@code pattern(...)});
+ * an undeclared one is a {@code token}. A value that does not fit, or a query parameter
+ * the request does not list, is a 400 and nothing is called
  */
 public record CompositionDefinition(String request, Map<String, PartDefinition> parts, String authorize,
-		Duration timeout) {
+		Duration timeout, Map<String, String> parameters) {
 
 	/**
 	 * A definition without {@code authorize} and with the default deadline.
@@ -34,7 +39,7 @@ public record CompositionDefinition(String request, Map<String, PartDefinition> 
 	 * @return the definition
 	 */
 	public static CompositionDefinition of(String request, Map<String, PartDefinition> parts) {
-		return new CompositionDefinition(request, parts, null, null);
+		return new CompositionDefinition(request, parts, null, null, null);
 	}
 
 }

@@ -15,8 +15,11 @@ import java.util.Map;
  * @param deadline the request deadline
  * @param authorize the ownership check, or {@code null}
  * @param stages the stages, first to last
+ * @param parameters each request parameter and its type spec ({@link ParameterType}), in
+ * request order, e.g. {@code orderId: id}
  */
-public record CompositionPlan(String name, String request, Duration deadline, String authorize, List<Stage> stages) {
+public record CompositionPlan(String name, String request, Duration deadline, String authorize, List<Stage> stages,
+		Map<String, String> parameters) {
 
 	/**
 	 * Parts whose longest dependency chain has the same length.
@@ -47,10 +50,12 @@ public record CompositionPlan(String name, String request, Duration deadline, St
 	 * {@code [fail]} for a required part
 	 * @param project the projection (output field to source path), empty for the whole
 	 * answer
+	 * @param expect the expected answer shape, e.g. {@code object {orderId: integer}}
 	 */
 	public record Step(String name, String provider, String call, boolean required, List<String> dependsOn,
 			String forEach, int concurrency, ItemFailure onItemFailure, Duration timeout, int maxAttempts,
-			boolean collapsed, boolean shared, int bulkhead, List<String> fallback, Map<String, String> project) {
+			boolean collapsed, boolean shared, int bulkhead, List<String> fallback, Map<String, String> project,
+			String expect) {
 	}
 
 	/**
@@ -65,6 +70,9 @@ public record CompositionPlan(String name, String request, Duration deadline, St
 			.append(" (deadline ")
 			.append(this.deadline)
 			.append(")\n");
+		if (!this.parameters.isEmpty()) {
+			sb.append("  parameters ").append(this.parameters).append('\n');
+		}
 		for (Stage stage : this.stages) {
 			sb.append("  stage ")
 				.append(stage.index())
@@ -83,7 +91,9 @@ public record CompositionPlan(String name, String request, Duration deadline, St
 				if (step.forEach() != null) {
 					sb.append(" for-each ").append(step.forEach()).append(" x").append(step.concurrency());
 				}
-				sb.append(" timeout ")
+				sb.append(" expect ")
+					.append(step.expect())
+					.append(" timeout ")
 					.append(step.timeout())
 					.append(" attempts ")
 					.append(step.maxAttempts())

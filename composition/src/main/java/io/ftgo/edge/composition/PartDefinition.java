@@ -30,9 +30,11 @@ import java.util.Map;
  * {@code skip}
  * @param defaultValue the static default served when an optional part fails and has no
  * last good value; already in the output (projected) shape
+ * @param expect the shape the provider's answer must have ({@link PayloadShape}); default
+ * any object. For a fan-out part, the shape of each item's answer
  */
 public record PartDefinition(String from, String get, Boolean required, Map<String, String> project, String forEach,
-		Integer concurrency, ItemFailure onItemFailure, Map<String, Object> defaultValue) {
+		Integer concurrency, ItemFailure onItemFailure, Map<String, Object> defaultValue, PayloadShape expect) {
 
 	/**
 	 * An optional part calling {@code GET path} on a provider, with no projection.
@@ -41,7 +43,7 @@ public record PartDefinition(String from, String get, Boolean required, Map<Stri
 	 * @return the definition
 	 */
 	public static PartDefinition of(String from, String get) {
-		return new PartDefinition(from, get, null, null, null, null, null, null);
+		return new PartDefinition(from, get, null, null, null, null, null, null, null);
 	}
 
 }

@@ -32,7 +32,7 @@ class CompositionPlannerTests {
 	}
 
 	private static PartDefinition required(String from, String get) {
-		return new PartDefinition(from, get, true, null, null, null, null, null);
+		return new PartDefinition(from, get, true, null, null, null, null, null, null);
 	}
 
 	private static Composition plan(String request, Map<String, PartDefinition> parts) {
@@ -97,7 +97,7 @@ class CompositionPlannerTests {
 	@Test
 	void plan_referenceToFieldNotProjected_rejected() {
 		PartDefinition order = new PartDefinition("order", "/orders/{orderId}", true,
-				Map.of("id", "orderId", "state", "state"), null, null, null, null);
+				Map.of("id", "orderId", "state", "state"), null, null, null, null, null);
 
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> plan("GET /orders/{orderId}",
@@ -142,7 +142,7 @@ class CompositionPlannerTests {
 	void plan_authorizeOnOptionalPart_rejected() {
 		CompositionDefinition definition = new CompositionDefinition("GET /orders/{orderId}",
 				parts("order", PartDefinition.of("order", "/orders/{orderId}")),
-				"order.consumerId == principal.consumerId", null);
+				"order.consumerId == principal.consumerId", null, null);
 
 		assertThatIllegalArgumentException().isThrownBy(() -> Composition.of("order-details", definition, PROVIDERS))
 			.withMessage("edge.compositions.order-details.authorize: reads optional part 'order'"
@@ -153,7 +153,7 @@ class CompositionPlannerTests {
 	void plan_authorizeMembershipInPrincipalList_planned() {
 		CompositionDefinition definition = new CompositionDefinition("GET /v1/orders/{orderId}",
 				parts("order", required("order", "/orders/{orderId}")), "order.restaurantId in principal.restaurantIds",
-				null);
+				null, null);
 
 		Composition composition = Composition.of("partner-order", definition, PROVIDERS);
 
@@ -163,7 +163,7 @@ class CompositionPlannerTests {
 	@Test
 	void plan_authorizeMembershipWithoutList_rejected() {
 		CompositionDefinition definition = new CompositionDefinition("GET /v1/orders/{orderId}",
-				parts("order", required("order", "/orders/{orderId}")), "order.restaurantId in ", null);
+				parts("order", required("order", "/orders/{orderId}")), "order.restaurantId in ", null, null);
 
 		assertThatIllegalArgumentException().isThrownBy(() -> Composition.of("partner-order", definition, PROVIDERS))
 			.withMessageStartingWith("edge.compositions.partner-order.authorize: order.restaurantId in ")
@@ -176,7 +176,7 @@ class CompositionPlannerTests {
 			.isThrownBy(() -> plan("GET /x",
 					parts("r",
 							new PartDefinition("restaurant", "/restaurants/{item.id}", null, null, "principal.orders",
-									null, null, null))))
+									null, null, null, null))))
 			.withMessageStartingWith("edge.compositions.order-details.parts.r.for-each: principal.orders");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> plan("GET /x", parts("r", PartDefinition.of("restaurant", "/restaurants/{item.id}"))))
@@ -225,7 +225,7 @@ class CompositionPlannerTests {
 		assertThat(edge.providers().get("restaurant").shared()).isTrue();
 		CompositionDefinition definition = edge.compositions().get("order-details");
 		assertThat(definition.parts().get("order"))
-			.isEqualTo(new PartDefinition("order", "/orders/{orderId}", true, null, null, null, null, null));
+			.isEqualTo(new PartDefinition("order", "/orders/{orderId}", true, null, null, null, null, null, null));
 		assertThat(definition.authorize()).isEqualTo("order.consumerId == principal.consumerId");
 		CompositionPlan plan = composition.explain();
 		assertThat(plan.stages()).extracting((stage) -> stage.parts().stream().map(CompositionPlan.Step::name).toList())

@@ -50,6 +50,7 @@ class WebCompositions {
 		WebClient client = webClients.clone().baseUrl(orderUrl).build();
 		return (providers) -> Composition.builder("cancel-order")
 			.request("POST /api/web/orders/{orderId}/cancel")
+			.parameter("orderId", "id")
 			.timeout(java.time.Duration.ofSeconds(2))
 			.part("order", (p) -> p.from("order").get("/orders/{orderId}").required())
 			.part("cancel",

@@ -389,13 +389,19 @@ class WebBffIntegrationTests {
 
 	@Test
 	void orderHistory_consumerIdFromTokenNotFromQuery() {
-		get("bob", "/api/web/orders?consumerId=1001").expectStatus()
+		get("bob", "/api/web/orders").expectStatus()
 			.isOk()
 			.expectBody()
 			.jsonPath("$.totalOrders")
 			.isEqualTo(2)
 			.jsonPath("$.orders[*].orderId")
 			.isEqualTo(List.of(7011, 7002));
+		// A consumerId in the query is not a parameter of the endpoint: refused, nothing
+		// called.
+		get("bob", "/api/web/orders?consumerId=1001").expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
 
 		assertThat(historyCalls("1001")).isZero();
 		assertThat(historyCalls("1002")).isEqualTo(1);

@@ -17,7 +17,9 @@ import io.ftgo.edge.composition.FailureReason;
 import io.ftgo.edge.composition.ItemFailure;
 import io.ftgo.edge.composition.PartContext;
 import io.ftgo.edge.composition.PartMetadata;
+import io.ftgo.edge.composition.ParameterType;
 import io.ftgo.edge.composition.PartStatus;
+import io.ftgo.edge.composition.PayloadShape;
 import io.ftgo.edge.composition.fallback.CallKey;
 import io.ftgo.edge.composition.fallback.InFlightCalls;
 import io.ftgo.edge.composition.fallback.LastGoodCache;
@@ -109,6 +111,11 @@ public final class Executor {
 	@SuppressWarnings("unchecked")
 	public Mono<CompositionResult> execute(PlannedComposition plan, CompositionRequest request) {
 		Mono<CompositionResult> result = Mono.defer(() -> {
+			String invalid = invalidParameter(plan, request);
+			if (invalid != null) {
+				return Mono.error(new CompositionException(CompositionException.Kind.BAD_REQUEST, plan.name(), null,
+						null, null, invalid));
+			}
 			for (String parameter : plan.requestParameters()) {
 				if (request.parameters().get(parameter) == null) {
 					return Mono.error(new CompositionException(CompositionException.Kind.BAD_REQUEST, plan.name(), null,
@@ -146,6 +153,22 @@ public final class Executor {
 			.doOnError(CompositionException.class, (e) -> safely(() -> this.listener.onError(plan.name(), e)));
 	}
 
+	/**
+	 * Why the request's parameters are refused, or null: a value that does not fit the
+	 * type of its request parameter. The message names the parameter and the expectation,
+	 * never the value. Parameters the request does not list are the HTTP layer's business
+	 * (they are not used here).
+	 */
+	private static String invalidParameter(PlannedComposition plan, CompositionRequest request) {
+		for (Map.Entry<String, ParameterType> parameter : plan.parameterTypes().entrySet()) {
+			String value = request.parameters().get(parameter.getKey());
+			if (value != null && !parameter.getValue().accepts(value)) {
+				return "Parameter '" + parameter.getKey() + "' must be " + parameter.getValue().expectation();
+			}
+		}
+		return null;
+	}
+
 	private Mono<Outcome> start(Run run, PlannedPart part) {
 		long started = now();
 		if (part.forEach() != null) {
@@ -172,7 +195,8 @@ public final class Executor {
 			if (path == null) {
 				return null;
 			}
-			return new Call(new CallKey(provider.id(), path, scope), () -> http(provider, path, run.request.headers()));
+			return new Call(new CallKey(provider.id(), path, scope),
+					() -> expect(part, http(provider, path, run.request.headers())));
 		}
 		Map<String, String> values = new LinkedHashMap<>();
 		StringBuilder target = new StringBuilder("source:").append(run.plan.name())
@@ -189,9 +213,26 @@ public final class Executor {
 		}
 		Context context = new Context(values, item, run.request);
 		return new Call(new CallKey(provider.id(), target.toString(), scope),
-				() -> part.source()
-					.call(context)
-					.switchIfEmpty(Mono.error(() -> new CallFailure(FailureReason.BAD_PAYLOAD, 0))));
+				() -> expect(part,
+						part.source()
+							.call(context)
+							.switchIfEmpty(Mono.error(() -> new CallFailure(FailureReason.BAD_PAYLOAD, 0)))));
+	}
+
+	/**
+	 * A 2xx answer of the wrong shape fails inside the protected attempt: the breaker
+	 * counts it and the last-good cache never keeps it.
+	 */
+	private static Mono<JsonNode> expect(PlannedPart part, Mono<JsonNode> answer) {
+		PayloadShape shape = part.expect();
+		return answer.handle((value, sink) -> {
+			if (shape.accepts(value)) {
+				sink.next(value);
+			}
+			else {
+				sink.error(new CallFailure(FailureReason.BAD_PAYLOAD, 0));
+			}
+		});
 	}
 
 	private Mono<JsonNode> http(ProviderSettings provider, String path, Map<String, String> headers) {

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.ftgo.edge.composition.ItemFailure;
 import io.ftgo.edge.composition.PartSource;
+import io.ftgo.edge.composition.PayloadShape;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,8 +24,9 @@ import tools.jackson.databind.JsonNode;
  * @param uses references a source part reads
  * @param idempotent whether the call may be retried and collapsed, {@code null} for the
  * default (GET: yes; source: no)
+ * @param expect the expected answer shape, or {@code null} for any object
  */
 public record PartModel(String name, String from, String get, boolean required, Map<String, String> project,
 		String forEach, Integer concurrency, ItemFailure onItemFailure, JsonNode defaultValue, PartSource source,
-		List<String> uses, Boolean idempotent) {
+		List<String> uses, Boolean idempotent, PayloadShape expect) {
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.ftgo.edge.composition.ItemFailure;
 import io.ftgo.edge.composition.PartSource;
+import io.ftgo.edge.composition.PayloadShape;
 import io.ftgo.edge.composition.policy.ProviderSettings;
 import tools.jackson.databind.JsonNode;
 
@@ -28,9 +29,10 @@ import tools.jackson.databind.JsonNode;
  * @param idempotent whether retried and collapsed
  * @param stage the explain stage
  * @param hasDependents whether another part depends on it
+ * @param expect the expected answer shape
  */
 public record PlannedPart(int index, String name, ProviderSettings provider, Template template, PartSource source,
 		Map<String, Reference> uses, int[] dependsOn, List<String> dependsOnNames, boolean required,
 		Projection projection, Reference forEach, int concurrency, ItemFailure onItemFailure, JsonNode defaultValue,
-		boolean idempotent, int stage, boolean hasDependents) {
+		boolean idempotent, int stage, boolean hasDependents, PayloadShape expect) {
 }

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 
 import io.ftgo.edge.composition.CompositionPlan;
 import io.ftgo.edge.composition.ItemFailure;
+import io.ftgo.edge.composition.ParameterType;
+import io.ftgo.edge.composition.PayloadShape;
 import io.ftgo.edge.composition.policy.ProviderSettings;
 
 /**
@@ -44,18 +46,20 @@ public final class Planner {
 	 * @param models the parts in definition order
 	 * @param authorize the ownership check or {@code null}
 	 * @param timeout the deadline or {@code null}
+	 * @param parameterSpecs type specs of request parameters, or {@code null}
 	 * @param providers the known providers
 	 * @return the plan
 	 * @throws IllegalArgumentException naming the key and the fix
 	 */
 	public static PlannedComposition plan(String name, String request, List<PartModel> models, String authorize,
-			Duration timeout, Map<String, ProviderSettings> providers) {
+			Duration timeout, Map<String, String> parameterSpecs, Map<String, ProviderSettings> providers) {
 		String key = "edge.compositions." + name;
 		if (name == null || !NAME.matcher(name).matches()) {
 			throw new IllegalArgumentException("edge.compositions: '" + name
 					+ "' (expected: a name of letters, digits, '-' and '_', starting with a letter)");
 		}
 		Set<String> requestParameters = requestParameters(key + ".request", request);
+		Map<String, ParameterType> parameterTypes = parameterTypes(key, requestParameters, parameterSpecs);
 		Duration deadline = (timeout != null) ? timeout : DEFAULT_DEADLINE;
 		if (deadline.isNegative() || deadline.isZero()) {
 			throw new IllegalArgumentException(key + ".timeout: " + deadline + " (expected: > 0)");
@@ -138,6 +142,9 @@ public final class Planner {
 						+ ": concurrency and on-item-failure apply to fan-out parts only (fix: add for-each or remove them)");
 			}
 			Projection projection = Projection.of(partKey + ".project", model.project());
+			if (model.expect() != null) {
+				model.expect().validate(partKey + ".expect");
+			}
 			deps.add(partDeps);
 			parsed.add(new Object[] { provider, template, uses, forEach, projection });
 		}
@@ -182,11 +189,31 @@ public final class Planner {
 					dependsOnNames, model.required(), (Projection) p[4], (Reference) p[3],
 					(model.concurrency() != null) ? model.concurrency() : DEFAULT_CONCURRENCY,
 					(model.onItemFailure() != null) ? model.onItemFailure() : ItemFailure.SKIP, model.defaultValue(),
-					idempotent, stage[i], hasDependents[i]));
+					idempotent, stage[i], hasDependents[i],
+					(model.expect() != null) ? model.expect() : PayloadShape.OBJECT));
 		}
-		CompositionPlan plan = explain(name, request, deadline, authorize, parts);
+		CompositionPlan plan = explain(name, request, deadline, authorize, parts, parameterTypes);
 		return new PlannedComposition(name, request, Set.copyOf(usedParameters), List.copyOf(parts), order, deadline,
-				authorization, plan);
+				authorization, plan, parameterTypes);
+	}
+
+	private static Map<String, ParameterType> parameterTypes(String key, Set<String> requestParameters,
+			Map<String, String> specs) {
+		Map<String, String> given = (specs != null) ? specs : Map.of();
+		for (String name : given.keySet()) {
+			if (!requestParameters.contains(name)) {
+				throw new IllegalArgumentException(key + ".parameters." + name
+						+ ": names no request parameter (expected: one of " + requestParameters + "; fix: add {" + name
+						+ "} to the request path or ?" + name + " to its query, or remove it)");
+			}
+		}
+		Map<String, ParameterType> types = new LinkedHashMap<>();
+		for (String name : requestParameters) {
+			String spec = given.get(name);
+			types.put(name,
+					(spec != null) ? ParameterType.parse(key + ".parameters." + name, spec) : ParameterType.TOKEN);
+		}
+		return java.util.Collections.unmodifiableMap(types);
 	}
 
 	private static Set<String> requestParameters(String key, String request) {
@@ -326,7 +353,7 @@ public final class Planner {
 		Reference left = Reference.parse(stripBraces(sides[0].trim()));
 		Reference right = Reference.parse(stripBraces(sides[1].trim()));
 		int partIndex = -1;
-		PartModel self = new PartModel("", null, null, false, null, null, null, null, null, null, null, null);
+		PartModel self = new PartModel("", null, null, false, null, null, null, null, null, null, null, null, null);
 		for (Reference ref : List.of(left, right)) {
 			if (ref.kind() == Reference.Kind.ITEM) {
 				throw new IllegalArgumentException(key + ": {" + ref + "} (expected: no item references in authorize)");
@@ -353,7 +380,7 @@ public final class Planner {
 	}
 
 	private static CompositionPlan explain(String name, String request, Duration deadline, String authorize,
-			List<PlannedPart> parts) {
+			List<PlannedPart> parts, Map<String, ParameterType> parameterTypes) {
 		int stages = parts.stream().mapToInt(PlannedPart::stage).max().orElse(0) + 1;
 		List<CompositionPlan.Stage> result = new ArrayList<>();
 		for (int s = 0; s < stages; s++) {
@@ -382,12 +409,14 @@ public final class Planner {
 						(part.forEach() != null) ? part.concurrency() : 0,
 						(part.forEach() != null) ? part.onItemFailure() : null, p.timeout(),
 						part.idempotent() ? p.maxAttempts() : 1, part.idempotent(), p.shared(), p.maxConcurrentCalls(),
-						List.copyOf(fallback), Map.copyOf(part.projection().mapping())));
+						List.copyOf(fallback), Map.copyOf(part.projection().mapping()), part.expect().describe()));
 			}
 			result.add(new CompositionPlan.Stage(s, List.copyOf(steps)));
 		}
+		Map<String, String> parameters = new LinkedHashMap<>();
+		parameterTypes.forEach((parameter, type) -> parameters.put(parameter, type.spec()));
 		return new CompositionPlan(name, request.trim(), deadline, (authorize != null) ? authorize.trim() : null,
-				List.copyOf(result));
+				List.copyOf(result), java.util.Collections.unmodifiableMap(parameters));
 	}
 
 }

@@ -263,8 +263,8 @@ public class ResponseCacheWebFilter implements WebFilter, Ordered {
 		}
 	}
 
-	/** Visible for tests: drop everything. */
-	void clear() {
+	/** Drops every entry (tests; an operator's flush). */
+	public void clear() {
 		this.cache.synchronous().invalidateAll();
 	}
 

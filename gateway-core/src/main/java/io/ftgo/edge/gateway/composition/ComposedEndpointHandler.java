@@ -19,6 +19,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.ftgo.edge.composition.Composition;
 import io.ftgo.edge.composition.CompositionEngine;
+import io.ftgo.edge.composition.CompositionException;
 import io.ftgo.edge.composition.CompositionRequest;
 import io.ftgo.edge.composition.CompositionResult;
 import io.ftgo.edge.composition.PartMetadata;
@@ -41,6 +42,8 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 
 	/** Exchange attribute: the composition serving the request (for the access log). */
 	public static final String COMPOSITION_ATTR = "io.ftgo.edge.composition";
+
+	private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
 	private final Composition composition;
 
@@ -76,12 +79,41 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 	@Override
 	public Mono<ServerResponse> handle(ServerRequest request) {
 		request.attributes().put(COMPOSITION_ATTR, this.composition.name());
+		String refused = refusedQuery(request);
+		if (refused != null) {
+			return Mono.error(new CompositionException(CompositionException.Kind.BAD_REQUEST, this.composition.name(),
+					null, null, null, refused));
+		}
 		return request.principal()
 			.filter(Authentication.class::isInstance)
 			.map((principal) -> compositionRequest(request, (Authentication) principal))
 			.switchIfEmpty(Mono.fromSupplier(() -> compositionRequest(request, null)))
 			.flatMap((input) -> this.engine.execute(this.composition, input))
 			.flatMap((result) -> respond(request, result));
+	}
+
+	/**
+	 * Why the query is refused, or null: a parameter the request line does not list, or
+	 * one given more than once. Their values are never read; the types of listed ones are
+	 * checked by the engine.
+	 */
+	private String refusedQuery(ServerRequest request) {
+		java.util.Set<String> listed = this.composition.explain().parameters().keySet();
+		for (Map.Entry<String, java.util.List<String>> query : request.queryParams().entrySet()) {
+			String name = query.getKey();
+			if (!listed.contains(name) || request.pathVariables().containsKey(name)) {
+				return (PLAIN_NAME.matcher(name).matches() ? "Unknown parameter '" + name + "'" : "Unknown parameter")
+						+ " (expected only: " + queryNames(listed, request) + ")";
+			}
+			if (query.getValue().size() > 1) {
+				return "Parameter '" + name + "' must be given at most once";
+			}
+		}
+		return null;
+	}
+
+	private static java.util.List<String> queryNames(java.util.Set<String> listed, ServerRequest request) {
+		return listed.stream().filter((name) -> !request.pathVariables().containsKey(name)).toList();
 	}
 
 	/**

@@ -143,6 +143,10 @@ public class EdgeCompositionAutoConfiguration {
 				return null;
 			}
 			HttpStatus status = HttpStatus.valueOf(failure.httpStatus());
+			if (failure.kind() == CompositionException.Kind.BAD_REQUEST) {
+				// Names the parameter and the expectation, never the value sent.
+				return new EdgeErrorWebExceptionHandler.Problem(status, failure.getMessage(), "invalid_parameter");
+			}
 			EdgeErrorWebExceptionHandler.Problem problem = EdgeErrorWebExceptionHandler.forStatus(status);
 			return new EdgeErrorWebExceptionHandler.Problem(status, problem.detail(), problem.code());
 		};

@@ -11,7 +11,7 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Safe defaults for every BFF, at the lowest precedence so any YAML overrides them.
  * Spring Cloud Gateway's own defaults are an unbounded upstream pool and no response
- * timeout (shared/STACK.md, gotcha 11); here each is set deliberately.
+ * timeout; here each is set deliberately.
  */
 public class EdgeDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -46,7 +46,8 @@ public class EdgeDefaultsEnvironmentPostProcessor implements EnvironmentPostProc
 		defaults.put("spring.lifecycle.timeout-per-shutdown-phase", "20s");
 		defaults.put("server.max-http-request-header-size", "16KB");
 		defaults.put("server.netty.max-initial-line-length", "16KB");
-		defaults.put("server.netty.idle-timeout", "60s");
+		// Keep-alive idle limit, header/body timeouts and the connection cap:
+		// edge.server.* (EdgeGatewayProperties.Server), applied by ConnectionGuards.
 		defaults.put("server.error.include-stacktrace", "never");
 		defaults.put("server.error.include-message", "never");
 		// Actuator: health groups and Prometheus only; on the management port.

@@ -1,5 +1,6 @@
 package io.ftgo.edge.gateway.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -13,6 +14,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.cors.CorsConfiguration;
@@ -25,8 +28,10 @@ import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
 import io.ftgo.edge.gateway.filter.CaptureAuthenticationGlobalFilter;
 import io.ftgo.edge.gateway.filter.EdgeHygieneWebFilter;
 import io.ftgo.edge.gateway.filter.ProviderRequestHeadersFilter;
+import io.ftgo.edge.gateway.filter.RouteParametersGlobalFilter;
 import io.ftgo.edge.gateway.filter.UpstreamErrorGlobalFilter;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
+import io.ftgo.edge.gateway.support.ConnectionGuards;
 import io.ftgo.edge.gateway.support.KeepAliveReadResume;
 import io.ftgo.edge.security.IdentityPropagation;
 import io.ftgo.edge.security.config.EdgeSecurityAutoConfiguration;
@@ -61,7 +66,8 @@ public class EdgeGatewayAutoConfiguration {
 			identityHeaders.remove(HttpHeaders.AUTHORIZATION);
 			identityHeaders.removeIf((header) -> header.equalsIgnoreCase(propagation.apiKeyHeader()));
 		}
-		return new EdgeHygieneWebFilter(properties.limits(), identityHeaders, clientAddresses);
+		return new EdgeHygieneWebFilter(properties.limits(), identityHeaders,
+				properties.reservedHeaders().toReservedHeaders(), properties.response().stripped(), clientAddresses);
 	}
 
 	@Bean
@@ -91,6 +97,42 @@ public class EdgeGatewayAutoConfiguration {
 	@Bean
 	NettyServerCustomizer edgeKeepAliveReadResume() {
 		return KeepAliveReadResume::install;
+	}
+
+	/**
+	 * Typed route parameters; every route's declared types are parsed here, so a bad spec
+	 * stops start-up naming the route.
+	 */
+	@Bean
+	RouteParametersGlobalFilter routeParametersGlobalFilter(ObjectProvider<GatewayProperties> gateway) {
+		GatewayProperties properties = gateway.getIfAvailable();
+		if (properties != null) {
+			for (int i = 0; i < properties.getRoutes().size(); i++) {
+				RouteDefinition route = properties.getRoutes().get(i);
+				RouteParametersGlobalFilter.types("spring.cloud.gateway.server.webflux.routes[" + i + "]",
+						route.getMetadata());
+			}
+		}
+		return new RouteParametersGlobalFilter();
+	}
+
+	/**
+	 * Slow and greedy clients: header and body timeouts, the connection cap, problem+json
+	 * for Reactor Netty's own 400/414/431, and the keep-alive idle limit (see
+	 * {@link ConnectionGuards}). The application port only: the management port is not
+	 * exposed by the chart's Service.
+	 */
+	@Bean
+	ConnectionGuards edgeConnectionGuards(EdgeGatewayProperties properties) {
+		properties.validate();
+		EdgeGatewayProperties.Server server = properties.server();
+		return new ConnectionGuards(server.headerTimeout(), server.bodyTimeout(), server.maxConnections());
+	}
+
+	@Bean
+	NettyServerCustomizer edgeConnectionGuardsCustomizer(ConnectionGuards guards, EdgeGatewayProperties properties) {
+		Duration idle = properties.server().keepAliveIdle();
+		return (server) -> guards.install(server.idleTimeout(idle));
 	}
 
 	@Bean

@@ -123,6 +123,14 @@ public class EdgeErrorWebExceptionHandler implements ErrorWebExceptionHandler, O
 		return switch (status) {
 			case BAD_REQUEST -> new Problem(status, "The request is malformed", "bad_request");
 			case NOT_FOUND -> new Problem(status, "No such resource", "not_found");
+			case UNAUTHORIZED -> new Problem(status, "Authentication is required", "unauthorized");
+			case FORBIDDEN -> new Problem(status, "The request is not allowed", "forbidden");
+			case CONFLICT ->
+				new Problem(status, "The request conflicts with the current state of the resource", "conflict");
+			case GONE -> new Problem(status, "The resource is gone", "gone");
+			case UNPROCESSABLE_CONTENT ->
+				new Problem(status, "The request is well-formed but cannot be processed", "unprocessable");
+			case REQUEST_TIMEOUT -> new Problem(status, "The request was not received in time", "request_timeout");
 			case NOT_ACCEPTABLE -> new Problem(status, "No representation matches the Accept header", "not_acceptable");
 			case PAYLOAD_TOO_LARGE -> new Problem(status, "The request body is too large", "body_too_large");
 			case URI_TOO_LONG -> new Problem(status, "The request URI is too long", "uri_too_long");

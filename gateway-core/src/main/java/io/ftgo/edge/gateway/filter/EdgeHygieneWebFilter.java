@@ -1,5 +1,7 @@
 package io.ftgo.edge.gateway.filter;
 
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,13 +30,16 @@ import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
 import io.ftgo.edge.gateway.support.EdgeAttributes;
 import io.ftgo.edge.gateway.support.EdgeFilterOrder;
+import io.ftgo.edge.gateway.support.ReservedHeaders;
 import io.ftgo.edge.security.web.Problems;
 
 /**
  * The first link of the edge chain, before authentication: request limits (URI length →
- * 414, header size → 431, body size → 413, as problem+json), removal of inbound copies of
- * the identity headers the edge sets for providers, W3C trace context, the client
- * address, and one structured access-log line per request (logger
+ * 414, header size → 431, body size → 413, as problem+json), removal of every inbound
+ * header of the reserved identity namespace ({@link ReservedHeaders}; forwarding headers
+ * are kept from trusted proxies) and of the identity headers the edge sets for providers,
+ * removal of provider-identifying headers from every answer, W3C trace context, the
+ * client address, and one structured access-log line per request (logger
  * {@code io.ftgo.edge.access}).
  */
 public class EdgeHygieneWebFilter implements WebFilter, Ordered {
@@ -47,10 +52,23 @@ public class EdgeHygieneWebFilter implements WebFilter, Ordered {
 
 	private final ClientAddressResolver clientAddresses;
 
+	private final ReservedHeaders reserved;
+
+	private final ReservedHeaders strippedFromAnswers;
+
+	/**
+	 * @param limits request size limits
+	 * @param identityHeaders the propagation headers the edge sets itself
+	 * @param reserved the reserved identity namespace
+	 * @param strippedFromAnswers names and prefixes ({@code *}) removed from every answer
+	 * @param clientAddresses resolves the client address (and which peers are trusted)
+	 */
 	public EdgeHygieneWebFilter(EdgeGatewayProperties.Limits limits, Set<String> identityHeaders,
-			ClientAddressResolver clientAddresses) {
+			ReservedHeaders reserved, List<String> strippedFromAnswers, ClientAddressResolver clientAddresses) {
 		this.limits = limits;
 		this.identityHeaders = identityHeaders;
+		this.reserved = reserved;
+		this.strippedFromAnswers = ReservedHeaders.exactly(strippedFromAnswers);
 		this.clientAddresses = clientAddresses;
 	}
 
@@ -66,6 +84,10 @@ public class EdgeHygieneWebFilter implements WebFilter, Ordered {
 		TraceContext trace = TraceContext.continueOrStart(request.getHeaders().getFirst(TraceContext.TRACEPARENT));
 		exchange.getAttributes().put(TraceContext.TRACE_CONTEXT_ATTR, trace);
 		exchange.getAttributes().put(EdgeAttributes.CLIENT_ADDRESS_ATTR, this.clientAddresses.resolve(exchange));
+		exchange.getResponse().beforeCommit(() -> {
+			stripAnswerHeaders(exchange.getResponse().getHeaders());
+			return Mono.empty();
+		});
 		HttpStatus rejected = checkLimits(request);
 		if (rejected != null) {
 			return problem(exchange, rejected).doFinally((signal) -> log(exchange, trace, start, signal.toString()));
@@ -74,8 +96,9 @@ public class EdgeHygieneWebFilter implements WebFilter, Ordered {
 		// trace context travels as an attribute and reaches providers through
 		// ProviderRequestHeadersFilter and the composition client.
 		ServerHttpRequest filtered = request;
-		if (carriesIdentityHeader(request.getHeaders())) {
-			filtered = request.mutate().headers((headers) -> this.identityHeaders.forEach(headers::remove)).build();
+		List<String> remove = headersToRemove(request);
+		if (!remove.isEmpty()) {
+			filtered = request.mutate().headers((headers) -> remove.forEach(headers::remove)).build();
 		}
 		if (mayStreamBody(request)) {
 			filtered = limitBody(filtered, this.limits.maxBodySize().toBytes());
@@ -84,13 +107,55 @@ public class EdgeHygieneWebFilter implements WebFilter, Ordered {
 		return chain.filter(next).doFinally((signal) -> log(exchange, trace, start, signal.toString()));
 	}
 
-	private boolean carriesIdentityHeader(HttpHeaders headers) {
-		for (String header : this.identityHeaders) {
-			if (headers.containsHeader(header)) {
+	/**
+	 * The inbound headers no client may send: the reserved namespace (forwarding headers
+	 * kept from a trusted proxy) and the identity headers the edge sets itself.
+	 */
+	private List<String> headersToRemove(ServerHttpRequest request) {
+		List<String> remove = null;
+		Boolean trustedPeer = null;
+		for (String name : request.getHeaders().headerNames()) {
+			boolean drop = this.reserved.matches(name) || containsIgnoringCase(this.identityHeaders, name);
+			if (drop && ReservedHeaders.isForwarding(name)) {
+				if (trustedPeer == null) {
+					InetSocketAddress remote = request.getRemoteAddress();
+					trustedPeer = remote != null && remote.getAddress() != null
+							&& this.clientAddresses.isTrusted(remote.getAddress());
+				}
+				drop = !trustedPeer;
+			}
+			if (drop) {
+				if (remove == null) {
+					remove = new ArrayList<>(4);
+				}
+				remove.add(name);
+			}
+		}
+		return (remove != null) ? remove : List.of();
+	}
+
+	private static boolean containsIgnoringCase(Set<String> names, String name) {
+		for (String candidate : names) {
+			if (candidate.equalsIgnoreCase(name)) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	private void stripAnswerHeaders(HttpHeaders headers) {
+		List<String> remove = null;
+		for (String name : headers.headerNames()) {
+			if (this.strippedFromAnswers.matches(name)) {
+				if (remove == null) {
+					remove = new ArrayList<>(4);
+				}
+				remove.add(name);
+			}
+		}
+		if (remove != null) {
+			remove.forEach(headers::remove);
+		}
 	}
 
 	/**

@@ -1,5 +1,11 @@
 package io.ftgo.edge.gateway.filter;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -7,12 +13,15 @@ import reactor.core.publisher.Mono;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
@@ -21,12 +30,19 @@ import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
 import io.ftgo.edge.security.web.Problems;
 
 /**
- * A provider's 5xx answer never reaches a client as it came: its body (which may carry a
- * stack trace, a class name or a host) is discarded and the client gets 502 problem+json,
- * as for any other upstream failure. 4xx answers pass through: they are the provider's
- * statement about the request.
+ * A provider's error answer never reaches a client as it came: its body (which may carry
+ * a stack trace, a class name, a host, or just the provider's own wording) and its own
+ * headers are dropped, and the client gets the edge's problem+json. A 5xx becomes 502, as
+ * any other upstream failure; a 4xx keeps its status with the edge's fixed detail for
+ * that status. A route may opt in to forward the problem+json bodies its provider sends
+ * for 4xx answers (route metadata {@code forward-problem-details: true}); anything else
+ * in a 4xx body is still dropped. Headers the edge set before routing (rate limit, CORS,
+ * trace) are kept.
  */
 public class UpstreamErrorGlobalFilter implements GlobalFilter, Ordered {
+
+	/** Route metadata key: forward provider problem+json bodies of 4xx answers. */
+	public static final String FORWARD_PROBLEM_DETAILS = "forward-problem-details";
 
 	@Override
 	public int getOrder() {
@@ -37,18 +53,25 @@ public class UpstreamErrorGlobalFilter implements GlobalFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		ServerHttpResponse original = exchange.getResponse();
+		Set<String> edgeHeaders = new HashSet<>();
+		original.getHeaders().headerNames().forEach((name) -> edgeHeaders.add(name.toLowerCase(Locale.ROOT)));
+		boolean forwardProblems = forwardsProblems(exchange);
 		ServerHttpResponseDecorator sanitizing = new ServerHttpResponseDecorator(original) {
 
 			@Override
 			public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
 				HttpStatusCode status = getStatusCode();
-				if (status == null || !status.is5xxServerError()) {
+				if (status == null || !(status.is4xxClientError() || status.is5xxServerError())) {
+					return super.writeWith(body);
+				}
+				HttpHeaders headers = getHeaders();
+				if (status.is4xxClientError() && forwardProblems && isProblem(headers.getContentType())) {
+					keepOnly(headers, edgeHeaders, true);
 					return super.writeWith(body);
 				}
 				EdgeErrorWebExceptionHandler.Problem problem = EdgeErrorWebExceptionHandler
-					.forStatus(HttpStatus.BAD_GATEWAY);
-				HttpHeaders headers = getHeaders();
-				headers.clear();
+					.forStatus(status.is5xxServerError() ? HttpStatus.BAD_GATEWAY : status);
+				keepOnly(headers, edgeHeaders, false);
 				return Flux.from(body)
 					.doOnNext(DataBufferUtils::release)
 					.then(Mono.defer(() -> Problems.write(exchange.mutate().response(getDelegate()).build(),
@@ -62,6 +85,33 @@ public class UpstreamErrorGlobalFilter implements GlobalFilter, Ordered {
 
 		};
 		return chain.filter(exchange.mutate().response(sanitizing).build());
+	}
+
+	private static boolean forwardsProblems(ServerWebExchange exchange) {
+		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+		Object flag = (route != null) ? route.getMetadata().get(FORWARD_PROBLEM_DETAILS) : null;
+		return flag != null && Boolean.parseBoolean(flag.toString());
+	}
+
+	private static boolean isProblem(MediaType type) {
+		return type != null && MediaType.APPLICATION_PROBLEM_JSON.isCompatibleWith(type);
+	}
+
+	/**
+	 * Drops the provider's headers: only those the edge set before routing stay (and, for
+	 * a forwarded problem body, the ones that describe it).
+	 */
+	private static void keepOnly(HttpHeaders headers, Set<String> edgeHeaders, boolean keepBodyHeaders) {
+		List<String> remove = new ArrayList<>();
+		for (String name : headers.headerNames()) {
+			String lower = name.toLowerCase(Locale.ROOT);
+			boolean bodyHeader = lower.equals("content-type") || lower.equals("content-length")
+					|| lower.equals("transfer-encoding") || lower.equals("content-language");
+			if (!edgeHeaders.contains(lower) && !(keepBodyHeaders && bodyHeader)) {
+				remove.add(name);
+			}
+		}
+		remove.forEach(headers::remove);
 	}
 
 }

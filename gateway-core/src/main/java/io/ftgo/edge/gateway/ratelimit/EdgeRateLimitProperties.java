@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *       anonymous: { limit: 20,  window: 1s }   # unauthenticated callers, per client IP
  *       standard:  { limit: 50,  window: 1s }   # a partner tier (API key `tier`, JWT `tier` claim)
  *     exclude: [/actuator/**]        # path patterns never limited
+ *     legacy-headers: false          # true: also RateLimit-Limit/-Remaining/-Reset (older drafts)
  *     max-keys: 100000               # in memory: callers tracked at once (least recent evicted)
  *     redis:
  *       enabled: false               # true: one budget across all replicas, in Redis (spring.data.redis.*)
@@ -40,11 +41,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param exclude path patterns (e.g. {@code /actuator/**}) that are never limited
  * @param maxKeys the in-memory limiter's bound on tracked callers
  * @param redis the cluster-wide (Redis) limiter
+ * @param legacyHeaders whether the header fields of older drafts
+ * ({@code RateLimit-Limit}, {@code RateLimit-Remaining}, {@code RateLimit-Reset}) are
+ * sent next to the current {@code RateLimit} and {@code RateLimit-Policy}; default false
  */
 @ConfigurationProperties(EdgeRateLimitProperties.PREFIX)
 public record EdgeRateLimitProperties(@DefaultValue("true") boolean enabled, Map<String, Tier> tiers,
 		@DefaultValue("/actuator/**") List<String> exclude, @DefaultValue("100000") int maxKeys,
-		@DefaultValue Redis redis) {
+		@DefaultValue Redis redis, @DefaultValue("false") boolean legacyHeaders) {
 
 	/** The configuration prefix. */
 	public static final String PREFIX = "edge.rate-limit";

@@ -37,12 +37,15 @@ import io.ftgo.edge.security.web.Problems;
  * The caller is {@link EdgePrincipal#identityScope()} when authenticated (a partner's
  * token and its API key share one budget; a user is keyed by subject), else its client
  * address ({@link ClientAddressResolver}: {@code X-Forwarded-For} only from trusted
- * proxies). Every limited answer carries {@code RateLimit-Limit},
- * {@code RateLimit-Remaining}, {@code RateLimit-Reset} (seconds) and
- * {@code RateLimit-Policy}; beyond the limit the answer is 429 problem+json
- * ({@code rate_limited}) with {@code Retry-After}. When the limiter cannot decide, the
- * failure mode applies: open lets the request through (with {@code RateLimit-Policy}
- * only), closed answers 503 ({@code rate_limit_unavailable}).
+ * proxies). Every limited answer carries the header fields of the current IETF draft
+ * (draft-ietf-httpapi-ratelimit-headers):
+ * {@code RateLimit-Policy: "<tier>";q=<limit>;w=<window
+ * seconds>} and {@code RateLimit: "<tier>";r=<remaining>;t=<seconds to reset>}; the older
+ * {@code RateLimit-Limit/-Remaining/-Reset} only with {@code legacy-headers: true}.
+ * Beyond the limit the answer is 429 problem+json ({@code rate_limited}) with
+ * {@code Retry-After}. When the limiter cannot decide, the failure mode applies: open
+ * lets the request through (with {@code RateLimit-Policy} only), closed answers 503
+ * ({@code rate_limit_unavailable}).
  */
 public class RateLimitWebFilter implements WebFilter, Ordered {
 
@@ -70,6 +73,13 @@ public class RateLimitWebFilter implements WebFilter, Ordered {
 
 	}
 
+	/**
+	 * The current header field of draft-ietf-httpapi-ratelimit-headers: the named policy
+	 * with what is left ({@code r}) and the seconds until it resets ({@code t}).
+	 */
+	static final String RATELIMIT = "RateLimit";
+
+	/** Legacy (older drafts), only with {@code edge.rate-limit.legacy-headers: true}. */
 	static final String LIMIT = "RateLimit-Limit";
 
 	static final String REMAINING = "RateLimit-Remaining";
@@ -92,6 +102,8 @@ public class RateLimitWebFilter implements WebFilter, Ordered {
 
 	private final Limit anonymousTier;
 
+	private final boolean legacyHeaders;
+
 	/**
 	 * @param properties the validated settings
 	 * @param limiter the limiter
@@ -111,6 +123,7 @@ public class RateLimitWebFilter implements WebFilter, Ordered {
 		this.tiers = Map.copyOf(tiers);
 		this.defaultTier = this.tiers.get(EdgeRateLimitProperties.DEFAULT_TIER);
 		this.anonymousTier = this.tiers.get(EdgeRateLimitProperties.ANONYMOUS_TIER);
+		this.legacyHeaders = properties.legacyHeaders();
 	}
 
 	@Override
@@ -174,10 +187,13 @@ public class RateLimitWebFilter implements WebFilter, Ordered {
 	private Mono<Void> decided(ServerWebExchange exchange, WebFilterChain chain, Limit tier, Decision decision) {
 		HttpHeaders headers = exchange.getResponse().getHeaders();
 		String reset = Long.toString(decision.resetSeconds());
-		headers.set(LIMIT, tier.limitHeader());
-		headers.set(REMAINING, Integer.toString(decision.remaining()));
-		headers.set(RESET, reset);
 		headers.set(POLICY, tier.policyHeader());
+		headers.set(RATELIMIT, tier.policyName() + ";r=" + decision.remaining() + ";t=" + reset);
+		if (this.legacyHeaders) {
+			headers.set(LIMIT, tier.limitHeader());
+			headers.set(REMAINING, Integer.toString(decision.remaining()));
+			headers.set(RESET, reset);
+		}
 		if (decision.allowed()) {
 			record(exchange, tier, Outcome.ALLOWED);
 			return chain.filter(exchange);
@@ -211,11 +227,13 @@ public class RateLimitWebFilter implements WebFilter, Ordered {
 	}
 
 	/** A tier with its precomputed header values and counters. */
-	private record Limit(RateLimiter.Tier tier, String limitHeader, String policyHeader, String limitedDetail,
-			Map<Outcome, Counter> counters) {
+	private record Limit(RateLimiter.Tier tier, String policyName, String limitHeader, String policyHeader,
+			String limitedDetail, Map<Outcome, Counter> counters) {
 
 		Limit(RateLimiter.Tier tier, MeterRegistry meters) {
-			this(tier, Integer.toString(tier.limit()), tier.limit() + ";w=" + tier.window().toSeconds(),
+			// Tier names are [a-z0-9_-]: a valid structured-field string as they are.
+			this(tier, "\"" + tier.name() + "\"", Integer.toString(tier.limit()),
+					"\"" + tier.name() + "\";q=" + tier.limit() + ";w=" + tier.window().toSeconds(),
 					"Too many requests: the limit is " + tier.limit() + " per " + seconds(tier.window())
 							+ "; retry after the time given in Retry-After.",
 					counters(tier.name(), meters));

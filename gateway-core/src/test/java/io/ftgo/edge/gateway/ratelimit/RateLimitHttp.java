@@ -86,10 +86,10 @@ final class RateLimitHttp {
 	static void assertLimited(Answer answer, int limit, long windowSeconds) {
 		assertThat(answer.status()).isEqualTo(429);
 		assertThat(Long.parseLong(answer.header(HttpHeaders.RETRY_AFTER))).isBetween(1L, windowSeconds);
-		assertThat(answer.header("RateLimit-Limit")).isEqualTo(Integer.toString(limit));
-		assertThat(answer.header("RateLimit-Remaining")).isEqualTo("0");
-		assertThat(answer.header("RateLimit-Reset")).isEqualTo(answer.header(HttpHeaders.RETRY_AFTER));
-		assertThat(answer.header("RateLimit-Policy")).isEqualTo(limit + ";w=" + windowSeconds);
+		assertThat(answer.header("RateLimit-Policy")).matches(policy(limit, windowSeconds));
+		assertThat(remaining(answer)).isEqualTo("0");
+		assertThat(answer.header("RateLimit")).endsWith(";t=" + answer.header(HttpHeaders.RETRY_AFTER));
+		assertThat(answer.header("RateLimit-Limit")).isNull();
 		assertThat(MediaType.parseMediaType(answer.header(HttpHeaders.CONTENT_TYPE)))
 			.isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(answer.body()).contains("\"status\":429", "\"code\":\"rate_limited\"")
@@ -99,11 +99,31 @@ final class RateLimitHttp {
 	/** An allowed answer with its rate-limit headers. */
 	static void assertAllowed(Answer answer, int limit, long windowSeconds) {
 		assertThat(answer.status()).isEqualTo(200);
-		assertThat(answer.header("RateLimit-Limit")).isEqualTo(Integer.toString(limit));
-		assertThat(Integer.parseInt(answer.header("RateLimit-Remaining"))).isBetween(0, limit - 1);
-		assertThat(Long.parseLong(answer.header("RateLimit-Reset"))).isBetween(1L, windowSeconds);
-		assertThat(answer.header("RateLimit-Policy")).isEqualTo(limit + ";w=" + windowSeconds);
+		assertThat(answer.header("RateLimit-Policy")).matches(policy(limit, windowSeconds));
+		assertThat(Integer.parseInt(remaining(answer))).isBetween(0, limit - 1);
+		java.util.regex.Matcher reset = java.util.regex.Pattern.compile(";t=(\\d+)$")
+			.matcher(answer.header("RateLimit"));
+		assertThat(reset.find()).isTrue();
+		assertThat(Long.parseLong(reset.group(1))).isBetween(1L, windowSeconds);
 		assertThat(answer.header(HttpHeaders.RETRY_AFTER)).isNull();
+	}
+
+	/**
+	 * {@code RateLimit-Policy} of the current draft: the named policy (the tier), quota
+	 * and window.
+	 */
+	static String policy(int limit, long windowSeconds) {
+		return "\"[a-z0-9_-]+\";q=" + limit + ";w=" + windowSeconds;
+	}
+
+	/** The {@code r} (remaining) parameter of the {@code RateLimit} field, or null. */
+	static String remaining(Answer answer) {
+		String field = answer.header("RateLimit");
+		if (field == null) {
+			return null;
+		}
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\"[a-z0-9_-]+\";r=(\\d+);t=\\d+$").matcher(field);
+		return m.matches() ? m.group(1) : "malformed: " + field;
 	}
 
 }

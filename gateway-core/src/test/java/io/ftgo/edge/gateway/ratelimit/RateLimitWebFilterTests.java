@@ -45,8 +45,9 @@ class RateLimitWebFilterTests {
 		filter.filter(exchange, this.chain).block(Duration.ofSeconds(5));
 
 		assertThat(this.chainCalls).hasValue(1);
-		assertThat(exchange.getResponse().getHeaders().getFirst("RateLimit-Policy")).isEqualTo("20;w=1");
-		assertThat(exchange.getResponse().getHeaders().getFirst("RateLimit-Remaining")).isNull();
+		assertThat(exchange.getResponse().getHeaders().getFirst("RateLimit-Policy"))
+			.isEqualTo("\"anonymous\";q=20;w=1");
+		assertThat(exchange.getResponse().getHeaders().getFirst("RateLimit")).isNull();
 		assertThat((String) exchange.getAttribute(EdgeAttributes.RATE_LIMIT_ATTR)).isEqualTo("failed_open");
 		assertThat(
 				this.meters.counter(RateLimitWebFilter.REQUESTS_METRIC, "tier", "anonymous", "outcome", "failed_open")
@@ -116,7 +117,8 @@ class RateLimitWebFilterTests {
 
 	private RateLimitWebFilter filter(String failureMode, RateLimiter limiter) {
 		EdgeRateLimitProperties properties = new EdgeRateLimitProperties(true, Map.of(), List.of("/actuator/**"),
-				100000, new EdgeRateLimitProperties.Redis(true, Duration.ofMillis(100), failureMode, "edge:rl:"));
+				100000, new EdgeRateLimitProperties.Redis(true, Duration.ofMillis(100), failureMode, "edge:rl:"),
+				false);
 		properties.validate();
 		return new RateLimitWebFilter(properties, limiter, new ClientAddressResolver(List.of()), this.meters);
 	}

@@ -1,0 +1,101 @@
+package io.ftgo.edge.gateway.support;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.handler.predicate.PredicateDefinition;
+import org.springframework.cloud.gateway.route.RouteDefinition;
+
+import io.ftgo.edge.composition.Composition;
+import io.ftgo.edge.gateway.filter.RouteParametersGlobalFilter;
+
+/**
+ * Every endpoint a BFF serves, as declared: each path pattern of each proxied route and
+ * each composed endpoint, with its method, path variables and accepted query parameters.
+ * Tests that must cover every endpoint (header spoofing, malformed parameters) read their
+ * list from here, so a new endpoint cannot escape them.
+ */
+public final class EdgeEndpoints {
+
+	private static final Pattern VARIABLE = Pattern.compile("\\{([^}/:*]+)[^}]*}");
+
+	private EdgeEndpoints() {
+	}
+
+	/**
+	 * One endpoint.
+	 *
+	 * @param kind {@code route} or {@code composition}
+	 * @param id the route id or composition name
+	 * @param method the HTTP method; {@code GET} for a route without a method predicate
+	 * @param path the path pattern, e.g. {@code /api/web/orders/{orderId}}
+	 * @param pathVariables the names of its path variables
+	 * @param queryParameters the query parameters it accepts
+	 */
+	public record Endpoint(String kind, String id, String method, String path, Set<String> pathVariables,
+			Set<String> queryParameters) {
+
+		@Override
+		public String toString() {
+			return this.method + " " + this.path + " (" + this.kind + " " + this.id + ")";
+		}
+
+	}
+
+	/**
+	 * The endpoints of an application.
+	 * @param gateway the proxied routes (may be null)
+	 * @param compositions the composed endpoints
+	 * @return every endpoint
+	 */
+	public static List<Endpoint> of(GatewayProperties gateway, Map<String, Composition> compositions) {
+		List<Endpoint> endpoints = new ArrayList<>();
+		if (gateway != null) {
+			for (RouteDefinition route : gateway.getRoutes()) {
+				List<String> paths = new ArrayList<>();
+				String method = "GET";
+				for (PredicateDefinition predicate : route.getPredicates()) {
+					if ("Path".equals(predicate.getName())) {
+						paths.addAll(predicate.getArgs().values());
+					}
+					if ("Method".equals(predicate.getName()) && !predicate.getArgs().isEmpty()) {
+						method = predicate.getArgs().values().iterator().next();
+					}
+				}
+				Set<String> declared = RouteParametersGlobalFilter.types("route " + route.getId(), route.getMetadata())
+					.keySet();
+				for (String path : paths) {
+					Set<String> variables = variables(path);
+					Set<String> query = new LinkedHashSet<>(declared);
+					query.removeAll(variables);
+					endpoints.add(new Endpoint("route", route.getId(), method, path, variables, Set.copyOf(query)));
+				}
+			}
+		}
+		compositions.forEach((name, composition) -> {
+			String[] request = composition.explain().request().split("\\s+", 2);
+			String path = request[1].contains("?") ? request[1].substring(0, request[1].indexOf('?')) : request[1];
+			Set<String> variables = variables(path);
+			Set<String> query = new LinkedHashSet<>(composition.explain().parameters().keySet());
+			query.removeAll(variables);
+			endpoints.add(new Endpoint("composition", name, request[0], path, variables, Set.copyOf(query)));
+		});
+		return List.copyOf(endpoints);
+	}
+
+	private static Set<String> variables(String path) {
+		Set<String> names = new LinkedHashSet<>();
+		Matcher m = VARIABLE.matcher(path);
+		while (m.find()) {
+			names.add(m.group(1));
+		}
+		return names;
+	}
+
+}

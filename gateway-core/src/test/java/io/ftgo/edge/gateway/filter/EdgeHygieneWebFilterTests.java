@@ -1,0 +1,139 @@
+package io.ftgo.edge.gateway.filter;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.util.unit.DataSize;
+
+import io.ftgo.edge.gateway.config.EdgeGatewayProperties;
+import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
+import io.ftgo.edge.gateway.support.ClientAddressResolver;
+import io.ftgo.edge.gateway.support.ReservedHeaders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class EdgeHygieneWebFilterTests {
+
+	static final EdgeGatewayProperties.Limits LIMITS = new EdgeGatewayProperties.Limits(4096, DataSize.ofKilobytes(8),
+			DataSize.ofMegabytes(1));
+
+	static EdgeHygieneWebFilter filter(ReservedHeaders reserved) {
+		return new EdgeHygieneWebFilter(LIMITS, Set.of("X-Partner-Restaurant-Ids"), reserved,
+				EdgeGatewayProperties.Response.ALWAYS_STRIPPED, new ClientAddressResolver(List.of("10.0.0.0/8")));
+	}
+
+	static HttpHeaders seenByTheChain(EdgeHygieneWebFilter filter, String peer) {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/web/orders/7001")
+			.remoteAddress(new InetSocketAddress(peer, 40000))
+			.header("X-Consumer-Id", "1002")
+			.header("x-user-email", "bob@example.com")
+			.header("X-REAL-IP", "1.2.3.4")
+			.header("X-Forwarded-For", "6.6.6.6")
+			.header("Forwarded", "for=6.6.6.6")
+			.header("X-Partner-Restaurant-Ids", "502")
+			.header("X-Tenant-Id", "t-1")
+			.header("Accept", "application/json"));
+		AtomicReference<HttpHeaders> seen = new AtomicReference<>();
+		filter.filter(exchange, (next) -> {
+			seen.set(next.getRequest().getHeaders());
+			return Mono.empty();
+		}).block();
+		return seen.get();
+	}
+
+	@Test
+	void untrustedPeer_wholeNamespaceRemoved_otherHeadersKept() {
+		HttpHeaders headers = seenByTheChain(filter(ReservedHeaders.of(List.of(), List.of())), "203.0.113.7");
+
+		assertThat(headers.headerNames()).containsExactlyInAnyOrder("Accept", "X-Tenant-Id");
+	}
+
+	@Test
+	void trustedProxy_keepsForwardingHeadersOnly() {
+		HttpHeaders headers = seenByTheChain(filter(ReservedHeaders.of(List.of(), List.of())), "10.1.2.3");
+
+		assertThat(headers.headerNames()).containsExactlyInAnyOrder("Accept", "X-Tenant-Id", "X-Forwarded-For",
+				"Forwarded");
+	}
+
+	@Test
+	void namespaceExtendedAndExplicitlyReduced() {
+		HttpHeaders headers = seenByTheChain(filter(ReservedHeaders.of(List.of("X-Tenant-*"), List.of("X-Real-IP"))),
+				"203.0.113.7");
+
+		assertThat(headers.headerNames()).containsExactlyInAnyOrder("Accept", "X-REAL-IP");
+	}
+
+	@Test
+	void answers_providerIdentifyingHeadersRemovedBeforeCommit() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/x"));
+		filter(ReservedHeaders.of(List.of(), List.of())).filter(exchange, (next) -> {
+			HttpHeaders answer = next.getResponse().getHeaders();
+			answer.add("Server", "Jetty");
+			answer.add("x-powered-by", "Express");
+			answer.add("Matched-Stub-Id", "abc");
+			answer.add("X-Envoy-Upstream-Service-Time", "3");
+			answer.add("ETag", "\"1\"");
+			return next.getResponse().setComplete();
+		}).block();
+
+		assertThat(exchange.getResponse().getHeaders().headerNames()).containsExactly("ETag");
+	}
+
+	@Test
+	void configuration_badEntriesRefusedNamingTheKey() {
+		assertThatExceptionOfType(InvalidEdgeConfigurationException.class)
+			.isThrownBy(() -> properties(List.of(), List.of("X-Consumer-Id")).validate())
+			.withMessageStartingWith(
+					"edge.reserved-headers.unreserved: X-Consumer-Id (expected: an entry of the default");
+		assertThatExceptionOfType(InvalidEdgeConfigurationException.class)
+			.isThrownBy(() -> properties(List.of("X Tenant"), List.of()).validate())
+			.withMessageStartingWith("edge.reserved-headers.additional: X Tenant");
+		properties(List.of("X-Tenant-*"), List.of("x-real-ip")).validate();
+	}
+
+	@Test
+	void serverLimits_checkedAtStartUp() {
+		EdgeGatewayProperties tooLong = new EdgeGatewayProperties(null, LIMITS, cors(),
+				new EdgeGatewayProperties.ReservedHeaderSettings(null, null), new EdgeGatewayProperties.Response(null),
+				new EdgeGatewayProperties.Server(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10),
+						100, java.time.Duration.ofSeconds(60)));
+
+		assertThatExceptionOfType(InvalidEdgeConfigurationException.class).isThrownBy(tooLong::validate)
+			.withMessageContaining("edge.server.keep-alive-idle: PT1M")
+			.withMessageContaining("below the usual load-balancer idle timeout");
+	}
+
+	static EdgeGatewayProperties properties(List<String> additional, List<String> unreserved) {
+		return new EdgeGatewayProperties(null, LIMITS, cors(),
+				new EdgeGatewayProperties.ReservedHeaderSettings(additional, unreserved),
+				new EdgeGatewayProperties.Response(null),
+				new EdgeGatewayProperties.Server(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10),
+						100, java.time.Duration.ofSeconds(30)));
+	}
+
+	static EdgeGatewayProperties.Cors cors() {
+		return new EdgeGatewayProperties.Cors(null, List.of("GET"), List.of("Accept"), List.of(), false,
+				java.time.Duration.ofMinutes(30));
+	}
+
+	@Test
+	void routeParameterTypes_badSpecStopsStartUpNamingTheRouteKey() {
+		assertThatExceptionOfType(InvalidEdgeConfigurationException.class)
+			.isThrownBy(() -> RouteParametersGlobalFilter.types("spring.cloud.gateway.server.webflux.routes[2]",
+					java.util.Map.of("parameters", java.util.Map.of("id", "number"))))
+			.withMessageStartingWith("spring.cloud.gateway.server.webflux.routes[2].metadata.parameters.id: number");
+		assertThat(RouteParametersGlobalFilter.types("r", java.util.Map.of("parameters", java.util.Map.of("id", "id"))))
+			.containsOnlyKeys("id");
+	}
+
+}
