@@ -160,7 +160,15 @@ public class BrowserSessionWebFilter implements WebFilter, Ordered {
 		if (!hasCsrfHeader(request)) {
 			return csrfMissing(exchange);
 		}
-		noStore(exchange);
+		exchange.getResponse().beforeCommit(() -> {
+			// A session's answers are for this browser only: never kept by a shared
+			// cache (private revalidated answers, e.g. the order page's ETag, stay).
+			String cache = exchange.getResponse().getHeaders().getCacheControl();
+			if (cache == null || !(cache.contains("private") || cache.contains("no-store"))) {
+				exchange.getResponse().getHeaders().setCacheControl("no-store");
+			}
+			return Mono.empty();
+		});
 		return session(cookie.getValue()).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((found) -> {
 			if (found.isEmpty()) {
 				return noSession(exchange);
