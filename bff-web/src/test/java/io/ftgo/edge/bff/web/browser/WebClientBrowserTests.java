@@ -138,7 +138,20 @@ class WebClientBrowserTests {
 		WebElement firstOrder = this.wait
 			.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#orders li[data-order]")));
 		assertThat(firstOrder.getText()).contains("Order");
+		assertThat(this.browser.findElements(By.cssSelector("#orders li[data-order]"))).hasSize(5);
+		assertThat(text("#page")).contains("Page 1 of 3").contains("13 orders");
 		noTokenVisible();
+
+		// Paging, then the state filter.
+		this.browser.findElement(By.id("next")).click();
+		this.wait.until(ExpectedConditions.attributeToBe(By.id("view"), "data-route", "#/orders?page=1"));
+		assertThat(text("#page")).contains("Page 2 of 3");
+		new org.openqa.selenium.support.ui.Select(this.browser.findElement(By.id("state-filter")))
+			.selectByValue("APPROVED");
+		this.wait.until(ExpectedConditions.attributeToBe(By.id("view"), "data-route", "#/orders?state=APPROVED"));
+		List<WebElement> states = this.browser.findElements(By.cssSelector("#orders li[data-order] .state"));
+		assertThat(states).isNotEmpty().allSatisfy((state) -> assertThat(state.getText()).isEqualTo("APPROVED"));
+		assertThat(text("#page")).contains("8 orders");
 
 		open("#/orders/7001");
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#order .part"), 6));
@@ -177,6 +190,22 @@ class WebClientBrowserTests {
 		assertThat(notFound.getText()).contains("Order not found");
 		assertThat(text("#view")).doesNotContain("7002 ·");
 		assertThat(providers.requestCount(Provider.KITCHEN, "GET", "/tickets/7002")).isZero();
+		noTokenVisible();
+
+		// A refused cancel shows the problem's detail.
+		providers.inject(Provider.ORDER, io.ftgo.edge.stubs.ProviderFault.status(500).onPath("/orders/7004/cancel"));
+		open("#/orders/7004");
+		this.wait.until(ExpectedConditions.elementToBeClickable(By.id("cancel"))).click();
+		this.wait.until(ExpectedConditions.elementToBeClickable(By.id("confirm-cancel"))).click();
+		WebElement problem = this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("cancel-problem")));
+		Map<String, Object> answer = lastResponse("/api/web/orders/7004/cancel");
+		assertThat(answer.get("status")).isEqualTo(502L);
+		String detail = (String) new tools.jackson.databind.json.JsonMapper()
+			.readValue((String) answer.get("body"), Map.class)
+			.get("detail");
+		assertThat(detail).isNotBlank();
+		assertThat(problem.getText()).isEqualTo(detail);
+		assertThat(providers.requestCount(Provider.ORDER, "POST", "/orders/7004/cancel")).isEqualTo(1);
 		noTokenVisible();
 	}
 
@@ -244,6 +273,17 @@ class WebClientBrowserTests {
 			assertThat(String.valueOf(response.get("body"))).as("body of %s", response.get("url"))
 				.doesNotContainPattern(JWT);
 		}
+	}
+
+	/** The last recorded fetch answer whose URL ends with the path. */
+	Map<String, Object> lastResponse(String path) {
+		harvest();
+		for (int i = this.seen.size() - 1; i >= 0; i--) {
+			if (String.valueOf(this.seen.get(i).get("url")).endsWith(path)) {
+				return this.seen.get(i);
+			}
+		}
+		throw new AssertionError("no response of " + path + " seen");
 	}
 
 	/** Moves what the page recorded into {@link #seen} (a navigation resets the page). */
