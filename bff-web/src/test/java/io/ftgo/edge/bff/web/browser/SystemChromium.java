@@ -27,11 +27,13 @@ final class SystemChromium {
 			+ " then ./mvnw -B -pl bff-web -am verify -Dtest='WebClientBrowserTests'"
 			+ " -Dsurefire.failIfNoSpecifiedTests=false";
 
+	private static volatile boolean warned;
+
 	private SystemChromium() {
 	}
 
 	/**
-	 * Skips the calling test class, loudly, when the browser or its driver is missing.
+	 * Skips the calling test, loudly, when the browser or its driver is missing.
 	 */
 	static void assumeAvailable() {
 		Path browser = browser();
@@ -40,7 +42,10 @@ final class SystemChromium {
 			String message = "SKIPPED real-browser tests: " + ((browser == null) ? "chromium" : "")
 					+ ((browser == null && driver == null) ? " and " : "") + ((driver == null) ? "chromedriver" : "")
 					+ " not found on the PATH. To run them: " + HOW_TO_RUN;
-			System.err.println("\n" + "*".repeat(100) + "\n* " + message + "\n" + "*".repeat(100) + "\n");
+			if (!warned) {
+				warned = true;
+				System.err.println("\n" + "*".repeat(100) + "\n* " + message + "\n" + "*".repeat(100) + "\n");
+			}
 			assumeTrue(false, message);
 		}
 	}

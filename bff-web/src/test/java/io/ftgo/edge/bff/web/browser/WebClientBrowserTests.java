@@ -91,18 +91,16 @@ class WebClientBrowserTests {
 
 	@BeforeAll
 	static void start() {
-		SystemChromium.assumeAvailable();
-		env = EdgeTestEnvironment.start();
-		identity = env.identity();
-		providers = env.providers();
+		if (env == null) {
+			env = EdgeTestEnvironment.start();
+			identity = env.identity();
+			providers = env.providers();
+		}
 	}
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		SystemChromium.assumeAvailable();
-		if (env == null) {
-			start();
-		}
+		start();
 		env.properties().forEach((key, value) -> registry.add(key, () -> value));
 	}
 
@@ -115,6 +113,9 @@ class WebClientBrowserTests {
 
 	@BeforeEach
 	void openBrowser() {
+		// Per test, so that each one is reported as skipped (with the reason) when there
+		// is no browser.
+		SystemChromium.assumeAvailable();
 		providers.reset();
 		this.browser = SystemChromium.start();
 		this.browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", RECORD_RESPONSES));
