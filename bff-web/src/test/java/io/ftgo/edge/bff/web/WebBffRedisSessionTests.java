@@ -62,6 +62,7 @@ class WebBffRedisSessionTests {
 		properties.put("server.port", 0);
 		properties.put("management.server.port", EdgeTestEnvironment.freePort());
 		properties.put("edge.session.redis.enabled", true);
+		properties.put("edge.rate-limit.tiers.anonymous.limit", 10000);
 		properties.put("spring.data.redis.host", "127.0.0.1");
 		properties.put("spring.data.redis.port", redis.port());
 		properties.putAll(extra);

@@ -33,7 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the token relayed to providers, and the page's security headers. Provider calls are
  * counted from the WireMock journals; identity-provider effects from its counters.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		// Sign-ins are anonymous requests, limited per client address (20/s by default):
+		// this class signs in faster than that from one address.
+		properties = "edge.rate-limit.tiers.anonymous.limit=10000")
 class WebBffSessionTests {
 
 	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();

@@ -62,9 +62,12 @@ public class BrowserSessionWebFilter implements WebFilter, Ordered {
 	/** After header hygiene, before authentication. */
 	public static final int ORDER = EdgeFilterOrder.HYGIENE + 50;
 
-	/**
-	 * Exchange attribute: the {@link BrowserSession} of a session-authenticated request.
-	 */
+	/** The {@code /bff/*} endpoints: after the rate limit, before the response cache. */
+	public static final int ENDPOINTS_ORDER = EdgeFilterOrder.RATE_LIMIT + 50;
+
+	static final String BACKCHANNEL = "/bff/backchannel-logout";
+
+	/** Exchange attribute: the session of a session-authenticated request. */
 	public static final String SESSION_ATTR = BrowserSessionWebFilter.class.getName() + ".session";
 
 	static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -128,23 +131,14 @@ public class BrowserSessionWebFilter implements WebFilter, Ordered {
 			return Mono.empty();
 		});
 		String path = request.getPath().pathWithinApplication().value();
-		if (path.equals("/bff/backchannel-logout")) {
-			return backChannelLogout(exchange);
-		}
-		if (!SAFE.contains(request.getMethod()) && crossSite(exchange)) {
+		if (!SAFE.contains(request.getMethod()) && !path.equals(BACKCHANNEL) && crossSite(exchange)) {
 			return Problems.write(exchange, HttpStatus.FORBIDDEN, "Cross-site requests may not change state.",
 					"cross_site_request");
 		}
 		if (path.startsWith("/bff/")) {
+			// Answered by the endpoints filter, after the rate limit.
 			noStore(exchange);
-			return switch (path) {
-				case "/bff/login" -> get(exchange) ? login(exchange) : notAllowed(exchange);
-				case "/bff/callback" -> get(exchange) ? callback(exchange) : notAllowed(exchange);
-				case "/bff/user" -> get(exchange) ? user(exchange) : notAllowed(exchange);
-				case "/bff/logout" ->
-					(request.getMethod() == HttpMethod.POST) ? logout(exchange) : notAllowed(exchange);
-				default -> Problems.write(exchange, HttpStatus.NOT_FOUND, "No such endpoint.", "not_found");
-			};
+			return chain.filter(exchange);
 		}
 		if (!isApiPath(request)) {
 			return chain.filter(exchange);
@@ -181,6 +175,43 @@ public class BrowserSessionWebFilter implements WebFilter, Ordered {
 			}).build();
 			return chain.filter(exchange.mutate().request(relayed).build());
 		});
+	}
+
+	/**
+	 * The {@code /bff/*} endpoints, as a filter of their own that runs after the rate
+	 * limit ({@value #ENDPOINTS_ORDER}), so that sign-in attempts are limited like any
+	 * anonymous request. Security lets {@code /bff/**} through (a {@code permit-all}
+	 * rule); each endpoint checks what it needs itself.
+	 */
+	public WebFilter endpoints() {
+		return new Endpoints();
+	}
+
+	private final class Endpoints implements WebFilter, Ordered {
+
+		@Override
+		public int getOrder() {
+			return ENDPOINTS_ORDER;
+		}
+
+		@Override
+		public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+			ServerHttpRequest request = exchange.getRequest();
+			String path = request.getPath().pathWithinApplication().value();
+			if (!path.startsWith("/bff/")) {
+				return chain.filter(exchange);
+			}
+			return switch (path) {
+				case "/bff/login" -> get(exchange) ? login(exchange) : notAllowed(exchange);
+				case "/bff/callback" -> get(exchange) ? callback(exchange) : notAllowed(exchange);
+				case "/bff/user" -> get(exchange) ? user(exchange) : notAllowed(exchange);
+				case "/bff/logout" ->
+					(request.getMethod() == HttpMethod.POST) ? logout(exchange) : notAllowed(exchange);
+				case BACKCHANNEL -> backChannelLogout(exchange);
+				default -> Problems.write(exchange, HttpStatus.NOT_FOUND, "No such endpoint.", "not_found");
+			};
+		}
+
 	}
 
 	// /bff/login?returnTo=/path

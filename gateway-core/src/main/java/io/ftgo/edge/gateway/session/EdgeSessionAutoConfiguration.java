@@ -15,6 +15,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDeta
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.WebFilter;
 
 /**
  * Browser session mode when {@code edge.session.enabled=true}
@@ -51,6 +52,12 @@ public class EdgeSessionAutoConfiguration {
 		OidcClient oidc = new OidcClient(properties.issuerUri(), properties.clientId(), properties.clientSecret(), web,
 				Clock.systemUTC());
 		return new BrowserSessionWebFilter(properties, store, oidc, Clock.systemUTC());
+	}
+
+	/** The {@code /bff/*} endpoints, after the rate limit. */
+	@Bean
+	WebFilter browserSessionEndpoints(BrowserSessionWebFilter sessions) {
+		return sessions.endpoints();
 	}
 
 }

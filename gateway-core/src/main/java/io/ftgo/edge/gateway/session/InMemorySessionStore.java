@@ -21,8 +21,23 @@ final class InMemorySessionStore implements SessionStore {
 
 	private final Cache<String, Entry> entries;
 
+	/**
+	 * One-time login states apart, with their own bound: a flood of started sign-ins
+	 * cannot evict live sessions.
+	 */
+	private final Cache<String, Entry> logins;
+
 	InMemorySessionStore(long maxEntries) {
-		this.entries = Caffeine.newBuilder().maximumSize(maxEntries).expireAfter(new Expiry<String, Entry>() {
+		this.entries = cache(maxEntries);
+		this.logins = cache(Math.max(1000, maxEntries / 10));
+	}
+
+	private Cache<String, Entry> cache(String key) {
+		return key.startsWith("login:") ? this.logins : this.entries;
+	}
+
+	private static Cache<String, Entry> cache(long maxEntries) {
+		return Caffeine.newBuilder().maximumSize(maxEntries).expireAfter(new Expiry<String, Entry>() {
 
 			@Override
 			public long expireAfterCreate(String key, Entry entry, long currentTime) {
@@ -45,32 +60,32 @@ final class InMemorySessionStore implements SessionStore {
 	@Override
 	public Mono<String> get(String key) {
 		return Mono.fromSupplier(() -> {
-			Entry entry = this.entries.getIfPresent(key);
+			Entry entry = cache(key).getIfPresent(key);
 			return (entry != null && entry.value() instanceof String text) ? text : null;
 		});
 	}
 
 	@Override
 	public Mono<Void> put(String key, String value, Duration ttl) {
-		return Mono.fromRunnable(() -> this.entries.put(key, new Entry(value, ttl.toNanos())));
+		return Mono.fromRunnable(() -> cache(key).put(key, new Entry(value, ttl.toNanos())));
 	}
 
 	@Override
 	public Mono<String> take(String key) {
 		return Mono.fromSupplier(() -> {
-			Entry entry = this.entries.asMap().remove(key);
+			Entry entry = cache(key).asMap().remove(key);
 			return (entry != null && entry.value() instanceof String text) ? text : null;
 		});
 	}
 
 	@Override
 	public Mono<Void> delete(String key) {
-		return Mono.fromRunnable(() -> this.entries.invalidate(key));
+		return Mono.fromRunnable(() -> cache(key).invalidate(key));
 	}
 
 	@Override
 	public Mono<Void> addToSet(String key, String member, Duration ttl) {
-		return Mono.fromRunnable(() -> this.entries.asMap().compute(key, (k, existing) -> {
+		return Mono.fromRunnable(() -> cache(key).asMap().compute(key, (k, existing) -> {
 			Set<String> members = ConcurrentHashMap.newKeySet();
 			if (existing != null && existing.value() instanceof Set<?> previous) {
 				previous.forEach((m) -> members.add((String) m));
@@ -83,7 +98,7 @@ final class InMemorySessionStore implements SessionStore {
 	@Override
 	public Mono<List<String>> takeSet(String key) {
 		return Mono.fromSupplier(() -> {
-			Entry entry = this.entries.asMap().remove(key);
+			Entry entry = cache(key).asMap().remove(key);
 			return (entry != null && entry.value() instanceof Set<?> members)
 					? members.stream().map(String::valueOf).toList() : List.<String>of();
 		});

@@ -9,7 +9,10 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 
+import org.springframework.core.Ordered;
+
 import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
+import io.ftgo.edge.gateway.support.EdgeFilterOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,6 +38,16 @@ class EdgeSessionAutoConfigurationTests {
 		this.runner.withPropertyValues(this.valid).run((context) -> {
 			assertThat(context).hasNotFailed().hasSingleBean(BrowserSessionWebFilter.class);
 			assertThat(context.getBean(SessionStore.class)).isInstanceOf(InMemorySessionStore.class);
+		});
+	}
+
+	@Test
+	void order_sessionsBeforeAuthentication_endpointsAfterTheRateLimit() {
+		this.runner.withPropertyValues(this.valid).run((context) -> {
+			BrowserSessionWebFilter sessions = context.getBean(BrowserSessionWebFilter.class);
+			assertThat(sessions.getOrder()).isGreaterThan(EdgeFilterOrder.HYGIENE).isLessThan(EdgeFilterOrder.SECURITY);
+			assertThat(((Ordered) sessions.endpoints()).getOrder()).isGreaterThan(EdgeFilterOrder.RATE_LIMIT)
+				.isLessThan(EdgeFilterOrder.RESPONSE_CACHE);
 		});
 	}
 
