@@ -153,6 +153,15 @@ class WebClientBrowserTests {
 		List<WebElement> states = this.browser.findElements(By.cssSelector("#orders li[data-order] .state"));
 		assertThat(states).isNotEmpty().allSatisfy((state) -> assertThat(state.getText()).isEqualTo("APPROVED"));
 		assertThat(text("#page")).contains("8 orders");
+		noTokenVisible();
+
+		// Restaurants and a menu (a proxied route).
+		this.browser.findElement(By.id("nav-restaurants")).click();
+		this.wait.until(ExpectedConditions.attributeToBe(By.id("view"), "data-route", "#/restaurants"));
+		assertThat(text("#restaurants")).contains("Ajanta").contains("Egg Shop");
+		this.browser.findElement(By.cssSelector("#restaurants li[data-restaurant='501'] a")).click();
+		this.wait.until(ExpectedConditions.attributeToBe(By.id("view"), "data-route", "#/restaurants/501"));
+		assertThat(text("#restaurant")).contains("Ajanta").contains("Chicken Vindaloo").contains("$12.50");
 
 		open("#/orders/7001");
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#order .part"), 6));
@@ -171,7 +180,9 @@ class WebClientBrowserTests {
 		assertThat(this.browser.findElements(By.cssSelector("#order .part[data-status='fresh']"))).hasSize(5);
 		screenshot("order-page-degraded.png");
 		noTokenVisible();
-		// The scan saw the API answers (it is not vacuous).
+		// The scan is not vacuous: it saw the API answers, and its pattern matches a real
+		// token of this identity provider.
+		assertThat(identity.passwordGrant("alice", "password")).containsPattern(JWT);
 		assertThat(this.seen).anySatisfy((r) -> assertThat(r.get("url").toString()).endsWith("/api/web/orders/7001"));
 		assertThat(this.seen).anySatisfy((r) -> assertThat(r.get("url").toString()).endsWith("/bff/user"));
 	}
@@ -230,6 +241,12 @@ class WebClientBrowserTests {
 		assertThat(this.browser.findElements(By.cssSelector("#order"))).isEmpty();
 		assertThat(this.browser.getPageSource()).doesNotContain("Chicken Vindaloo").doesNotContain("Alice Archer");
 		noTokenVisible();
+
+		// The identity provider's session ended too: signing in again asks for the
+		// password.
+		this.browser.findElement(By.id("sign-in")).click();
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+		assertThat(this.browser.getCurrentUrl()).startsWith(identity.baseUrl() + "/oauth2/authorize");
 	}
 
 	/** Opens the page at a route, signs in at the identity provider, lands back there. */
