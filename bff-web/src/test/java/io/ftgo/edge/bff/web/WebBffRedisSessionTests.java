@@ -11,7 +11,10 @@ import io.ftgo.edge.stubs.identity.DevIdentityProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -27,8 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * redis-server process (embedded-redis): a session made on one is used, refreshed and
  * ended on the other. Replica B refreshes the access token on every request
  * ({@code refresh-before} longer than the token's hour), so the refreshed token written
- * by B is the one A then relays.
+ * by B is the one A then relays. Redis is stopped last: session requests get 503, bearer
+ * requests do not notice.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebBffRedisSessionTests {
 
 	static EmbeddedRedis redis;
@@ -135,6 +140,26 @@ class WebBffRedisSessionTests {
 
 		assertProblem(this.onA.send(this.onA.get("/bff/user", login.session(), "1")), 401, "no_session");
 		assertProblem(this.onB.send(this.onB.get("/bff/user", login.session(), "1")), 401, "no_session");
+	}
+
+	@Test
+	@Order(Integer.MAX_VALUE)
+	void redisDown_sessionRequests503Problem_bearerRequestsUnaffected_andBackWithRedis() {
+		SessionBrowser.Login login = this.onA.login("alice");
+		redis.stopServer();
+		try {
+			assertProblem(this.onA.send(this.onA.get("/api/web/orders/7001", login.session(), "1")), 503,
+					"session_store_unavailable");
+			assertProblem(this.onB.send(this.onB.get("/bff/user", login.session(), "1")), 503,
+					"session_store_unavailable");
+			assertThat(providers.requestCount(Provider.ORDER)).isZero();
+			HttpResponse<String> bearer = this.onA.send(this.onA.get("/api/web/orders/7001", null, null)
+				.header("Authorization", "Bearer " + identity.passwordGrant("alice", "password")));
+			assertThat(bearer.statusCode()).isEqualTo(200);
+		}
+		finally {
+			redis.startServer();
+		}
 	}
 
 	@Test

@@ -163,11 +163,14 @@ public class BrowserSessionWebFilter implements WebFilter, Ordered {
 			}
 			return Mono.empty();
 		});
-		return session(cookie.getValue()).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((found) -> {
-			if (found.isEmpty()) {
+		return lookup(cookie.getValue()).flatMap((found) -> {
+			if (found.failure() != null) {
+				return storeUnavailable(exchange, found.failure());
+			}
+			if (found.session().isEmpty()) {
 				return noSession(exchange);
 			}
-			BrowserSession session = found.get();
+			BrowserSession session = found.session().get();
 			exchange.getAttributes().put(SESSION_ATTR, session);
 			ServerHttpRequest relayed = request.mutate().headers((headers) -> {
 				headers.setBearerAuth(session.accessToken());
@@ -315,11 +318,14 @@ public class BrowserSessionWebFilter implements WebFilter, Ordered {
 		if (cookie == null) {
 			return noSession(exchange);
 		}
-		return session(cookie.getValue()).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((found) -> {
-			if (found.isEmpty()) {
+		return lookup(cookie.getValue()).flatMap((found) -> {
+			if (found.failure() != null) {
+				return storeUnavailable(exchange, found.failure());
+			}
+			if (found.session().isEmpty()) {
 				return noSession(exchange);
 			}
-			BrowserSession session = found.get();
+			BrowserSession session = found.session().get();
 			Map<String, Object> body = new LinkedHashMap<>();
 			body.put("sub", session.subject());
 			body.put("username", session.username());
@@ -388,6 +394,20 @@ public class BrowserSessionWebFilter implements WebFilter, Ordered {
 	}
 
 	// the session
+
+	/** A session lookup: the session if there is one, or the store's failure. */
+	private record Lookup(Optional<BrowserSession> session, Throwable failure) {
+	}
+
+	/**
+	 * {@link #session(String)}, with a store failure (Redis down) kept apart from "no
+	 * session": the caller answers 503, not 401, and the browser keeps its cookie.
+	 */
+	private Mono<Lookup> lookup(String id) {
+		return session(id).map((found) -> new Lookup(Optional.of(found), null))
+			.defaultIfEmpty(new Lookup(Optional.empty(), null))
+			.onErrorResume((ex) -> Mono.just(new Lookup(Optional.empty(), ex)));
+	}
 
 	/**
 	 * The live session of a cookie, its access token refreshed when it expires soon and
@@ -534,6 +554,12 @@ public class BrowserSessionWebFilter implements WebFilter, Ordered {
 	private Mono<Void> notAllowed(ServerWebExchange exchange) {
 		return Problems.write(exchange, HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed here.",
 				"method_not_allowed");
+	}
+
+	private Mono<Void> storeUnavailable(ServerWebExchange exchange, Throwable ex) {
+		logger.warn("Session store failed: " + ex);
+		return Problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE,
+				"Sessions are unavailable right now; try again shortly.", "session_store_unavailable");
 	}
 
 	private Mono<Void> unavailable(ServerWebExchange exchange, String step, Throwable ex) {

@@ -31,7 +31,8 @@ public class EdgeSessionAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(EdgeSessionAutoConfiguration.class);
 
-	@Bean(destroyMethod = "")
+	/** The Redis store is closed with the context (destroy method inferred: close). */
+	@Bean
 	SessionStore edgeSessionStore(EdgeSessionProperties properties, ObjectProvider<DataRedisConnectionDetails> redis) {
 		if (properties.redis().enabled()) {
 			RedisSessionStore store = new RedisSessionStore(redis.getIfAvailable(), properties.redis().keyPrefix(),
