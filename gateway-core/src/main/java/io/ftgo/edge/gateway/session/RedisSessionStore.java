@@ -22,7 +22,7 @@ import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
  * Sessions in Redis (standalone, from {@code spring.data.redis.*}), so that every replica
  * of a BFF sees every session. Its own Lettuce client, connected asynchronously, commands
  * rejected at once while disconnected and bounded by a timeout, replies emitted off the
- * connection's I/O thread. A Redis outage fails session requests (401/503), never bearer
+ * connection's I/O thread. A Redis outage fails session requests (503), never bearer
  * requests.
  */
 final class RedisSessionStore implements SessionStore, AutoCloseable {
