@@ -47,6 +47,26 @@ public final class DevIdentities {
 			"partner-eggshop",
 			new Partner("partner-eggshop", "eggshop-secret", "premium", List.of(502L), Set.of("partner")));
 
+	/**
+	 * A confidential client of the authorization code flow (a BFF). Redirect and
+	 * post-logout URIs on a loopback host ({@code localhost}, {@code 127.0.0.1}) match on
+	 * any port, as RFC 8252 allows for loopback redirects, so tests on random ports need
+	 * no registration; the back-channel logout URI is this path on the origin of the
+	 * redirect URI the client used at login.
+	 */
+	public record Client(String clientId, String secret, List<String> redirectUris, List<String> postLogoutRedirectUris,
+			String backChannelLogoutPath) {
+	}
+
+	/**
+	 * bff-web: secret {@code bff-web-secret}, callback {@code /bff/callback},
+	 * back-channel logout at {@code /bff/backchannel-logout}, signed out to {@code /}.
+	 */
+	public static final Map<String, Client> CLIENTS = Map.of("bff-web",
+			new Client("bff-web", "bff-web-secret",
+					List.of("http://localhost:8082/bff/callback", "http://127.0.0.1:8082/bff/callback"),
+					List.of("http://localhost:8082/", "http://127.0.0.1:8082/"), "/bff/backchannel-logout"));
+
 	private DevIdentities() {
 	}
 

@@ -32,7 +32,7 @@ import com.sun.net.httpserver.HttpServer;
  * <p>
  * Endpoints: {@code GET /.well-known/openid-configuration} (also under
  * {@code /.well-known/oauth-authorization-server}), {@code GET /oauth2/jwks} and
- * {@code POST /oauth2/token} with two grants:
+ * {@code POST /oauth2/token} with these grants:
  * <ul>
  * <li>{@code client_credentials} for partner clients ({@link DevIdentities#PARTNERS}):
  * subject = client id, scope {@code partner}, claim {@code restaurant_ids} binds the
@@ -40,11 +40,21 @@ import com.sun.net.httpserver.HttpServer;
  * <li>{@code password}, dev only, for the demo users ({@link DevIdentities#USERS}):
  * subject = consumer id, scopes {@code web mobile}, claims {@code consumer_id} and
  * {@code preferred_username}.</li>
+ * <li>{@code authorization_code} with PKCE (S256) and {@code refresh_token}, for the
+ * confidential clients of {@link DevIdentities#CLIENTS} (bff-web): {@code GET
+ * /oauth2/authorize} shows a login form (no consent) unless the browser has a
+ * single-sign-on session, then redirects back with a code; the token answer has an access
+ * token (as the password grant's, plus {@code sid} and {@code client_id}), an
+ * {@code id_token} (audience = client id, {@code nonce}, {@code sid}) and a refresh
+ * token. {@code POST /oauth2/revoke} revokes a refresh token; {@code GET /oauth2/logout}
+ * (the end-session endpoint) ends the single-sign-on session and sends a back-channel
+ * logout token to each client of that session.</li>
  * </ul>
  * Tokens are RS256 JWTs with a {@code kid}. {@link #rotateKeys()} switches signing to a
  * new key while the previous one stays published until {@link #retirePreviousKeys()}.
  * <p>
- * Not for production: it has no consent, no refresh tokens and in-memory keys.
+ * Not for production: no consent, loopback redirect URIs match on any port, in-memory
+ * keys and sessions.
  */
 public final class DevIdentityProvider implements AutoCloseable {
 
@@ -78,6 +88,8 @@ public final class DevIdentityProvider implements AutoCloseable {
 
 	private final AtomicBoolean jwksAvailable = new AtomicBoolean(true);
 
+	private final AuthorizationCodeFlow browserFlow;
+
 	private DevIdentityProvider(Builder builder) throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress(builder.host, builder.port), 64);
 		int port = this.server.getAddress().getPort();
@@ -87,6 +99,7 @@ public final class DevIdentityProvider implements AutoCloseable {
 		this.clock = builder.clock;
 		this.signingKey = TokenMinter.newRsaKey("dev-key-1");
 		this.published.add(this.signingKey);
+		this.browserFlow = new AuthorizationCodeFlow(this.issuer, this::minter, this.clock, this.tokenLifetime);
 		this.server.setExecutor(Executors.newFixedThreadPool(4, (runnable) -> {
 			Thread thread = new Thread(runnable, "dev-identity-" + port);
 			thread.setDaemon(true);
@@ -96,6 +109,9 @@ public final class DevIdentityProvider implements AutoCloseable {
 		this.server.createContext("/.well-known/oauth-authorization-server", this::discovery);
 		this.server.createContext("/oauth2/jwks", this::jwks);
 		this.server.createContext("/oauth2/token", this::token);
+		this.server.createContext("/oauth2/authorize", this.browserFlow::authorize);
+		this.server.createContext("/oauth2/revoke", this.browserFlow::revoke);
+		this.server.createContext("/oauth2/logout", this.browserFlow::endSession);
 		this.server.createContext("/", (exchange) -> error(exchange, 404, "not_found", "No such endpoint"));
 		this.server.start();
 	}
@@ -182,6 +198,35 @@ public final class DevIdentityProvider implements AutoCloseable {
 		return this.tokenRequests.get();
 	}
 
+	/** How many refresh tokens were revoked at {@code /oauth2/revoke}. */
+	public int revocations() {
+		return this.browserFlow.revocations();
+	}
+
+	/** How many refresh-token grants were answered with new tokens. */
+	public int refreshGrants() {
+		return this.browserFlow.refreshGrants();
+	}
+
+	/** How many back-channel logout calls clients answered with 2xx. */
+	public int backChannelLogouts() {
+		return this.browserFlow.backChannelDeliveries();
+	}
+
+	/** The refresh tokens of a user that are still valid (neither revoked nor ended). */
+	public int activeRefreshTokens(String username) {
+		return this.browserFlow.activeRefreshTokens(username);
+	}
+
+	/**
+	 * Ends every single-sign-on session of a user as an administrator would: refresh
+	 * tokens revoked and a back-channel logout sent to each client of those sessions.
+	 * @return how many back-channel logout calls were answered with 2xx
+	 */
+	public int endSessionsOf(String username) {
+		return this.browserFlow.endSessionsOf(username);
+	}
+
 	/** A minter for tokens of this issuer and audience, signed with the current key. */
 	public TokenMinter minter() {
 		return new TokenMinter(this.issuer, this.audience, this.signingKey, this.clock, this.tokenLifetime);
@@ -230,12 +275,19 @@ public final class DevIdentityProvider implements AutoCloseable {
 		body.put("issuer", this.issuer);
 		body.put("jwks_uri", jwksUri().toString());
 		body.put("token_endpoint", tokenUri().toString());
-		body.put("grant_types_supported", List.of("client_credentials", "password"));
+		body.put("authorization_endpoint", baseUrl() + "/oauth2/authorize");
+		body.put("revocation_endpoint", baseUrl() + "/oauth2/revoke");
+		body.put("end_session_endpoint", baseUrl() + "/oauth2/logout");
+		body.put("backchannel_logout_supported", true);
+		body.put("backchannel_logout_session_supported", true);
+		body.put("code_challenge_methods_supported", List.of("S256"));
+		body.put("grant_types_supported",
+				List.of("client_credentials", "password", "authorization_code", "refresh_token"));
 		body.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
-		body.put("response_types_supported", List.of("token"));
+		body.put("response_types_supported", List.of("code"));
 		body.put("subject_types_supported", List.of("public"));
 		body.put("id_token_signing_alg_values_supported", List.of("RS256"));
-		body.put("scopes_supported", List.of("web", "mobile", "partner"));
+		body.put("scopes_supported", List.of("openid", "web", "mobile", "partner"));
 		json(exchange, 200, body);
 	}
 
@@ -265,8 +317,15 @@ public final class DevIdentityProvider implements AutoCloseable {
 		else if (grantType.equals("password")) {
 			password(exchange, form);
 		}
+		else if (grantType.equals("authorization_code")) {
+			this.browserFlow.authorizationCodeGrant(exchange, form);
+		}
+		else if (grantType.equals("refresh_token")) {
+			this.browserFlow.refreshTokenGrant(exchange, form);
+		}
 		else {
-			error(exchange, 400, "unsupported_grant_type", "Supported: client_credentials, password");
+			error(exchange, 400, "unsupported_grant_type",
+					"Supported: client_credentials, password, authorization_code, refresh_token");
 		}
 	}
 
@@ -334,7 +393,7 @@ public final class DevIdentityProvider implements AutoCloseable {
 		return allowed.containsAll(scopes) ? scopes : null;
 	}
 
-	private static String[] basicCredentials(HttpExchange exchange) {
+	static String[] basicCredentials(HttpExchange exchange) {
 		String header = exchange.getRequestHeaders().getFirst("Authorization");
 		if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
 			return null;
@@ -352,11 +411,18 @@ public final class DevIdentityProvider implements AutoCloseable {
 		}
 	}
 
-	private static Map<String, String> parseForm(InputStream body) throws IOException {
+	static Map<String, String> parseForm(InputStream body) throws IOException {
 		// Bounded: a token request is small; anything larger is not a form we serve.
 		byte[] bytes = body.readNBytes(16 * 1024);
+		return parseQuery(new String(bytes, StandardCharsets.UTF_8));
+	}
+
+	static Map<String, String> parseQuery(String query) {
 		Map<String, String> form = new LinkedHashMap<>();
-		for (String pair : new String(bytes, StandardCharsets.UTF_8).split("&")) {
+		if (query == null) {
+			return form;
+		}
+		for (String pair : query.split("&")) {
 			if (pair.isEmpty()) {
 				continue;
 			}
@@ -372,14 +438,18 @@ public final class DevIdentityProvider implements AutoCloseable {
 		return URLDecoder.decode(value, StandardCharsets.UTF_8);
 	}
 
-	private static void error(HttpExchange exchange, int status, String error, String description) throws IOException {
+	static void noStore(HttpExchange exchange) {
+		exchange.getResponseHeaders().add("Cache-Control", "no-store");
+	}
+
+	static void error(HttpExchange exchange, int status, String error, String description) throws IOException {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("error", error);
 		body.put("error_description", description);
 		json(exchange, status, body);
 	}
 
-	private static void json(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
+	static void json(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
 		byte[] bytes = JSONObjectUtils.toJSONString(body).getBytes(StandardCharsets.UTF_8);
 		exchange.getResponseHeaders().set("Content-Type", "application/json");
 		exchange.sendResponseHeaders(status, bytes.length);

@@ -116,7 +116,7 @@ class DevIdentityProviderTests {
 
 	@Test
 	void token_unknownGrantType_answers400() throws Exception {
-		HttpResponse<String> unknown = tokenRequest(this.identity, "grant_type=authorization_code&code=x", null, null);
+		HttpResponse<String> unknown = tokenRequest(this.identity, "grant_type=implicit&code=x", null, null);
 		HttpResponse<String> missing = tokenRequest(this.identity, "username=alice", null, null);
 
 		assertThat(unknown.statusCode()).isEqualTo(400);
