@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.json.JsonMapper;
@@ -102,6 +103,12 @@ public class EdgeCompositionAutoConfiguration {
 			builder.jsonMapper(mapper);
 		}
 		return builder.build();
+	}
+
+	/** Each provider's breaker state, for dashboards and the breaker-open alert. */
+	@Bean
+	MeterBinder edgeCircuitBreakerStateMetrics(CompositionEngine engine, ProviderRegistry providers) {
+		return new CircuitBreakerStateMetrics(providers.names().stream().map(engine::circuitBreaker).toList());
 	}
 
 	@Bean
