@@ -65,6 +65,10 @@ class MonitoringMetricsIntegrationTests {
 		// Per principal: alice's few requests pass, bob's burst is limited.
 		registry.add("edge.rate-limit.tiers.default.limit", () -> "5");
 		registry.add("edge.rate-limit.tiers.default.window", () -> "1m");
+		// The restaurant provider through the load balancer (one instance): per-instance
+		// metrics.
+		registry.add("edge.load-balancing.providers.restaurant.instances[0]",
+				() -> env.properties().get("edge.providers.restaurant.url"));
 	}
 
 	static RedisServer startRedis() {
@@ -117,7 +121,7 @@ class MonitoringMetricsIntegrationTests {
 
 		assertThat(dashboard).contains("http_server_requests_seconds_bucket", "edge_composition_part_seconds_count",
 				"resilience4j_circuitbreaker_state", "edge_ratelimit_requests_total", "edge_cache_requests_total",
-				"jvm_memory_used_bytes", "jvm_gc_pause_seconds_sum");
+				"jvm_memory_used_bytes", "jvm_gc_pause_seconds_sum", "edge_lb_requests_total", "edge_lb_ejected");
 		assertThat(alerts).hasSizeGreaterThanOrEqualTo(5);
 		assertThat(exported).as("exported by bff-web").containsAll(dashboard).containsAll(alerts);
 		// The dashboard and the alerts group by the BFF's name.

@@ -132,7 +132,11 @@ class LoadBalancingIntegrationTests {
 		failing(replicas.get("delivery").get(0));
 
 		for (int i = 0; i < 30; i++) {
-			call("/api/lb/delivery/" + i).expectStatus().isOk().expectBody().jsonPath("$._meta.complete").isEqualTo(true);
+			call("/api/lb/delivery/" + i).expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$._meta.complete")
+				.isEqualTo(true);
 		}
 
 		List<Integer> counts = counts("delivery");
@@ -146,7 +150,11 @@ class LoadBalancingIntegrationTests {
 	@Test
 	void oneReplicaRefusingConnections_isEjected_clientsSeeNoError() {
 		for (int i = 0; i < 30; i++) {
-			call("/api/lb/consumer/" + i).expectStatus().isOk().expectBody().jsonPath("$._meta.complete").isEqualTo(true);
+			call("/api/lb/consumer/" + i).expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$._meta.complete")
+				.isEqualTo(true);
 		}
 
 		assertThat(counts("consumer")).as("the two listening replicas served all 30").satisfies((c) -> {
