@@ -89,6 +89,22 @@ public final class ProviderBalancers {
 	}
 
 	private static void validate(String prefix, EdgeLoadBalancingProperties.OutlierEjection ejection) {
+		if (ejection.consecutiveFailures() < 1) {
+			throw new InvalidEdgeConfigurationException(prefix + "consecutive-failures", ejection.consecutiveFailures(),
+					">= 1");
+		}
+		if (ejection.baseEjectionTime().isNegative() || ejection.baseEjectionTime().isZero()) {
+			throw new InvalidEdgeConfigurationException(prefix + "base-ejection-time", ejection.baseEjectionTime(),
+					"> 0, e.g. 30s");
+		}
+		if (ejection.maxEjectionTime().compareTo(ejection.baseEjectionTime()) < 0) {
+			throw new InvalidEdgeConfigurationException(prefix + "max-ejection-time", ejection.maxEjectionTime(),
+					">= base-ejection-time (" + ejection.baseEjectionTime() + ")");
+		}
+		if (ejection.maxEjectionPercent() < 0 || ejection.maxEjectionPercent() > 100) {
+			throw new InvalidEdgeConfigurationException(prefix + "max-ejection-percent", ejection.maxEjectionPercent(),
+					"between 0 and 100");
+		}
 	}
 
 	/** The balancer for a request to this URI, or null. */
