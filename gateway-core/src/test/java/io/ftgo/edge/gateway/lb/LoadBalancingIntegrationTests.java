@@ -144,6 +144,12 @@ class LoadBalancingIntegrationTests {
 		assertThat(counts.get(1) + counts.get(2)).as("every client call answered by a healthy replica").isEqualTo(30);
 		assertThat(ejected("delivery", replicas.get("delivery").get(0))).isEqualTo(1.0);
 		assertThat(ejected("delivery", replicas.get("delivery").get(1))).isZero();
+		assertThat(this.meters.find("edge.lb.ejections")
+			.tag("provider", "delivery")
+			.tag("instance", "127.0.0.1:" + replicas.get("delivery").get(0).port())
+			.counter()
+			.count()).isEqualTo(1);
+		assertThat(requests("delivery", replicas.get("delivery").get(0), "failure")).isEqualTo(3);
 		assertThat(this.engine.circuitBreaker("delivery").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 	}
 
