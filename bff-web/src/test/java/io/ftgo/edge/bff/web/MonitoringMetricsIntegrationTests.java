@@ -115,7 +115,15 @@ class MonitoringMetricsIntegrationTests {
 		}
 		assertThat(bobs).contains(HttpStatus.TOO_MANY_REQUESTS.value());
 
-		Set<String> exported = exportedNames(scrape());
+		// GC pause timers exist only after a collection: ask for one, and wait (bounded)
+		// for its notification to reach the metrics.
+		System.gc();
+		String scrape = scrape();
+		for (int i = 0; i < 50 && !scrape.contains("jvm_gc_pause_seconds_count"); i++) {
+			sleep(Duration.ofMillis(200));
+			scrape = scrape();
+		}
+		Set<String> exported = exportedNames(scrape);
 		Set<String> dashboard = dashboardMetricNames();
 		Set<String> alerts = alertMetricNames();
 
@@ -134,6 +142,15 @@ class MonitoringMetricsIntegrationTests {
 			.containsExactlyInAnyOrder("foo_total", "bar");
 		assertThatIllegalArgumentException().isThrownBy(() -> metricNames("rate(foo_total[5m]) > 0"))
 			.withMessageContaining("foo_total");
+	}
+
+	static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	WebTestClient.ResponseSpec get(String token, String uri) {

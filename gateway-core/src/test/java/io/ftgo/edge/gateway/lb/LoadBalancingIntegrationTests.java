@@ -77,6 +77,8 @@ class LoadBalancingIntegrationTests {
 			// A name that resolves nowhere: only the balancer makes it reachable.
 			registry.add("edge.providers." + provider + ".url", () -> "http://" + provider + ".replicas.invalid:8080");
 			registry.add("edge.providers." + provider + ".retry.backoff", () -> "1ms");
+			// Generous time: a slow machine must not turn a healthy call into a timeout.
+			registry.add("edge.providers." + provider + ".timeout", () -> "5s");
 			List<WireMockServer> servers = replicas.get(provider);
 			for (int i = 0; i < servers.size(); i++) {
 				int port = servers.get(i).port();
@@ -85,6 +87,7 @@ class LoadBalancingIntegrationTests {
 			}
 			String composition = "edge.compositions." + provider + "-view.";
 			registry.add(composition + "request", () -> "GET /api/lb/" + provider + "/{id}");
+			registry.add(composition + "timeout", () -> "15s");
 			registry.add(composition + "parts.thing.from", () -> provider);
 			registry.add(composition + "parts.thing.get", () -> "/things/{id}");
 			registry.add(composition + "parts.thing.required", () -> "true");
