@@ -2,7 +2,8 @@
 # Starts ftgo-edge on embedded defaults: the six FTGO stub providers (9081-9086), the dev
 # identity provider (9090) and the three BFFs (mobile 8081, web 8082, public 8083; their
 # actuator on 8091-8093). Builds first (skip with SKIP_BUILD=1), waits until everything is
-# ready, prints what to try. Ctrl-C stops everything it started. Logs: .run-local/*.log
+# ready (READY_SECONDS, default 120), prints what to try (run-local-examples.txt). Ctrl-C
+# stops everything it started. Logs: .run-local/*.log
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -45,7 +46,8 @@ start bff-public "bff-public/target/bff-public-${version}.jar"
 
 ready() { curl -fsS -o /dev/null "$1" 2>/dev/null; }
 echo -n "Waiting for stubs, identity and the three BFFs"
-for i in $(seq 1 120); do
+ready_seconds=${READY_SECONDS:-120}
+for i in $(seq 1 "$ready_seconds"); do
   if ready http://localhost:9090/.well-known/openid-configuration \
     && ready http://localhost:8091/actuator/health/readiness \
     && ready http://localhost:8092/actuator/health/readiness \
@@ -59,7 +61,7 @@ for i in $(seq 1 120); do
       exit 1
     fi
   done
-  if [ "$i" = 120 ]; then echo; echo "Not ready after 120 s; see $logs/*.log" >&2; exit 1; fi
+  if [ "$i" = "$ready_seconds" ]; then echo; echo "Not ready after $ready_seconds tries (READY_SECONDS); see $logs/*.log" >&2; exit 1; fi
   echo -n "."
   sleep 1
 done
@@ -77,29 +79,17 @@ marked unavailable); see README.md, "The web app".
 
 Try (paste into another shell):
 
-  # a token for alice (consumer 1001; scopes web mobile)
-  TOKEN=$(curl -s -X POST localhost:9090/oauth2/token -d grant_type=password -d username=alice -d password=password | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
-
-  # web: the order page of 7001, composed from six providers
-  curl -s -H "Authorization: Bearer $TOKEN" localhost:8082/api/web/orders/7001
-
-  # web: degraded answers: 7901 slow delivery, 7902 kitchen 500, 7903 bill connection reset, 7904 malformed restaurant
-  curl -s -H "Authorization: Bearer $TOKEN" localhost:8082/api/web/orders/7902
-
-  # mobile: the status card (ETag; repeat with If-None-Match for a 304)
-  curl -si -H "Authorization: Bearer $TOKEN" localhost:8081/api/mobile/orders/7001/status
-
-  # public: the partner view with the demo API key of partner-ajanta (restaurant 501)
-  curl -si -H "X-API-Key: demo-ajanta-key" localhost:8083/v1/orders/7001
-
-  # bob may not see alice's order: 404
-  BOB=$(curl -s -X POST localhost:9090/oauth2/token -d grant_type=password -d username=bob -d password=password | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
-  curl -si -H "Authorization: Bearer $BOB" localhost:8082/api/web/orders/7001
-
-  # the plan of a composition (actuator, management port)
-  curl -s localhost:8092/actuator/compositions
-
-Press Ctrl-C to stop everything.
 EOF
+# The examples are run-local-examples.txt; .ci/run-local-smoke.sh runs the same lines.
+while IFS= read -r line || [ -n "$line" ]; do
+  case "$line" in
+    '##'*) ;;
+    '#'*) echo "  $line" ;;
+    '') echo ;;
+    *) echo "  ${line#*: }" ;;
+  esac
+done < run-local-examples.txt
+echo
+echo "Press Ctrl-C to stop everything."
 
 wait

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -50,7 +51,8 @@ final class Manifests {
 			Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
 			Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
 			Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
-			Map.entry("networking.k8s.io/v1/Ingress", Ingress.class));
+			Map.entry("networking.k8s.io/v1/Ingress", Ingress.class),
+			Map.entry("monitoring.coreos.com/v1/PrometheusRule", GenericKubernetesResource.class));
 
 	private final List<HasMetadata> objects;
 

@@ -173,7 +173,7 @@ class NetworkPolicyTests {
 			.orElseThrow(() -> new AssertionError("no ingress rule for port " + port));
 	}
 
-	private static List<String> egressPorts(NetworkPolicy policy) {
+	static List<String> egressPorts(NetworkPolicy policy) {
 		return policy.getSpec()
 			.getEgress()
 			.stream()

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,6 +32,7 @@ import io.ftgo.edge.composition.CompositionEngine;
 import io.ftgo.edge.composition.CompositionException;
 import io.ftgo.edge.composition.CompositionListener;
 import io.ftgo.edge.composition.ProviderRegistry;
+import io.ftgo.edge.gateway.lb.LoadBalancingExchangeFilterFunction;
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
 import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
 import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
@@ -78,7 +80,8 @@ public class EdgeCompositionAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CompositionEngine compositionEngine(ProviderRegistry providers, ObjectProvider<WebClient.Builder> webClients,
-			ObjectProvider<JsonMapper> json, ObjectProvider<MeterRegistry> meters) {
+			ObjectProvider<JsonMapper> json, ObjectProvider<MeterRegistry> meters,
+			ObjectProvider<LoadBalancingExchangeFilterFunction> loadBalancing) {
 		// A bounded pool whose idle connections go before the providers' keep-alive ends.
 		ConnectionProvider pool = ConnectionProvider.builder("edge-providers")
 			.maxConnections(500)
@@ -88,9 +91,11 @@ public class EdgeCompositionAutoConfiguration {
 			.evictInBackground(Duration.ofSeconds(10))
 			.build();
 		HttpClient http = HttpClient.create(pool).compress(true);
-		WebClient webClient = webClients.getIfAvailable(WebClient::builder)
-			.clientConnector(new ReactorClientHttpConnector(http))
-			.build();
+		WebClient.Builder webClientBuilder = webClients.getIfAvailable(WebClient::builder)
+			.clientConnector(new ReactorClientHttpConnector(http));
+		// Providers with several instances (edge.load-balancing): one instance per call.
+		loadBalancing.ifAvailable(webClientBuilder::filter);
+		WebClient webClient = webClientBuilder.build();
 		MeterRegistry registry = meters.getIfAvailable();
 		CompositionListener listener = (registry != null) ? new MicrometerCompositionListener(registry)
 				: CompositionListener.NONE;
@@ -102,6 +107,12 @@ public class EdgeCompositionAutoConfiguration {
 			builder.jsonMapper(mapper);
 		}
 		return builder.build();
+	}
+
+	/** Each provider's breaker state, for dashboards and the breaker-open alert. */
+	@Bean
+	MeterBinder edgeCircuitBreakerStateMetrics(CompositionEngine engine, ProviderRegistry providers) {
+		return new CircuitBreakerStateMetrics(providers.names().stream().map(engine::circuitBreaker).toList());
 	}
 
 	@Bean

@@ -55,6 +55,13 @@ public class EdgeDefaultsEnvironmentPostProcessor implements EnvironmentPostProc
 		defaults.put("management.endpoint.health.probes.enabled", true);
 		defaults.put("management.endpoint.health.show-details", "never");
 		defaults.put("management.health.redis.enabled", false);
+		// Metrics: every meter tagged with the BFF's name (dashboards and alerts group by
+		// it), and latency buckets for the per-request timers (a few fixed buckets, not a
+		// full histogram: histogram_quantile in the dashboard and alerts).
+		defaults.put("management.metrics.tags.application", "${spring.application.name:edge}");
+		String buckets = "25ms,50ms,100ms,250ms,500ms,1s,2s,5s";
+		defaults.put("management.metrics.distribution.slo.http.server.requests", buckets);
+		defaults.put("management.metrics.distribution.slo.spring.cloud.gateway.requests", buckets);
 		defaults.put("spring.jackson.default-property-inclusion", "non_null");
 		environment.getPropertySources().addLast(new MapPropertySource(SOURCE, defaults));
 	}

@@ -247,8 +247,8 @@ class ComposedEndpointIntegrationTests {
 			.isOk()
 			.expectBody(String.class)
 			.value((metrics) -> assertThat(metrics).contains(
-					"edge_composition_part_seconds_count{composition=\"order-details\",part=\"ticket\",provider=\"kitchen\",reason=\"none\",status=\"fresh\"}",
-					"edge_composition_requests_total{composition=\"order-details\",outcome=\"complete\"}"));
+					"edge_composition_part_seconds_count{application=\"edge\",composition=\"order-details\",part=\"ticket\",provider=\"kitchen\",reason=\"none\",status=\"fresh\"}",
+					"edge_composition_requests_total{application=\"edge\",composition=\"order-details\",outcome=\"complete\"}"));
 
 		this.client.get()
 			.uri("/actuator/compositions")

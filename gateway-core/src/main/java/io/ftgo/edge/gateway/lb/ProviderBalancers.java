@@ -1,0 +1,130 @@
+package io.ftgo.edge.gateway.lb;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.ftgo.edge.composition.ProviderDefinition;
+import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
+import org.springframework.cloud.loadbalancer.core.DiscoveryClientServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.cloud.loadbalancer.support.ServiceInstanceListSuppliers;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+/**
+ * The load-balanced providers, found by the authority ({@code host:port}) of their
+ * {@code edge.providers.<id>.url}: a proxied route or a composed call to that URL goes to
+ * one of the provider's instances instead. Providers without {@code edge.load-balancing}
+ * configuration are untouched.
+ */
+public final class ProviderBalancers {
+
+	private final Map<String, ProviderBalancer> byAuthority;
+
+	private ProviderBalancers(Map<String, ProviderBalancer> byAuthority) {
+		this.byAuthority = byAuthority;
+	}
+
+	static ProviderBalancers of(EdgeLoadBalancingProperties properties, Map<String, ProviderDefinition> providers,
+			ReactiveDiscoveryClient discovery, Clock clock, MeterRegistry meters) {
+		validate("edge.load-balancing.outlier-ejection.", properties.outlierEjection());
+		Map<String, ProviderBalancer> byAuthority = new LinkedHashMap<>();
+		properties.providers().forEach((id, provider) -> {
+			String key = "edge.load-balancing.providers." + id;
+			EdgeLoadBalancingProperties.OutlierEjection ejection = (provider.outlierEjection() != null)
+					? provider.outlierEjection() : properties.outlierEjection();
+			validate(key + ".outlier-ejection.", ejection);
+			ProviderDefinition definition = providers.get(id);
+			if (definition == null || definition.url() == null) {
+				throw new InvalidEdgeConfigurationException(key, id,
+						"the id of a provider with a url under edge.providers " + providers.keySet());
+			}
+			URI url = URI.create(definition.url());
+			ServiceInstanceListSupplier instances = switch (provider.discovery()) {
+				case STATIC -> {
+					if (provider.instances().isEmpty()) {
+						throw new InvalidEdgeConfigurationException(key + ".instances", "[]",
+								"at least one base URL (http://host:port), or discovery: dns | client");
+					}
+					ServiceInstance[] list = new ServiceInstance[provider.instances().size()];
+					for (int i = 0; i < list.length; i++) {
+						URI instance = provider.instances().get(i);
+						if (instance.getHost() == null || instance.getPort() == -1
+								|| !("http".equals(instance.getScheme()) || "https".equals(instance.getScheme()))) {
+							throw new InvalidEdgeConfigurationException(key + ".instances[" + i + "]", instance,
+									"an absolute http(s) URL with a port, e.g. http://10.0.0.5:8080");
+						}
+						list[i] = new DefaultServiceInstance(id + "-" + i, id, instance.getHost(), instance.getPort(),
+								"https".equals(instance.getScheme()));
+					}
+					yield ServiceInstanceListSuppliers.from(id, list);
+				}
+				case DNS -> new DnsServiceInstanceListSupplier(id, url, provider.refresh(), clock);
+				case CLIENT -> {
+					if (discovery == null) {
+						throw new InvalidEdgeConfigurationException(key + ".discovery", "client",
+								"a ReactiveDiscoveryClient on the classpath (e.g. spring-cloud-starter-kubernetes-client), or static | dns");
+					}
+					StandardEnvironment environment = new StandardEnvironment();
+					environment.getPropertySources()
+						.addFirst(new MapPropertySource("edge-lb-" + id, Map.of(LoadBalancerClientFactory.PROPERTY_NAME,
+								(provider.serviceId() != null) ? provider.serviceId() : id)));
+					yield new DiscoveryClientServiceInstanceListSupplier(discovery, environment);
+				}
+			};
+			if (byAuthority.put(authority(url), new ProviderBalancer(id, instances, ejection, clock, meters)) != null) {
+				throw new InvalidEdgeConfigurationException(key, definition.url(),
+						"a url no other load-balanced provider uses");
+			}
+		});
+		return new ProviderBalancers(Map.copyOf(byAuthority));
+	}
+
+	private static void validate(String prefix, EdgeLoadBalancingProperties.OutlierEjection ejection) {
+		if (ejection.consecutiveFailures() < 1) {
+			throw new InvalidEdgeConfigurationException(prefix + "consecutive-failures", ejection.consecutiveFailures(),
+					">= 1");
+		}
+		if (ejection.baseEjectionTime().isNegative() || ejection.baseEjectionTime().isZero()) {
+			throw new InvalidEdgeConfigurationException(prefix + "base-ejection-time", ejection.baseEjectionTime(),
+					"> 0, e.g. 30s");
+		}
+		if (ejection.maxEjectionTime().compareTo(ejection.baseEjectionTime()) < 0) {
+			throw new InvalidEdgeConfigurationException(prefix + "max-ejection-time", ejection.maxEjectionTime(),
+					">= base-ejection-time (" + ejection.baseEjectionTime() + ")");
+		}
+		if (ejection.maxEjectionPercent() < 0 || ejection.maxEjectionPercent() > 100) {
+			throw new InvalidEdgeConfigurationException(prefix + "max-ejection-percent", ejection.maxEjectionPercent(),
+					"between 0 and 100");
+		}
+	}
+
+	/** The balancer for a request to this URI, or null. */
+	public ProviderBalancer forUri(URI uri) {
+		if (this.byAuthority.isEmpty() || uri == null || uri.getHost() == null) {
+			return null;
+		}
+		return this.byAuthority.get(authority(uri));
+	}
+
+	public boolean isEmpty() {
+		return this.byAuthority.isEmpty();
+	}
+
+	static String authority(URI uri) {
+		int port = uri.getPort();
+		if (port == -1) {
+			port = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+		}
+		return uri.getHost().toLowerCase(java.util.Locale.ROOT) + ":" + port;
+	}
+
+}
