@@ -81,8 +81,33 @@ public final class ProviderCalls {
 	 */
 	public Mono<Outcome> get(String provider, String path, boolean required, JsonNode defaultValue) {
 		check(provider);
-		String memo = "GET " + provider + " " + path + " " + required;
-		return this.made.computeIfAbsent(memo, (k) -> start(provider, path, null, required, defaultValue).cache());
+		return call(provider, path, () -> this.executor.httpAttempt(provider, path, null, this.request.headers()), true,
+				required, defaultValue);
+	}
+
+	/**
+	 * Any call ({@code attempt} makes one attempt, e.g. a client of a non-HTTP provider),
+	 * protected and chained like {@link #get}. An idempotent call is made once per
+	 * {@code target} and request, retried and collapsed; a non-idempotent one is made
+	 * every time it is asked for, exactly once.
+	 * @param provider the provider id
+	 * @param target what the call reads: its identity for collapsing, deduplication and
+	 * the last-good cache (e.g. a path)
+	 * @param attempt makes one attempt
+	 * @param idempotent whether it may be retried, collapsed and deduplicated
+	 * @param required whether a failure errors instead of walking the fallback chain
+	 * @param defaultValue the static default of an optional call, or {@code null}
+	 * @return the outcome
+	 */
+	public Mono<Outcome> call(String provider, String target, Supplier<Mono<JsonNode>> attempt, boolean idempotent,
+			boolean required, JsonNode defaultValue) {
+		check(provider);
+		if (!idempotent) {
+			return start(provider, target, attempt, false, required, defaultValue);
+		}
+		String memo = provider + " " + target + " " + required;
+		return this.made.computeIfAbsent(memo,
+				(k) -> start(provider, target, attempt, true, required, defaultValue).cache());
 	}
 
 	/**
@@ -95,8 +120,9 @@ public final class ProviderCalls {
 	 */
 	public Mono<Outcome> post(String provider, String path, JsonNode body) {
 		check(provider);
-		return start(provider, path,
-				(body != null) ? body : tools.jackson.databind.node.JsonNodeFactory.instance.objectNode(), true, null);
+		JsonNode json = (body != null) ? body : tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+		return start(provider, "POST " + path,
+				() -> this.executor.httpAttempt(provider, path, json, this.request.headers()), false, true, null);
 	}
 
 	/**
@@ -122,7 +148,8 @@ public final class ProviderCalls {
 		}
 	}
 
-	private Mono<Outcome> start(String provider, String path, JsonNode body, boolean required, JsonNode defaultValue) {
+	private Mono<Outcome> start(String provider, String target, Supplier<Mono<JsonNode>> attempt, boolean idempotent,
+			boolean required, JsonNode defaultValue) {
 		return Mono.defer(() -> {
 			if (this.maxCalls > 0 && this.calls.incrementAndGet() > this.maxCalls) {
 				return Mono.error(new BudgetExceeded(this.maxCalls));
@@ -130,12 +157,8 @@ public final class ProviderCalls {
 			if (this.maxCalls <= 0) {
 				this.calls.incrementAndGet();
 			}
-			boolean idempotent = body == null;
 			boolean shared = this.providers.settings().get(provider).shared();
-			String target = idempotent ? path : "POST " + path;
 			CallKey key = new CallKey(provider, target, shared ? "" : this.scope);
-			Supplier<Mono<JsonNode>> attempt = () -> this.executor.httpAttempt(provider, path, body,
-					this.request.headers());
 			long started = now();
 			return this.executor.single(key, attempt, this.deadline, idempotent)
 				.map((value) -> new Outcome(value,

@@ -137,10 +137,6 @@ final class EdgeGraphQlHttpHandler {
 		if (!(query instanceof String document) || document.isBlank()) {
 			return refuse(EdgeGraphQlErrorType.INVALID_QUERY, "The request has no query", Map.of());
 		}
-		if (this.properties.persistedQueries().enforce() && !fromRegistry && !this.persisted.registered(document)) {
-			return refuse(EdgeGraphQlErrorType.PERSISTED_QUERY_REQUIRED,
-					"Only registered queries run here: send extensions.persistedQuery", Map.of());
-		}
 		Document parsed;
 		try {
 			parsed = Parser.parse(document);
@@ -161,6 +157,10 @@ final class EdgeGraphQlHttpHandler {
 		}
 		if (plan.introspection && !this.properties.introspection()) {
 			return refuse(EdgeGraphQlErrorType.INTROSPECTION_DISABLED, "Introspection is switched off", Map.of());
+		}
+		if (this.properties.persistedQueries().enforce() && !fromRegistry && !this.persisted.registered(document)) {
+			return refuse(EdgeGraphQlErrorType.PERSISTED_QUERY_REQUIRED,
+					"Only registered queries run here: send extensions.persistedQuery", Map.of());
 		}
 		if (plan.depth > this.properties.maxDepth()) {
 			return refuse(EdgeGraphQlErrorType.QUERY_TOO_DEEP, "The query is nested too deeply",
