@@ -95,6 +95,13 @@ Try (paste into another shell):
   # the plan of a composition (actuator, management port)
   curl -s localhost:8092/actuator/compositions
 
+  # GraphQL (web and mobile): the book's query; 7904's restaurant is null with a typed error
+  curl -s -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' localhost:8082/graphql -d '{"query":"{ consumer(consumerId: 1001) { firstName lastName orders(first: 3) { orderId restaurant { name } } } }"}'
+  curl -s -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' localhost:8081/graphql -d '{"query":"{ order(orderId: 7001) { state orderTotal restaurant { name } deliveryInfo { status estimatedDeliveryTime } } }"}'
+
+  # the plan of a GraphQL query (actuator, management port)
+  curl -s localhost:8092/actuator/graphql/order-page
+
 Press Ctrl-C to stop everything.
 EOF
 

@@ -91,6 +91,32 @@ class MobileGraphQlIntegrationTests {
 	}
 
 	@Test
+	void readmeExample_asPrinted() throws Exception {
+		String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+		java.util.regex.Matcher example = java.util.regex.Pattern.compile("localhost:8081/graphql -d '([^']+)'")
+			.matcher(readme);
+		assertThat(example.find()).as("README.md has the bff-mobile GraphQL example").isTrue();
+
+		this.client.post()
+			.uri("/graphql")
+			.headers((h) -> h.setBearerAuth(alice()))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(example.group(1))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.errors")
+			.doesNotExist()
+			.jsonPath("$.data.order.state")
+			.isEqualTo("APPROVED")
+			.jsonPath("$.data.order.restaurant.name")
+			.isEqualTo("Ajanta")
+			.jsonPath("$.data.order.deliveryInfo.status")
+			.isEqualTo("SCHEDULED");
+	}
+
+	@Test
 	void statusCard_persistedQuery_byId() {
 		post(alice(),
 				Map.of("variables", Map.of("orderId", 7001), "extensions",

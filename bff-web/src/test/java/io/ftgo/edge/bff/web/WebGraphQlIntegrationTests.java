@@ -244,6 +244,28 @@ class WebGraphQlIntegrationTests {
 		assertThat(totalCalls()).isZero();
 	}
 
+	// the README's example, exactly as printed
+
+	@Test
+	void readmeExample_answersExactlyAsPrinted() throws Exception {
+		String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+		java.util.regex.Matcher example = java.util.regex.Pattern
+			.compile("localhost:8082/graphql -d '([^']+)'\\n```\\n\\n```json\\n([^\\n]+)\\n```")
+			.matcher(readme);
+		assertThat(example.find()).as("README.md has the bff-web GraphQL example and its answer").isTrue();
+
+		this.client.post()
+			.uri("/graphql")
+			.headers((h) -> h.setBearerAuth(token("alice")))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(example.group(1))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.json(example.group(2), org.springframework.test.json.JsonCompareMode.STRICT);
+	}
+
 	// history paging
 
 	@Test

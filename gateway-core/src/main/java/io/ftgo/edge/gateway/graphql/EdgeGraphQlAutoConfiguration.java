@@ -75,6 +75,18 @@ public class EdgeGraphQlAutoConfiguration {
 	}
 
 	@Bean
+	DocumentCache edgeGraphQlDocuments() {
+		return new DocumentCache(1000);
+	}
+
+	/** graphql-java parses and validates each distinct document once. */
+	@Bean
+	org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer edgeGraphQlDocumentCache(
+			DocumentCache documents) {
+		return (builder) -> builder.configureGraphQl((graphQl) -> graphQl.preparsedDocumentProvider(documents));
+	}
+
+	@Bean
 	PersistedQueries edgePersistedQueries(EdgeGraphQlProperties properties, ResourcePatternResolver resolver) {
 		return new PersistedQueries(resolver, properties.persistedQueries().location());
 	}
@@ -102,7 +114,7 @@ public class EdgeGraphQlAutoConfiguration {
 			GraphQlSource source, WebGraphQlHandler handler, QueryPlanner planner, PersistedQueries persisted,
 			CompositionEngine engine, ProviderRegistry providers, ObjectProvider<IdentityPropagation> propagations,
 			ObjectProvider<JsonMapper> json, ObjectProvider<RateLimiter> limiters,
-			ObjectProvider<EdgeRateLimitProperties> limits) {
+			ObjectProvider<EdgeRateLimitProperties> limits, DocumentCache documents) {
 		validate(properties);
 		fields.validate(source.schema(), providers.names());
 		warmUp();
@@ -113,7 +125,7 @@ public class EdgeGraphQlAutoConfiguration {
 		// A plain mapper: a GraphQL answer keeps its null fields, whatever the
 		// application's JSON inclusion settings.
 		EdgeGraphQlHttpHandler http = new EdgeGraphQlHttpHandler(handler, source, planner, persisted, engine,
-				propagation, JsonMapper.builder().build(), properties, charger);
+				propagation, JsonMapper.builder().build(), properties, charger, documents);
 		return RouterFunctions.route(
 				RequestPredicates.GET(properties.path()).or(RequestPredicates.POST(properties.path())), http::handle);
 	}

@@ -7,7 +7,6 @@ import java.util.Map;
 
 import graphql.language.Document;
 import graphql.parser.InvalidSyntaxException;
-import graphql.parser.Parser;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -71,9 +70,12 @@ final class EdgeGraphQlHttpHandler {
 
 	private final CostCharger charger;
 
+	private final DocumentCache documents;
+
 	EdgeGraphQlHttpHandler(WebGraphQlHandler handler, GraphQlSource source, QueryPlanner planner,
 			PersistedQueries persisted, CompositionEngine engine, IdentityPropagation propagation, JsonMapper json,
-			EdgeGraphQlProperties properties, CostCharger charger) {
+			EdgeGraphQlProperties properties, CostCharger charger, DocumentCache documents) {
+		this.documents = documents;
 		this.handler = handler;
 		this.source = source;
 		this.planner = planner;
@@ -139,7 +141,7 @@ final class EdgeGraphQlHttpHandler {
 		}
 		Document parsed;
 		try {
-			parsed = Parser.parse(document);
+			parsed = this.documents.parse(document);
 		}
 		catch (InvalidSyntaxException ex) {
 			return refuse(EdgeGraphQlErrorType.INVALID_QUERY, "The query cannot be parsed", Map.of());
