@@ -6,7 +6,7 @@
 #
 #   ./mvnw -q -B -DskipTests package          # once: bff-web and stubs jars
 #   gateway-core/bench/graphql-bench.sh
-#   DURATION=30 CONNECTIONS=64 gateway-core/bench/graphql-bench.sh
+#   ROUNDS=7 DURATION=20 CONNECTIONS=64 gateway-core/bench/graphql-bench.sh
 #
 # Needs: wrk, nginx, taskset, curl (Debian: apt-get install wrk nginx util-linux curl), a JDK.
 # CPU 0 runs the gateway JVM (ParallelGC, one Netty worker, set explicitly); CPU 1 runs
@@ -20,9 +20,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-DURATION=${DURATION:-20}
+DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-40}
-WINDOWS=${WINDOWS:-6}
+ROUNDS=${ROUNDS:-5}
 CONNECTIONS=${CONNECTIONS:-32}
 version=0.1.0-SNAPSHOT
 jar=${GATEWAY_JAR:-bff-web/target/bff-web-${version}.jar}
@@ -109,32 +109,39 @@ case "$graphql" in *'"errors"'*|*'"degraded"'*) echo "GraphQL answer not complet
 
 ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v / 1000; else if (v ~ /ms$/) print v + 0; else print v * 1000 }'; }
 
-measure() { # name, then wrk arguments
-  # Warm up, then DURATION-second windows until two in a row agree within 3% (at most WINDOWS).
-  local name=$1; shift
-  taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "$@" >/dev/null
-  local rps previous=0 window
-  for ((window = 1; window <= WINDOWS; window++)); do
-    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" >"$work/$name.txt"
-    rps=$(awk '/Requests\/sec/ {print $2}' "$work/$name.txt")
-    awk -v a="$rps" -v b="$previous" 'BEGIN { exit !(b > 0 && a <= b * 1.03 && a >= b * 0.97) }' && break
-    previous=$rps
-  done
-  ((window > WINDOWS)) && window="$WINDOWS, not settled"
-  local p50 p99 non2xx
-  p50=$(awk '$1=="50%" {print $2}' "$work/$name.txt")
-  p99=$(awk '$1=="99%" {print $2}' "$work/$name.txt")
-  non2xx=$(awk '/Non-2xx/ {print $5}' "$work/$name.txt")
-  printf '%-8s %10s req/s   p50 %8s   p99 %8s   non-2xx %s   (window %s)\n' "$name" "$rps" "$p50" "$p99" "${non2xx:-0}" "$window"
-  eval "rps_$name=$rps; p50_$name=$(ms "$p50")"
+run() { # name round, then wrk arguments: one DURATION-second window
+  local name=$1 round=$2; shift 2
+  taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" >"$work/$name-$round.txt"
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/$name-$round.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$work/$name-$round.txt")
+  p99=$(awk '$1=="99%" {print $2}' "$work/$name-$round.txt")
+  printf '  round %d %-8s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$round" "$name" "$rps" "$p50" "$p99" \
+    "$(awk '/Non-2xx/ {print $5}' "$work/$name-$round.txt" | grep . || echo 0)"
+  echo "$rps $(ms "$p50")" >"$work/$name-$round.val"
 }
 
-echo "gateway on CPU 0; nginx providers, identity and wrk on CPU 1; $CONNECTIONS connections; ${WARMUP}s warm-up, then ${DURATION}s windows until two agree within 3% (at most $WINDOWS)"
+rest=(-H "Authorization: Bearer $token" http://127.0.0.1:18082/api/web/orders/7001)
+gql=(-s "$work/graphql.lua" http://127.0.0.1:18082/graphql)
+echo "gateway on CPU 0; nginx providers, identity and wrk on CPU 1; $CONNECTIONS connections"
+echo "warm-up ${WARMUP}s each, then $ROUNDS rounds of one ${DURATION}s window each, alternating (the machine's noise hits both alike); medians"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-measure rest -H "Authorization: Bearer $token" http://127.0.0.1:18082/api/web/orders/7001
-measure graphql -s "$work/graphql.lua" http://127.0.0.1:18082/graphql
+taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "${rest[@]}" >/dev/null
+taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "${gql[@]}" >/dev/null
+for ((round = 1; round <= ROUNDS; round++)); do
+  run rest "$round" "${rest[@]}"
+  run graphql "$round" "${gql[@]}"
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-awk -v gr="$rps_graphql" -v rr="$rps_rest" -v gp="$p50_graphql" -v rp="$p50_rest" 'BEGIN {
-  printf "graphql / rest throughput = %.2f  (target >= 0.80)\n", gr / rr
-  printf "graphql / rest p50        = %.2f  (target <= 1.20)\n", gp / rp
-}'
+for ((round = 1; round <= ROUNDS; round++)); do
+  paste "$work/rest-$round.val" "$work/graphql-$round.val"
+done | awk -v rounds="$ROUNDS" '
+  function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+  { n++; rr[n] = $1; rp[n] = $2; gr[n] = $3; gp[n] = $4; tr[n] = $3 / $1; tp[n] = $4 / $2 }
+  END {
+    printf "median rest    %10.1f req/s   p50 %7.2f ms\n", median(rr, n), median(rp, n)
+    printf "median graphql %10.1f req/s   p50 %7.2f ms\n", median(gr, n), median(gp, n)
+    printf "graphql / rest throughput = %.2f  (median of per-round ratios; target >= 0.80)\n", median(tr, n)
+    printf "graphql / rest p50        = %.2f  (median of per-round ratios; target <= 1.20)\n", median(tp, n)
+  }'

@@ -208,6 +208,21 @@ class WebGraphQlIntegrationTests {
 	}
 
 	@Test
+	void narrowQuery_callsOnlyTheProvidersOfSelectedFields() {
+		graphql("alice", "{ order(orderId: 7001) { state deliveryInfo { status } } }")
+			.jsonPath("$.data.order.deliveryInfo.status")
+			.isEqualTo("SCHEDULED")
+			.jsonPath("$.extensions.providerCalls")
+			.isEqualTo(2);
+
+		assertThat(providers.requestCount(Provider.ORDER)).isEqualTo(1);
+		assertThat(providers.requestCount(Provider.DELIVERY)).isEqualTo(1);
+		assertThat(providers.requestCount(Provider.KITCHEN) + providers.requestCount(Provider.ACCOUNTING)
+				+ providers.requestCount(Provider.RESTAURANT) + providers.requestCount(Provider.CONSUMER))
+			.isZero();
+	}
+
+	@Test
 	void me_resolvesTheCallerFromTheToken() {
 		graphql("bob", "{ me { id firstName email } }").jsonPath("$.data.me.id")
 			.isEqualTo(1002)
@@ -587,7 +602,7 @@ class WebGraphQlIntegrationTests {
 			.jsonPath("$.stages[1].calls.length()")
 			.isEqualTo(5)
 			.jsonPath("$.stages[1].calls[?(@.provider == 'kitchen')].policy.timeout")
-			.isEqualTo("PT0.5S")
+			.isEqualTo("PT2S")
 			.jsonPath("$.refusal")
 			.doesNotExist();
 		assertThat(totalCalls()).isZero();

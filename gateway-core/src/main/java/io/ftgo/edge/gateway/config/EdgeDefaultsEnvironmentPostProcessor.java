@@ -55,6 +55,10 @@ public class EdgeDefaultsEnvironmentPostProcessor implements EnvironmentPostProc
 		defaults.put("management.endpoint.health.show-details", "never");
 		defaults.put("management.health.redis.enabled", false);
 		defaults.put("spring.jackson.default-property-inclusion", "non_null");
+		// GraphQL: one observation per request, not one per field (a timer per field
+		// costs
+		// more than resolving it; provider calls are the composition runtime's business).
+		defaults.put("management.observations.enable.graphql.datafetcher", false);
 		environment.getPropertySources().addLast(new MapPropertySource(SOURCE, defaults));
 	}
 

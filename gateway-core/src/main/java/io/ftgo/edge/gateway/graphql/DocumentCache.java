@@ -22,9 +22,19 @@ final class DocumentCache implements PreparsedDocumentProvider {
 
 	private final Cache<String, PreparsedDocumentEntry> validated;
 
+	private final Cache<String, QueryPlanner.Plan> plans;
+
 	DocumentCache(long maxSize) {
 		this.parsed = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
 		this.validated = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
+		this.plans = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
+	}
+
+	/** The plan of a document, operation and variables (list sizes may be variables). */
+	QueryPlanner.Plan plan(String query, String operationName, java.util.Map<String, Object> variables,
+			java.util.function.Supplier<QueryPlanner.Plan> planner) {
+		String key = query + '\u0000' + operationName + '\u0000' + variables;
+		return this.plans.get(key, (k) -> planner.get());
 	}
 
 	/** The parsed document; an {@code InvalidSyntaxException} is not cached. */

@@ -61,7 +61,32 @@ final class EdgeDataFetchers implements WiringFactory {
 		}
 		String path = (field != null && field.definition().path() != null) ? field.definition().path() : name;
 		Field load = this.fields.load(type);
-		return (env) -> read(env, path, load);
+		return new PropertyReader(path, load);
+	}
+
+	/**
+	 * Reads a property of the parent, like graphql-java's property fetcher: trivial, so
+	 * neither Spring's context decoration nor per-field observations wrap it (most fields
+	 * of a query are these). Only when the parent lacks the property and the type has a
+	 * {@code load} does it answer a future of the loaded object's property.
+	 */
+	private final class PropertyReader implements graphql.TrivialDataFetcher<Object> {
+
+		private final String[] paths;
+
+		private final Field load;
+
+		PropertyReader(String path, Field load) {
+			this.paths = path.split("\\|");
+			this.load = load;
+		}
+
+		@Override
+		public Object get(DataFetchingEnvironment env) {
+			Object value = read(env, this.paths, this.load);
+			return (value instanceof Mono<?> mono) ? mono.toFuture() : value;
+		}
+
 	}
 
 	private static String typeName(FieldWiringEnvironment environment) {
@@ -69,9 +94,9 @@ final class EdgeDataFetchers implements WiringFactory {
 	}
 
 	/** A field without a call: the parent's property, or the loaded object's. */
-	private Object read(DataFetchingEnvironment env, String paths, Field load) {
+	private Object read(DataFetchingEnvironment env, String[] paths, Field load) {
 		Object source = env.getSource();
-		for (String alternative : paths.split("\\|")) {
+		for (String alternative : paths) {
 			if (FieldReferences.present(source, alternative)) {
 				return FieldReferences.read(source, alternative);
 			}
@@ -79,7 +104,7 @@ final class EdgeDataFetchers implements WiringFactory {
 		if (load == null) {
 			return null;
 		}
-		String wanted = paths.split("\\|")[0];
+		String wanted = paths[0];
 		GraphQlExecution execution = execution(env);
 		return loaded(env, execution, load, source).map((outcome) -> {
 			if (outcome.value() == null) {
@@ -105,12 +130,9 @@ final class EdgeDataFetchers implements WiringFactory {
 		Object source = env.getSource();
 		FieldDefinition d = field.definition();
 		boolean needsLoad = false;
-		for (String template : new String[] { d.get(), d.post(), d.check() }) {
-			for (String reference : FieldReferences.of(template)) {
-				if (FieldReferences.scope(reference).equals("source")
-						&& !FieldReferences.present(source, FieldReferences.rest(reference))) {
-					needsLoad = true;
-				}
+		for (String path : field.sourcePaths()) {
+			if (!FieldReferences.present(source, path)) {
+				needsLoad = true;
 			}
 		}
 		Field load = needsLoad

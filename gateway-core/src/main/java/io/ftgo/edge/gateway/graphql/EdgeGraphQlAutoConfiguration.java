@@ -49,6 +49,7 @@ import io.ftgo.edge.security.config.EdgeSecurityProperties;
 				"org.springframework.boot.graphql.autoconfigure.reactive.GraphQlWebFluxAutoConfiguration" })
 @ConditionalOnClass({ GraphQL.class, GraphQlSource.class, WebGraphQlHandler.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnBean({ GraphQlSource.class, EdgeCompositionProperties.class })
 @EnableConfigurationProperties(EdgeGraphQlProperties.class)
 public class EdgeGraphQlAutoConfiguration {
 

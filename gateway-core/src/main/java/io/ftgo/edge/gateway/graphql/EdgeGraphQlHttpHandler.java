@@ -149,7 +149,9 @@ final class EdgeGraphQlHttpHandler {
 		String operationName = (body.get("operationName") instanceof String name) ? name : null;
 		Map<String, Object> variables = (body.get("variables") instanceof Map<?, ?> v) ? (Map<String, Object>) v
 				: Map.of();
-		QueryPlanner.Plan plan = this.planner.plan(this.source.schema(), parsed, operationName, variables);
+		Document document0 = parsed;
+		QueryPlanner.Plan plan = this.documents.plan(document, operationName, variables,
+				() -> this.planner.plan(this.source.schema(), document0, operationName, variables));
 		if (plan.invalid) {
 			return refuse(EdgeGraphQlErrorType.INVALID_QUERY, "The query names no operation this schema runs",
 					Map.of());

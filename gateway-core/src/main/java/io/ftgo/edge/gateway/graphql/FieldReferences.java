@@ -67,6 +67,9 @@ final class FieldReferences {
 
 	/** A dot path into maps. */
 	static Object read(Object value, String path) {
+		if (path.indexOf('.') < 0) {
+			return (value instanceof Map<?, ?> map) ? map.get(path) : null;
+		}
 		Object current = value;
 		for (String key : path.split("\\.")) {
 			if (!(current instanceof Map<?, ?> map)) {
@@ -79,6 +82,9 @@ final class FieldReferences {
 
 	/** Whether the dot path is present (possibly null) in maps. */
 	static boolean present(Object value, String path) {
+		if (path.indexOf('.') < 0) {
+			return (value instanceof Map<?, ?> map) && map.containsKey(path);
+		}
 		Object current = value;
 		for (String key : path.split("\\.")) {
 			if (!(current instanceof Map<?, ?> map) || !map.containsKey(key)) {

@@ -37,9 +37,17 @@ final class GraphQlFields {
 		});
 	}
 
+	private final Map<String, Field> exact = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private static final Field NONE = new Field("", "", "", null, null, false);
+
 	Field field(String type, String field) {
-		Type t = this.types.get(type.toLowerCase(Locale.ROOT));
-		return (t != null) ? t.fields.get(field.toLowerCase(Locale.ROOT)) : null;
+		Field found = this.exact.computeIfAbsent(type + "." + field, (k) -> {
+			Type t = this.types.get(type.toLowerCase(Locale.ROOT));
+			Field f = (t != null) ? t.fields.get(field.toLowerCase(Locale.ROOT)) : null;
+			return (f != null) ? f : NONE;
+		});
+		return (found != NONE) ? found : null;
 	}
 
 	Field load(String type) {
@@ -93,7 +101,27 @@ final class GraphQlFields {
 	/**
 	 * One resolved field.
 	 */
-	record Field(String key, String type, String name, FieldDefinition definition, Rule authorize, boolean required) {
+	record Field(String key, String type, String name, FieldDefinition definition, Rule authorize, boolean required,
+			List<String> sourcePaths) {
+
+		Field(String key, String type, String name, FieldDefinition definition, Rule authorize, boolean required) {
+			this(key, type, name, definition, authorize, required, sourcePaths(definition));
+		}
+
+		/** The parent properties its templates read ({@code {source.x}}). */
+		private static List<String> sourcePaths(FieldDefinition d) {
+			List<String> paths = new java.util.ArrayList<>();
+			if (d != null) {
+				for (String template : new String[] { d.get(), d.post(), d.check() }) {
+					for (String reference : FieldReferences.of(template)) {
+						if (FieldReferences.scope(reference).equals("source")) {
+							paths.add(FieldReferences.rest(reference));
+						}
+					}
+				}
+			}
+			return List.copyOf(paths);
+		}
 
 		static Field of(String key, String type, String name, FieldDefinition d) {
 			if (d == null) {

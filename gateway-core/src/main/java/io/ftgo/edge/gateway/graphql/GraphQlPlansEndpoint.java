@@ -59,7 +59,7 @@ public class GraphQlPlansEndpoint {
 		try {
 			QueryPlanner.Plan plan = this.planner.plan(this.source.schema(), Parser.parse(query), operationName,
 					Map.of());
-			out.putAll(plan.describe());
+			out.putAll(plan.describe(this.planner));
 			out.put("sha256Hash", PersistedQueries.sha256(query));
 			out.put("refusal", refusal(plan));
 		}

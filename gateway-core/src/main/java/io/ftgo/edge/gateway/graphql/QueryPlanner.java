@@ -133,18 +133,17 @@ final class QueryPlanner {
 					plan.add(new PlannedCall(childStage, fieldPath, configured.definition().from(), call, multiplier,
 							configured.required(), false,
 							configured.authorize() != null ? configured.authorize().toString() : null,
-							policy(configured.definition().from(), call.startsWith("GET"))));
+							call.startsWith("GET")));
 				}
 			}
 			else if (!whole && !loadCounted && (configured == null || configured.definition().path() == null)) {
 				GraphQlFields.Field load = this.fields.load(parent.getName());
-				if (load != null && !FieldReferences.of(load.definition().get()).contains("source." + name)) {
+				if (load != null && !load.sourcePaths().contains(name)) {
 					loadCounted = true;
 					plan.cost += multiplier * this.properties.callCost();
 					plan.calls += multiplier;
-					plan.add(
-							new PlannedCall(stage + 1, path, load.definition().from(), "GET " + load.definition().get(),
-									multiplier, false, true, null, policy(load.definition().from(), true)));
+					plan.add(new PlannedCall(stage + 1, path, load.definition().from(),
+							"GET " + load.definition().get(), multiplier, false, true, null, true));
 				}
 			}
 			GraphQLType type = GraphQLTypeUtil.unwrapNonNull(definition.getType());
@@ -181,7 +180,7 @@ final class QueryPlanner {
 		return this.properties.defaultListSize();
 	}
 
-	private Map<String, Object> policy(String provider, boolean idempotent) {
+	Map<String, Object> policy(String provider, boolean idempotent) {
 		ProviderSettings settings = this.providers.get(provider);
 		Map<String, Object> policy = new LinkedHashMap<>();
 		if (settings == null) {
@@ -213,10 +212,10 @@ final class QueryPlanner {
 	 * @param required whether a failure is the field's error rather than its fallback
 	 * @param load whether it loads a partial object (made only when a field is missing)
 	 * @param authorize the ownership rule checked on it
-	 * @param policy the provider's protection
+	 * @param idempotent whether it may be retried and collapsed
 	 */
 	record PlannedCall(int stage, String path, String provider, String call, long times, boolean required, boolean load,
-			String authorize, Map<String, Object> policy) {
+			String authorize, boolean idempotent) {
 	}
 
 	/** The plan of one document. */
@@ -240,7 +239,7 @@ final class QueryPlanner {
 			this.planned.add(call);
 		}
 
-		Map<String, Object> describe() {
+		Map<String, Object> describe(QueryPlanner planner) {
 			Map<String, Object> out = new LinkedHashMap<>();
 			out.put("operation", this.operation);
 			out.put("depth", this.depth);
@@ -252,7 +251,20 @@ final class QueryPlanner {
 			stages.forEach((stage, calls) -> {
 				Map<String, Object> s = new LinkedHashMap<>();
 				s.put("stage", stage);
-				s.put("calls", calls);
+				List<Map<String, Object>> described = new ArrayList<>();
+				for (PlannedCall call : calls) {
+					Map<String, Object> c = new LinkedHashMap<>();
+					c.put("path", call.path());
+					c.put("provider", call.provider());
+					c.put("call", call.call());
+					c.put("times", call.times());
+					c.put("required", call.required());
+					c.put("load", call.load());
+					c.put("authorize", call.authorize());
+					c.put("policy", planner.policy(call.provider(), call.idempotent()));
+					described.add(c);
+				}
+				s.put("calls", described);
 				list.add(s);
 			});
 			out.put("stages", list);
