@@ -58,7 +58,7 @@ public final class ProviderCalls {
 
 	private final AtomicInteger calls = new AtomicInteger();
 
-	private final Map<String, Mono<Outcome>> made = new ConcurrentHashMap<>();
+	private final Map<String, Mono<Raw>> made = new ConcurrentHashMap<>();
 
 	ProviderCalls(Executor executor, ProviderRegistry providers, CompositionRequest request, Duration deadline,
 			int maxCalls) {
@@ -103,11 +103,12 @@ public final class ProviderCalls {
 			boolean required, JsonNode defaultValue) {
 		check(provider);
 		if (!idempotent) {
-			return start(provider, target, attempt, false, required, defaultValue);
+			return start(provider, target, attempt, false)
+				.flatMap((raw) -> outcome(provider, raw, required, defaultValue));
 		}
-		String memo = provider + " " + target + " " + required;
-		return this.made.computeIfAbsent(memo,
-				(k) -> start(provider, target, attempt, true, required, defaultValue).cache());
+		// One call per provider and target and request, whoever asks (required or not).
+		return this.made.computeIfAbsent(provider + " " + target, (k) -> start(provider, target, attempt, true).cache())
+			.flatMap((raw) -> outcome(provider, raw, required, defaultValue));
 	}
 
 	/**
@@ -121,7 +122,7 @@ public final class ProviderCalls {
 	public Mono<Outcome> post(String provider, String path, JsonNode body) {
 		check(provider);
 		JsonNode json = (body != null) ? body : tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-		return start(provider, "POST " + path,
+		return call(provider, "POST " + path,
 				() -> this.executor.httpAttempt(provider, path, json, this.request.headers()), false, true, null);
 	}
 
@@ -148,8 +149,7 @@ public final class ProviderCalls {
 		}
 	}
 
-	private Mono<Outcome> start(String provider, String target, Supplier<Mono<JsonNode>> attempt, boolean idempotent,
-			boolean required, JsonNode defaultValue) {
+	private Mono<Raw> start(String provider, String target, Supplier<Mono<JsonNode>> attempt, boolean idempotent) {
 		return Mono.defer(() -> {
 			if (this.maxCalls > 0 && this.calls.incrementAndGet() > this.maxCalls) {
 				return Mono.error(new BudgetExceeded(this.maxCalls));
@@ -161,15 +161,21 @@ public final class ProviderCalls {
 			CallKey key = new CallKey(provider, target, shared ? "" : this.scope);
 			long started = now();
 			return this.executor.single(key, attempt, this.deadline, idempotent)
-				.map((value) -> new Outcome(value,
-						new PartMetadata(PartStatus.FRESH, null, null, null, since(started), 0, 0)))
-				.onErrorResume(
-						(error) -> failed(provider, key, Failures.classify(error), required, defaultValue, started));
+				.map((value) -> new Raw(key, value, null, since(started)))
+				.onErrorResume((error) -> Mono.just(new Raw(key, null, Failures.classify(error), since(started))));
 		});
 	}
 
+	private Mono<Outcome> outcome(String provider, Raw raw, boolean required, JsonNode defaultValue) {
+		if (raw.failure() == null) {
+			return Mono
+				.just(new Outcome(raw.value(), new PartMetadata(PartStatus.FRESH, null, null, null, raw.took(), 0, 0)));
+		}
+		return failed(provider, raw.key(), raw.failure(), required, defaultValue, raw.took());
+	}
+
 	private Mono<Outcome> failed(String provider, CallKey key, CallFailure failure, boolean required,
-			JsonNode defaultValue, long started) {
+			JsonNode defaultValue, Duration took) {
 		Integer status = (failure.httpStatus() != 0) ? failure.httpStatus() : null;
 		if (required) {
 			CompositionException.Kind kind = switch (failure.reason()) {
@@ -187,15 +193,15 @@ public final class ProviderCalls {
 		LastGoodCache lastGood = this.executor.lastGood(provider);
 		LastGoodCache.Stamped stamped = (lastGood != null) ? lastGood.get(key) : null;
 		if (stamped != null) {
-			return Mono.just(new Outcome(stamped.value(), new PartMetadata(PartStatus.STALE, failure.reason(), status,
-					lastGood.age(stamped), since(started), 0, 0)));
+			return Mono.just(new Outcome(stamped.value(),
+					new PartMetadata(PartStatus.STALE, failure.reason(), status, lastGood.age(stamped), took, 0, 0)));
 		}
 		if (defaultValue != null) {
 			return Mono.just(new Outcome(defaultValue,
-					new PartMetadata(PartStatus.DEFAULT, failure.reason(), status, null, since(started), 0, 0)));
+					new PartMetadata(PartStatus.DEFAULT, failure.reason(), status, null, took, 0, 0)));
 		}
-		return Mono.just(new Outcome(null,
-				new PartMetadata(PartStatus.OMITTED, failure.reason(), status, null, since(started), 0, 0)));
+		return Mono
+			.just(new Outcome(null, new PartMetadata(PartStatus.OMITTED, failure.reason(), status, null, took, 0, 0)));
 	}
 
 	private long now() {
@@ -204,6 +210,10 @@ public final class ProviderCalls {
 
 	private Duration since(long started) {
 		return Duration.ofNanos(now() - started);
+	}
+
+	/** One call's result, shared by everyone in the request who asks for it. */
+	private record Raw(CallKey key, JsonNode value, CallFailure failure, Duration took) {
 	}
 
 	/** The same fail-safe identity scope as a composition's. */

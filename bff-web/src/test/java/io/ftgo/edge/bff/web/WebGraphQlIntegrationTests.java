@@ -138,6 +138,22 @@ class WebGraphQlIntegrationTests {
 	}
 
 	@Test
+	void history_consumerOfEveryOrder_oneConsumerCallPerRequestEvenWhenNotInFlightTogether() {
+		// Each summary lacks consumerId: its order is loaded first (one call per order),
+		// and the
+		// consumer calls start as those loads finish, at different times. Collapsing
+		// alone
+		// would not catch them all; the per-request deduplication does.
+		graphql("alice", "{ me { orders { orderId consumer { firstName } } } }").jsonPath("$.data.me.orders.length()")
+			.isEqualTo(13)
+			.jsonPath("$.data.me.orders[*].consumer.firstName")
+			.value((List<String> names) -> assertThat(names).hasSize(13).containsOnly("Alice"));
+
+		assertThat(providers.requestCount(Provider.CONSUMER, "GET", "/consumers/1001")).isEqualTo(1);
+		assertThat(providers.requestCount(Provider.ORDER, "GET", "/orders/[0-9]+")).isEqualTo(13);
+	}
+
+	@Test
 	void book_ordersOfAConsumer() {
 		graphql("alice", """
 				query {
