@@ -67,6 +67,18 @@ public final class CompositionEngine {
 	}
 
 	/**
+	 * Single protected provider calls for one client request, outside a planned
+	 * composition (see {@link ProviderCalls}).
+	 * @param request the inputs (principal, identity scope, headers to propagate)
+	 * @param deadline the request deadline every call shares
+	 * @param maxCalls distinct provider calls allowed, {@code 0} for no limit
+	 * @return the calls of this request
+	 */
+	public ProviderCalls calls(CompositionRequest request, java.time.Duration deadline, int maxCalls) {
+		return new ProviderCalls(this.executor, this.providers, request, deadline, maxCalls);
+	}
+
+	/**
 	 * The plan of a composition as data.
 	 * @param composition the composition
 	 * @return the plan

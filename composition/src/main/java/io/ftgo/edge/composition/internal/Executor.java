@@ -103,6 +103,77 @@ public final class Executor {
 	}
 
 	/**
+	 * One protected call outside a planned composition (for {@code ProviderCalls}): the
+	 * provider's policy under {@code deadline}, collapsed with identical calls in flight
+	 * when idempotent, and the last good value stored on success.
+	 * @param key the call identity (provider, target, identity scope)
+	 * @param attempt makes one attempt
+	 * @param deadline the request deadline
+	 * @param idempotent whether it may be retried and collapsed
+	 * @return the answer or a failure
+	 */
+	public Mono<JsonNode> single(CallKey key, Supplier<Mono<JsonNode>> attempt, Deadline deadline, boolean idempotent) {
+		Runtime runtime = this.runtimes.get(key.provider());
+		Supplier<Mono<JsonNode>> shared = () -> {
+			Mono<JsonNode> mono = runtime.policy.protect(attempt, deadline, idempotent);
+			return (runtime.lastGood != null) ? mono.doOnNext((value) -> runtime.lastGood.put(key, value)) : mono;
+		};
+		if (!idempotent) {
+			return shared.get();
+		}
+		return this.inFlight.collapse(key, shared, (joined) -> Mono.defer(() -> {
+			long left = deadline.remainingNanos();
+			if (left <= 0) {
+				return Mono.error(new CallFailure(FailureReason.TIMEOUT, 0));
+			}
+			return joined.timeout(Duration.ofNanos(left), this.scheduler);
+		}));
+	}
+
+	/**
+	 * The last-good cache of a provider (for {@code ProviderCalls}).
+	 * @param provider the provider id
+	 * @return the cache, or {@code null} when the provider keeps none
+	 */
+	public LastGoodCache lastGood(String provider) {
+		Runtime runtime = this.runtimes.get(provider);
+		return (runtime != null) ? runtime.lastGood : null;
+	}
+
+	/**
+	 * One HTTP attempt on a provider (for {@code ProviderCalls}): a GET when {@code body}
+	 * is {@code null}, else a POST of it as JSON.
+	 * @param provider the provider id
+	 * @param path the expanded path and query
+	 * @param body the JSON body of a POST, or {@code null} for a GET
+	 * @param headers headers to send
+	 * @return the parsed answer
+	 */
+	public Mono<JsonNode> httpAttempt(String provider, String path, JsonNode body, Map<String, String> headers) {
+		ProviderSettings settings = this.runtimes.get(provider).policy.settings();
+		if (body == null) {
+			return http(settings, path, headers);
+		}
+		return this.webClient.post()
+			.uri(URI.create(settings.url() + path))
+			.headers((h) -> headers.forEach(h::set))
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue(this.mapper.writeValueAsBytes(body))
+			.retrieve()
+			.bodyToMono(byte[].class)
+			.switchIfEmpty(Mono.error(() -> new CallFailure(FailureReason.BAD_PAYLOAD, 0)))
+			.map(this.mapper::readTree);
+	}
+
+	/**
+	 * The engine's clock.
+	 * @return the scheduler
+	 */
+	public Scheduler scheduler() {
+		return this.scheduler;
+	}
+
+	/**
 	 * Executes a composition.
 	 * @param plan the plan
 	 * @param request the request

@@ -51,7 +51,7 @@ public class EdgeDefaultsEnvironmentPostProcessor implements EnvironmentPostProc
 		defaults.put("server.error.include-stacktrace", "never");
 		defaults.put("server.error.include-message", "never");
 		// Actuator: health groups and Prometheus only; on the management port.
-		defaults.put("management.endpoints.web.exposure.include", "health,prometheus,compositions");
+		defaults.put("management.endpoints.web.exposure.include", "health,prometheus,compositions,graphql");
 		defaults.put("management.endpoint.health.probes.enabled", true);
 		defaults.put("management.endpoint.health.show-details", "never");
 		defaults.put("management.health.redis.enabled", false);
@@ -63,6 +63,10 @@ public class EdgeDefaultsEnvironmentPostProcessor implements EnvironmentPostProc
 		defaults.put("management.metrics.distribution.slo.http.server.requests", buckets);
 		defaults.put("management.metrics.distribution.slo.spring.cloud.gateway.requests", buckets);
 		defaults.put("spring.jackson.default-property-inclusion", "non_null");
+		// GraphQL: one observation per request, not one per field (a timer per field
+		// costs
+		// more than resolving it; provider calls are the composition runtime's business).
+		defaults.put("management.observations.enable.graphql.datafetcher", false);
 		environment.getPropertySources().addLast(new MapPropertySource(SOURCE, defaults));
 	}
 

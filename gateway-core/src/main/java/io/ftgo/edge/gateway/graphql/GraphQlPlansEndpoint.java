@@ -1,0 +1,91 @@
+package io.ftgo.edge.gateway.graphql;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import graphql.parser.InvalidSyntaxException;
+import graphql.parser.Parser;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.graphql.execution.GraphQlSource;
+
+/**
+ * {@code /actuator/graphql}: the plan of every registered (persisted) query, and
+ * {@code /actuator/graphql?query=...} the plan of any query: the provider calls it can
+ * make, in which stages, with which policies, plus its depth and cost and whether the
+ * limits would refuse it. {@code /actuator/graphql/{id}} for one registered query. Served
+ * on the management port only, like {@code /actuator/compositions}.
+ */
+@Endpoint(id = "graphql")
+public class GraphQlPlansEndpoint {
+
+	private final GraphQlSource source;
+
+	private final QueryPlanner planner;
+
+	private final PersistedQueries persisted;
+
+	private final EdgeGraphQlProperties properties;
+
+	GraphQlPlansEndpoint(GraphQlSource source, QueryPlanner planner, PersistedQueries persisted,
+			EdgeGraphQlProperties properties) {
+		this.source = source;
+		this.planner = planner;
+		this.persisted = persisted;
+		this.properties = properties;
+	}
+
+	@ReadOperation
+	public Map<String, Object> plans(@Nullable String query, @Nullable String operationName) {
+		if (query != null) {
+			return plan(query, operationName);
+		}
+		Map<String, Object> plans = new LinkedHashMap<>();
+		this.persisted.all().forEach((id, text) -> plans.put(id, plan(text, null)));
+		return plans;
+	}
+
+	@ReadOperation
+	public Map<String, Object> persisted(@Selector String id) {
+		String text = this.persisted.find(id, null);
+		return (text != null) ? plan(text, null) : null;
+	}
+
+	private Map<String, Object> plan(String query, String operationName) {
+		Map<String, Object> out = new LinkedHashMap<>();
+		try {
+			QueryPlanner.Plan plan = this.planner.plan(this.source.schema(), Parser.parse(query), operationName,
+					Map.of());
+			out.putAll(plan.describe(this.planner));
+			out.put("sha256Hash", PersistedQueries.sha256(query));
+			out.put("refusal", refusal(plan));
+		}
+		catch (InvalidSyntaxException ex) {
+			out.put("refusal", EdgeGraphQlErrorType.INVALID_QUERY.name());
+		}
+		return out;
+	}
+
+	private String refusal(QueryPlanner.Plan plan) {
+		if (plan.invalid) {
+			return EdgeGraphQlErrorType.INVALID_QUERY.name();
+		}
+		if (plan.introspection && !this.properties.introspection()) {
+			return EdgeGraphQlErrorType.INTROSPECTION_DISABLED.name();
+		}
+		if (plan.depth > this.properties.maxDepth()) {
+			return EdgeGraphQlErrorType.QUERY_TOO_DEEP.name();
+		}
+		if (plan.cost > this.properties.maxComplexity()) {
+			return EdgeGraphQlErrorType.QUERY_TOO_COMPLEX.name();
+		}
+		if (plan.calls > this.properties.maxProviderCalls()) {
+			return EdgeGraphQlErrorType.CALL_BUDGET_EXCEEDED.name();
+		}
+		return null;
+	}
+
+}
