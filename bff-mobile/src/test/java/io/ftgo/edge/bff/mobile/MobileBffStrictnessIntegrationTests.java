@@ -43,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (routes and compositions), so a new endpoint cannot escape; the proof is the stub
  * providers' request journals.
  */
-// Hundreds of requests as one caller in a few seconds: the limiter is not under test here.
+// Hundreds of requests as one caller in a few seconds: the limiter is not under test
+// here.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "edge.rate-limit.tiers.default.limit=1000000")
 @AutoConfigureWebTestClient(timeout = "20s")
