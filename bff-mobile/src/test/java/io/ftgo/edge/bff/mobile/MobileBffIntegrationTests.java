@@ -281,6 +281,19 @@ class MobileBffIntegrationTests {
 
 		assertThat(new String(result.getResponseBody(), StandardCharsets.UTF_8)).doesNotContain("consumerId");
 		assertThat(providers.requestCount(Provider.CONSUMER, "GET", "/consumers/1001")).isEqualTo(1);
+		// Only the 11 active of alice's 13 orders are fetched: never 7007 (REJECTED) or
+		// 7009 (CANCELLED).
+		List<String> active = List.of("7904", "7903", "7902", "7901", "7010", "7008", "7006", "7005", "7004", "7003",
+				"7001");
+		assertThat(providers.requests(Provider.DELIVERY).stream().map((r) -> r.getUrl()).distinct())
+			.containsExactlyInAnyOrderElementsOf(active.stream().map((id) -> "/deliveries/" + id).toList());
+		assertThat(providers.requests(Provider.ORDER)
+			.stream()
+			.map((r) -> r.getUrl())
+			.filter((url) -> url.matches("/orders/[0-9]+"))
+			.distinct()).containsExactlyInAnyOrderElementsOf(active.stream().map((id) -> "/orders/" + id).toList());
+		assertThat(providers.requestCount(Provider.DELIVERY, "GET", "/deliveries/700[79]")).isZero();
+		assertThat(providers.requestCount(Provider.ORDER, "GET", "/orders/700[79]")).isZero();
 	}
 
 	@Test

@@ -425,6 +425,38 @@ class WebBffIntegrationTests {
 	}
 
 	@Test
+	void orderHistory_deliveriesFetchedOnlyForActiveOrdersOnTheRequestedPage() {
+		// Alice's second page of four: 7009 CANCELLED, 7008 CANCEL_PENDING, 7007 REJECTED,
+		// 7006 APPROVED. Only the two active ones have their delivery fetched.
+		get("alice", "/api/web/orders?page=1&size=4").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.orders[*].orderId")
+			.isEqualTo(List.of(7009, 7008, 7007, 7006))
+			.jsonPath("$.orders[?(@.orderId == 7008)].delivery.state")
+			.isNotEmpty()
+			.jsonPath("$.orders[?(@.orderId == 7006)].delivery.state")
+			.isNotEmpty()
+			.jsonPath("$.orders[?(@.orderId == 7009)].delivery")
+			.isEmpty()
+			.jsonPath("$.totalOrders")
+			.isEqualTo(13);
+
+		assertThat(providers.requestCount(Provider.DELIVERY)).isEqualTo(2);
+		assertThat(providers.requestCount(Provider.DELIVERY, "GET", "/deliveries/700[68]")).isEqualTo(2);
+
+		// With a state filter, the page is a page of the matching orders.
+		providers.resetRequests();
+		get("alice", "/api/web/orders?state=approved&page=2&size=2").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.orders[*].orderId")
+			.isEqualTo(List.of(7006, 7005));
+		assertThat(providers.requestCount(Provider.DELIVERY)).isEqualTo(2);
+		assertThat(providers.requestCount(Provider.DELIVERY, "GET", "/deliveries/700[56]")).isEqualTo(2);
+	}
+
+	@Test
 	void orderHistory_sizeTooLarge_400Problem() {
 		get("alice", "/api/web/orders?size=1000").expectStatus()
 			.isBadRequest()

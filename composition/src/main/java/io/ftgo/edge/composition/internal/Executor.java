@@ -382,11 +382,19 @@ public final class Executor {
 			FailureReason reason = (items == null) ? FailureReason.UNRESOLVED : FailureReason.BAD_PAYLOAD;
 			return failed(run, part, new CallFailure(reason, 0), null, started);
 		}
-		return Flux.range(0, array.size())
-			.flatMapSequential((i) -> item(run, part, array.get(i)), part.concurrency())
+		List<JsonNode> selected = (part.selection() != null) ? part.selection().select(array, run.request, run.raw)
+				: toList(array);
+		return Flux.fromIterable(selected)
+			.flatMapSequential((item) -> item(run, part, item), part.concurrency())
 			.collectList()
 			.map((list) -> aggregate(run, part, list, started))
 			.onErrorResume(CallFailure.class, (failure) -> failed(run, part, failure, null, started));
+	}
+
+	private static List<JsonNode> toList(ArrayNode array) {
+		List<JsonNode> items = new java.util.ArrayList<>(array.size());
+		array.forEach(items::add);
+		return items;
 	}
 
 	private Mono<Item> item(Run run, PlannedPart part, JsonNode item) {
