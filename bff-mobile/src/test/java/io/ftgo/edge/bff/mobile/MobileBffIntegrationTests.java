@@ -6,11 +6,13 @@ import java.util.List;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.ftgo.edge.composition.CompositionEngine;
 import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.ProviderFault;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,9 @@ class MobileBffIntegrationTests {
 	@Autowired
 	WebTestClient client;
 
+	@Autowired
+	CompositionEngine engine;
+
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		env.properties().forEach((key, value) -> registry.add(key, () -> value));
@@ -61,6 +66,8 @@ class MobileBffIntegrationTests {
 	@BeforeEach
 	void reset() {
 		providers.reset();
+		// Each test starts with closed breakers, whatever the tests before it failed.
+		this.engine.circuitBreakerRegistry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
 	}
 
 	static String token(String user) {

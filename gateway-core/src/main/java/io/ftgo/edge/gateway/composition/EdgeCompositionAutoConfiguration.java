@@ -1,11 +1,13 @@
 package io.ftgo.edge.gateway.composition;
 
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -56,7 +58,7 @@ public class EdgeCompositionAutoConfiguration {
 
 	/** Every configured composition, planned and checked at start-up. */
 	@Bean
-	Map<String, Composition> edgeCompositions(EdgeCompositionProperties properties, ProviderRegistry providers,
+	Compositions edgeCompositions(EdgeCompositionProperties properties, ProviderRegistry providers,
 			ObjectProvider<CompositionContributor> contributors) {
 		Map<String, Composition> compositions = new LinkedHashMap<>();
 		properties.compositions()
@@ -74,7 +76,7 @@ public class EdgeCompositionAutoConfiguration {
 						"the name of a composition under edge.compositions " + compositions.keySet());
 			}
 		}
-		return Collections.unmodifiableMap(compositions);
+		return new Compositions(compositions);
 	}
 
 	@Bean
@@ -109,17 +111,25 @@ public class EdgeCompositionAutoConfiguration {
 		return builder.build();
 	}
 
-	/** Each provider's breaker state, for dashboards and the breaker-open alert. */
+	/**
+	 * The engine's resilience4j registries in Micrometer: each provider's breaker state
+	 * and calls ({@code resilience4j_circuitbreaker_*}, for dashboards and the
+	 * breaker-open alert), bulkhead usage ({@code resilience4j_bulkhead_*}) and retries
+	 * ({@code resilience4j_retry_calls}), tagged {@code name=<provider>}.
+	 */
 	@Bean
-	MeterBinder edgeCircuitBreakerStateMetrics(CompositionEngine engine, ProviderRegistry providers) {
-		return new CircuitBreakerStateMetrics(providers.names().stream().map(engine::circuitBreaker).toList());
+	MeterBinder edgeResilienceMetrics(CompositionEngine engine) {
+		return (registry) -> {
+			TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(engine.circuitBreakerRegistry()).bindTo(registry);
+			TaggedBulkheadMetrics.ofBulkheadRegistry(engine.bulkheadRegistry()).bindTo(registry);
+			TaggedRetryMetrics.ofRetryRegistry(engine.retryRegistry()).bindTo(registry);
+		};
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> edgeCompositionRoutes(Map<String, Composition> edgeCompositions,
-			CompositionEngine engine, EdgeCompositionProperties properties,
-			ObjectProvider<IdentityPropagation> propagations, ObjectProvider<JsonMapper> json,
-			ObjectProvider<ComposedResponseShaper> shapers) {
+	RouterFunction<ServerResponse> edgeCompositionRoutes(Compositions edgeCompositions, CompositionEngine engine,
+			EdgeCompositionProperties properties, ObjectProvider<IdentityPropagation> propagations,
+			ObjectProvider<JsonMapper> json, ObjectProvider<ComposedResponseShaper> shapers) {
 		JsonMapper mapper = json.getIfAvailable(() -> JsonMapper.builder().build());
 		// Without the security module's bean: forward the bearer token, no identity
 		// headers.
@@ -166,7 +176,7 @@ public class EdgeCompositionAutoConfiguration {
 	@Bean
 	@ConditionalOnAvailableEndpoint
 	@ConditionalOnMissingBean
-	CompositionsEndpoint compositionsEndpoint(Map<String, Composition> edgeCompositions) {
+	CompositionsEndpoint compositionsEndpoint(Compositions edgeCompositions) {
 		return new CompositionsEndpoint(edgeCompositions);
 	}
 
