@@ -8,13 +8,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.ftgo.edge.composition.CompositionPlan;
 import io.ftgo.edge.composition.ItemFailure;
 import io.ftgo.edge.composition.ParameterType;
 import io.ftgo.edge.composition.PayloadShape;
+import io.ftgo.edge.composition.RequestLine;
 import io.ftgo.edge.composition.policy.ProviderSettings;
 
 /**
@@ -25,8 +25,6 @@ public final class Planner {
 
 	/** The membership operator of {@code authorize}: {@code in} between blanks. */
 	private static final java.util.regex.Pattern IN = java.util.regex.Pattern.compile("\\s+in\\s+");
-
-	private static final Pattern REQUEST = Pattern.compile("([A-Z]+)\\s+(/\\S*)");
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
 
@@ -220,28 +218,16 @@ public final class Planner {
 			throw new IllegalArgumentException(
 					key + ": null (expected: METHOD /path/{param}, e.g. GET /orders/{orderId})");
 		}
-		Matcher m = REQUEST.matcher(request.trim());
-		if (!m.matches()) {
-			throw new IllegalArgumentException(
-					key + ": " + request + " (expected: METHOD /path/{param}, e.g. GET /orders/{orderId})");
-		}
-		String target = m.group(2);
-		int q = target.indexOf('?');
+		RequestLine line = RequestLine.parse(key, request);
 		Set<String> names = new LinkedHashSet<>();
-		Template path = Template.parse(key, (q < 0) ? target : target.substring(0, q));
+		Template path = Template.parse(key, line.path());
 		for (Reference ref : path.references()) {
 			if (ref.kind() != Reference.Kind.REQUEST || ref.text().contains(".")) {
 				throw new IllegalArgumentException(key + ": {" + ref + "} (expected: a plain path variable name)");
 			}
 			names.add(ref.text());
 		}
-		if (q >= 0) {
-			for (String query : target.substring(q + 1).split("&")) {
-				if (!query.isBlank()) {
-					names.add(query.trim());
-				}
-			}
-		}
+		names.addAll(line.queryNames());
 		return names;
 	}
 

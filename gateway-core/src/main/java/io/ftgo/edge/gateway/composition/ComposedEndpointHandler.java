@@ -124,8 +124,12 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 			}
 		});
 		parameters.putAll(request.pathVariables());
+		// The principal is built once per request: the edge chain's (rate limiting,
+		// cache keys) when it resolved one, else here, and then shared with the
+		// propagation and the access log.
+		EdgePrincipal principal = (authentication != null) ? principal(request, authentication) : null;
 		HttpHeaders outbound = new HttpHeaders();
-		this.propagation.apply(authentication, outbound);
+		this.propagation.apply(authentication, principal, outbound);
 		Object trace = request.attribute(TraceContext.TRACE_CONTEXT_ATTR).orElse(null);
 		if (trace instanceof TraceContext context) {
 			outbound.set(TraceContext.TRACEPARENT, context.traceparent());
@@ -133,11 +137,9 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 		Map<String, String> headers = new LinkedHashMap<>();
 		outbound.forEach((name, values) -> headers.put(name, String.join(",", values)));
 		CompositionRequest input = CompositionRequest.of(parameters).withHeaders(headers);
-		EdgePrincipal principal = (authentication != null) ? EdgePrincipal.from(authentication) : null;
 		if (principal == null) {
 			return input;
 		}
-		request.exchange().getAttributes().put(EdgeAttributes.PRINCIPAL_ATTR, principal);
 		Map<String, Object> attributes = new LinkedHashMap<>(principal.attributes());
 		attributes.put("subject", principal.subject());
 		attributes.put("scopes", principal.scopes());
@@ -152,6 +154,18 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 	 * also covers each part's status and reason, never timings or ages, which change on
 	 * every request and would defeat {@code If-None-Match}.
 	 */
+	private static EdgePrincipal principal(ServerRequest request, Authentication authentication) {
+		Object cached = request.exchange().getAttribute(EdgeAttributes.PRINCIPAL_ATTR);
+		if (cached instanceof EdgePrincipal principal) {
+			return principal;
+		}
+		EdgePrincipal principal = EdgePrincipal.from(authentication);
+		if (principal != null) {
+			request.exchange().getAttributes().put(EdgeAttributes.PRINCIPAL_ATTR, principal);
+		}
+		return principal;
+	}
+
 	private Mono<ServerResponse> respond(ServerRequest request, CompositionResult composed) {
 		CompositionResult result = (this.shaper != null)
 				? new CompositionResult(this.shaper.shape(request, composed), composed.parts(), composed.complete())

@@ -34,6 +34,7 @@ import io.ftgo.edge.composition.CompositionEngine;
 import io.ftgo.edge.composition.CompositionException;
 import io.ftgo.edge.composition.CompositionListener;
 import io.ftgo.edge.composition.ProviderRegistry;
+import io.ftgo.edge.composition.RequestLine;
 import io.ftgo.edge.gateway.lb.LoadBalancingExchangeFilterFunction;
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
 import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
@@ -145,9 +146,11 @@ public class EdgeCompositionAutoConfiguration {
 		});
 		RouterFunctions.Builder routes = RouterFunctions.route();
 		edgeCompositions.forEach((name, composition) -> {
-			String[] request = composition.explain().request().split("\\s+", 2);
-			String path = request[1].contains("?") ? request[1].substring(0, request[1].indexOf('?')) : request[1];
-			routes.route(RequestPredicates.method(HttpMethod.valueOf(request[0])).and(RequestPredicates.path(path)),
+			RequestLine line = RequestLine.parse("edge.compositions." + name + ".request",
+					composition.explain().request());
+			routes.route(
+					RequestPredicates.method(HttpMethod.valueOf(line.method()))
+						.and(RequestPredicates.path(line.path())),
 					new ComposedEndpointHandler(composition, engine, properties.endpoint(name), propagation, mapper,
 							shaperByName.get(name)));
 		});
