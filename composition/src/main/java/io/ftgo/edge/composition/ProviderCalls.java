@@ -66,7 +66,7 @@ public final class ProviderCalls {
 		this.providers = providers;
 		this.request = request;
 		this.deadline = new Deadline(protectedCalls.scheduler(), deadline);
-		this.scope = scope(request);
+		this.scope = ProtectedCalls.scope(request);
 		this.maxCalls = maxCalls;
 	}
 
@@ -195,19 +195,6 @@ public final class ProviderCalls {
 
 	/** One call's result, shared by everyone in the request who asks for it. */
 	private record Raw(CallKey key, JsonNode value, CallFailure failure, Duration took) {
-	}
-
-	/** The same fail-safe identity scope as a composition's. */
-	private static String scope(CompositionRequest request) {
-		if (request.identityScope() != null) {
-			return "scope:" + request.identityScope();
-		}
-		for (Map.Entry<String, String> header : request.headers().entrySet()) {
-			if ("Authorization".equalsIgnoreCase(header.getKey())) {
-				return "authorization:" + header.getValue();
-			}
-		}
-		return request.principal().isEmpty() ? "" : "principal:" + request.principal();
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.ftgo.edge.composition.CompositionRequest;
 import io.ftgo.edge.composition.FailureReason;
 import io.ftgo.edge.composition.ProviderClient;
 import io.ftgo.edge.composition.fallback.CallKey;
@@ -142,6 +143,26 @@ public final class ProtectedCalls {
 				sink.next(response.body());
 			}
 		}).switchIfEmpty(Mono.error(() -> new CallFailure(FailureReason.BAD_PAYLOAD, 0)));
+	}
+
+	/**
+	 * The identity scope of a request's calls (collapsing and the last-good cache),
+	 * fail-safe: without an explicit one, a request that carries credentials or principal
+	 * attributes is scoped by them (never shared with another user); only a request with
+	 * none of these is anonymous.
+	 * @param request the request
+	 * @return the scope
+	 */
+	public static String scope(CompositionRequest request) {
+		if (request.identityScope() != null) {
+			return "scope:" + request.identityScope();
+		}
+		for (Map.Entry<String, String> header : request.headers().entrySet()) {
+			if ("Authorization".equalsIgnoreCase(header.getKey())) {
+				return "authorization:" + header.getValue();
+			}
+		}
+		return request.principal().isEmpty() ? "" : "principal:" + request.principal();
 	}
 
 	/** Per-provider runtime state. */

@@ -1,7 +1,5 @@
 package io.ftgo.edge.composition.internal;
 
-import java.util.Map;
-
 import io.ftgo.edge.composition.CompositionRequest;
 import io.ftgo.edge.composition.plan.PlannedComposition;
 import io.ftgo.edge.composition.policy.Deadline;
@@ -27,26 +25,7 @@ final class Run {
 		this.request = request;
 		this.deadline = deadline;
 		this.raw = new JsonNode[plan.parts().size()];
-		this.scope = scope(request);
-	}
-
-	/**
-	 * Fail-safe identity scope: without an explicit one, a request that carries
-	 * credentials or principal attributes is scoped by them (never shared with another
-	 * user); only a request with none of these is anonymous.
-	 * @param request the request
-	 * @return the scope of its calls
-	 */
-	static String scope(CompositionRequest request) {
-		if (request.identityScope() != null) {
-			return "scope:" + request.identityScope();
-		}
-		for (Map.Entry<String, String> header : request.headers().entrySet()) {
-			if ("Authorization".equalsIgnoreCase(header.getKey())) {
-				return "authorization:" + header.getValue();
-			}
-		}
-		return request.principal().isEmpty() ? "" : "principal:" + request.principal();
+		this.scope = ProtectedCalls.scope(request);
 	}
 
 }
