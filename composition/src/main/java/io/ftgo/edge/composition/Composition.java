@@ -68,7 +68,9 @@ public final class Composition {
 				JsonNode defaultValue = (part.defaultValue() != null) ? MAPPER.valueToTree(part.defaultValue()) : null;
 				models.add(new PartModel(partName, part.from(), part.get(), Boolean.TRUE.equals(part.required()),
 						part.project(), part.forEach(), part.concurrency(), part.onItemFailure(), defaultValue, null,
-						null, null, part.expect()));
+						null, null, part.expect(), part.where(), (part.page() != null) ? part.page().number() : null,
+						(part.page() != null) ? part.page().size() : null,
+						(part.page() != null) ? part.page().defaultSize() : null, part.when()));
 			});
 		}
 		return new Composition(Planner.plan(name, definition.request(), models, definition.authorize(),
@@ -200,10 +202,9 @@ public final class Composition {
 		 */
 		public Composition build(ProviderRegistry providers) {
 			List<PartModel> models = new ArrayList<>();
-			this.parts.forEach((partName,
-					p) -> models.add(new PartModel(partName, p.from, p.get, p.required,
-							p.project.isEmpty() ? null : p.project, p.forEach, p.concurrency, p.onItemFailure,
-							p.defaultValue, p.source, p.uses, p.idempotent, p.expect)));
+			this.parts.forEach((partName, p) -> models.add(new PartModel(partName, p.from, p.get, p.required,
+					p.project.isEmpty() ? null : p.project, p.forEach, p.concurrency, p.onItemFailure, p.defaultValue,
+					p.source, p.uses, p.idempotent, p.expect, p.where, p.page, p.size, p.defaultSize, p.when)));
 			return new Composition(Planner.plan(this.name, this.request, models, this.authorize, this.timeout,
 					this.parameters, providers.settings()), providers);
 		}
@@ -239,6 +240,16 @@ public final class Composition {
 		private Boolean idempotent;
 
 		private PayloadShape expect;
+
+		private String where;
+
+		private String page;
+
+		private String size;
+
+		private Integer defaultSize;
+
+		private String when;
 
 		private PartSpec() {
 		}
@@ -341,6 +352,44 @@ public final class Composition {
 		 */
 		public PartSpec concurrency(int concurrency) {
 			this.concurrency = concurrency;
+			return this;
+		}
+
+		/**
+		 * Counts only the fan-out items that meet a condition (applied before paging),
+		 * e.g. {@code item.status == state}; a comparison with a request parameter the
+		 * request did not send holds.
+		 * @param condition the condition
+		 * @return this spec
+		 */
+		public PartSpec where(String condition) {
+			this.where = condition;
+			return this;
+		}
+
+		/**
+		 * Calls only the items of the requested page (after {@link #where(String)}).
+		 * @param pageParameter the request parameter holding the page number, from 0
+		 * @param sizeParameter the request parameter holding the page size
+		 * @param defaultSize the page size when the request sends none
+		 * @return this spec
+		 */
+		public PartSpec page(String pageParameter, String sizeParameter, int defaultSize) {
+			this.page = pageParameter;
+			this.size = sizeParameter;
+			this.defaultSize = defaultSize;
+			return this;
+		}
+
+		/**
+		 * Calls only the items (of the page) that meet a condition, e.g.
+		 * {@code item.status not in [REJECTED, CANCELLED]}; the others are neither called
+		 * nor in the output.
+		 * @param condition the condition
+		 * @return this spec
+		 */
+		public PartSpec when(String condition) {
+			this.when = condition;
 			return this;
 		}
 

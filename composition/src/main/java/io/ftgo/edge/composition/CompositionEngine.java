@@ -1,10 +1,13 @@
 package io.ftgo.edge.composition;
 
 import io.ftgo.edge.composition.internal.Executor;
+import io.ftgo.edge.composition.internal.ProtectedCalls;
 import io.ftgo.edge.composition.internal.TimerScheduler;
 import io.ftgo.edge.composition.policy.ProviderPolicy;
-import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -13,9 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Executes compositions. One engine per application (per {@link ProviderRegistry}): it
- * owns one circuit breaker, one bulkhead and one last-good cache per provider, and the
- * table of calls in flight that identical calls share (within a request and across
- * concurrent requests).
+ * owns one circuit breaker, one bulkhead, one retry (in its resilience4j registries) and
+ * one last-good cache per provider, and the table of calls in flight that identical calls
+ * share (within a request and across concurrent requests).
  *
  * <p>
  * Independent parts run concurrently; a part runs as soon as the parts it references have
@@ -34,12 +37,24 @@ public final class CompositionEngine {
 
 	private final ProviderRegistry providers;
 
+	private final ProtectedCalls calls;
+
 	private final Executor executor;
+
+	private final CircuitBreakerRegistry circuitBreakers;
+
+	private final BulkheadRegistry bulkheads;
+
+	private final RetryRegistry retries;
 
 	private CompositionEngine(Builder builder) {
 		this.providers = builder.providers;
-		this.executor = new Executor(builder.providers.settings(), builder.webClient, builder.mapper, builder.scheduler,
-				builder.listener);
+		this.circuitBreakers = builder.circuitBreakers;
+		this.bulkheads = builder.bulkheads;
+		this.retries = builder.retries;
+		this.calls = new ProtectedCalls(builder.providers.settings(), builder.providerClient, builder.scheduler,
+				this.circuitBreakers, this.bulkheads, this.retries);
+		this.executor = new Executor(this.calls, builder.listener);
 	}
 
 	/**
@@ -75,16 +90,7 @@ public final class CompositionEngine {
 	 * @return the calls of this request
 	 */
 	public ProviderCalls calls(CompositionRequest request, java.time.Duration deadline, int maxCalls) {
-		return new ProviderCalls(this.executor, this.providers, request, deadline, maxCalls);
-	}
-
-	/**
-	 * The plan of a composition as data.
-	 * @param composition the composition
-	 * @return the plan
-	 */
-	public CompositionPlan explain(Composition composition) {
-		return composition.explain();
+		return new ProviderCalls(this.calls, this.providers, request, deadline, maxCalls);
 	}
 
 	/**
@@ -98,13 +104,29 @@ public final class CompositionEngine {
 	}
 
 	/**
-	 * The bulkhead of a provider, named by its id (to bind metrics or inspect).
-	 * @param provider the provider id
-	 * @return the bulkhead
-	 * @throws IllegalArgumentException for an unknown provider
+	 * The engine's circuit breakers, one per provider named by its id (bind them to
+	 * Micrometer with resilience4j-micrometer's {@code TaggedCircuitBreakerMetrics}).
+	 * @return the registry
 	 */
-	public Bulkhead bulkhead(String provider) {
-		return policy(provider).bulkhead();
+	public CircuitBreakerRegistry circuitBreakerRegistry() {
+		return this.circuitBreakers;
+	}
+
+	/**
+	 * The engine's bulkheads, one per provider named by its id.
+	 * @return the registry
+	 */
+	public BulkheadRegistry bulkheadRegistry() {
+		return this.bulkheads;
+	}
+
+	/**
+	 * The engine's retries, one per provider named by its id (their metrics count
+	 * idempotent calls of providers with more than one attempt).
+	 * @return the registry
+	 */
+	public RetryRegistry retryRegistry() {
+		return this.retries;
 	}
 
 	/**
@@ -112,11 +134,11 @@ public final class CompositionEngine {
 	 * @return the number of shared calls in flight
 	 */
 	public int callsInFlight() {
-		return this.executor.inFlight();
+		return this.calls.inFlight();
 	}
 
 	private ProviderPolicy policy(String provider) {
-		ProviderPolicy policy = this.executor.policy(provider);
+		ProviderPolicy policy = this.calls.policy(provider);
 		if (policy == null) {
 			throw new IllegalArgumentException(
 					"provider: " + provider + " (expected: one of " + this.providers.names() + ")");
@@ -138,6 +160,14 @@ public final class CompositionEngine {
 		private Scheduler scheduler = TimerScheduler.shared();
 
 		private CompositionListener listener = CompositionListener.NONE;
+
+		private ProviderClient providerClient;
+
+		private CircuitBreakerRegistry circuitBreakers;
+
+		private BulkheadRegistry bulkheads;
+
+		private RetryRegistry retries;
 
 		private Builder(ProviderRegistry providers) {
 			if (providers == null) {
@@ -191,6 +221,34 @@ public final class CompositionEngine {
 		}
 
 		/**
+		 * The transport of HTTP parts; default a {@link WebClientProviderClient} over
+		 * {@link #webClient(WebClient)} and {@link #jsonMapper(JsonMapper)}.
+		 * @param providerClient the transport
+		 * @return this builder
+		 */
+		public Builder providerClient(ProviderClient providerClient) {
+			this.providerClient = providerClient;
+			return this;
+		}
+
+		/**
+		 * The registries the engine's breakers, bulkheads and retries are created in;
+		 * default a new registry of each (one engine's instances per registry: two
+		 * engines must not share one, their providers' names would collide).
+		 * @param circuitBreakers the circuit breaker registry
+		 * @param bulkheads the bulkhead registry
+		 * @param retries the retry registry
+		 * @return this builder
+		 */
+		public Builder registries(CircuitBreakerRegistry circuitBreakers, BulkheadRegistry bulkheads,
+				RetryRegistry retries) {
+			this.circuitBreakers = circuitBreakers;
+			this.bulkheads = bulkheads;
+			this.retries = retries;
+			return this;
+		}
+
+		/**
 		 * Builds the engine.
 		 * @return the engine
 		 */
@@ -200,6 +258,18 @@ public final class CompositionEngine {
 			}
 			if (this.mapper == null) {
 				this.mapper = JsonMapper.builder().build();
+			}
+			if (this.providerClient == null) {
+				this.providerClient = new WebClientProviderClient(this.webClient, this.mapper);
+			}
+			if (this.circuitBreakers == null) {
+				this.circuitBreakers = CircuitBreakerRegistry.ofDefaults();
+			}
+			if (this.bulkheads == null) {
+				this.bulkheads = BulkheadRegistry.ofDefaults();
+			}
+			if (this.retries == null) {
+				this.retries = RetryRegistry.ofDefaults();
 			}
 			return new CompositionEngine(this);
 		}

@@ -122,4 +122,51 @@ public class CompositionException extends RuntimeException {
 		return this.reason;
 	}
 
+	/**
+	 * A request the composition refuses (400): a missing or ill-typed parameter, an
+	 * unknown query parameter.
+	 * @param composition the composition name
+	 * @param message names the parameter and the expectation, never the value
+	 * @return the exception
+	 */
+	public static CompositionException badRequest(String composition, String message) {
+		return new CompositionException(Kind.BAD_REQUEST, composition, null, null, null, message);
+	}
+
+	/**
+	 * Nothing to show this caller (404): an {@code authorize} check that did not hold.
+	 * @param composition the composition name
+	 * @param part the part the check read, or {@code null}
+	 * @param provider that part's provider, or {@code null}
+	 * @return the exception
+	 */
+	public static CompositionException notFound(String composition, String part, String provider) {
+		return new CompositionException(Kind.NOT_FOUND, composition, part, provider, null, "not found");
+	}
+
+	/**
+	 * A required call failed. The status mapping: a timeout is 504; an open breaker or a
+	 * full bulkhead 503; a provider's 404 is 404; every other failure 502.
+	 * @param composition the composition name ({@code calls} for {@link ProviderCalls})
+	 * @param part the part, or {@code null}
+	 * @param provider the provider id
+	 * @param reason why the call failed
+	 * @param httpStatus the provider's status for {@code http-status}, else 0
+	 * @return the exception
+	 */
+	public static CompositionException requiredCallFailed(String composition, String part, String provider,
+			FailureReason reason, int httpStatus) {
+		Kind kind = switch (reason) {
+			case TIMEOUT -> Kind.TIMEOUT;
+			case CIRCUIT_OPEN, BULKHEAD_FULL -> Kind.UNAVAILABLE;
+			case HTTP_STATUS -> (httpStatus == 404) ? Kind.NOT_FOUND : Kind.BAD_GATEWAY;
+			default -> Kind.BAD_GATEWAY;
+		};
+		String what = (reason == FailureReason.HTTP_STATUS) ? "answered " + httpStatus : reason.label();
+		String message = (part != null)
+				? "required part '" + part + "' of '" + composition + "' failed: provider '" + provider + "' " + what
+				: "provider '" + provider + "' " + what;
+		return new CompositionException(kind, composition, part, provider, reason, message);
+	}
+
 }

@@ -32,9 +32,28 @@ import java.util.Map;
  * last good value; already in the output (projected) shape
  * @param expect the shape the provider's answer must have ({@link PayloadShape}); default
  * any object. For a fan-out part, the shape of each item's answer
+ * @param where for {@code for-each}: a condition items must meet to count at all, applied
+ * before paging, e.g. {@code item.status == state} (holds when the request sends no
+ * {@code state})
+ * @param page for {@code for-each}: the request parameters that page the items (after
+ * {@code where}); only the items of the requested page are called
+ * @param when for {@code for-each}: a condition an item of the page must meet to be
+ * called, e.g. {@code item.status not in [REJECTED, CANCELLED]}
  */
 public record PartDefinition(String from, String get, Boolean required, Map<String, String> project, String forEach,
-		Integer concurrency, ItemFailure onItemFailure, Map<String, Object> defaultValue, PayloadShape expect) {
+		Integer concurrency, ItemFailure onItemFailure, Map<String, Object> defaultValue, PayloadShape expect,
+		String where, Paging page, String when) {
+
+	/**
+	 * Paging of a fan-out part's items: {@code page: { number: page, size: size,
+	 * default-size: 20 }}.
+	 *
+	 * @param number the request parameter holding the page number, from 0 (absent: 0)
+	 * @param size the request parameter holding the page size (absent: the default)
+	 * @param defaultSize the page size when the request sends none; default 20
+	 */
+	public record Paging(String number, String size, Integer defaultSize) {
+	}
 
 	/**
 	 * An optional part calling {@code GET path} on a provider, with no projection.
@@ -43,7 +62,7 @@ public record PartDefinition(String from, String get, Boolean required, Map<Stri
 	 * @return the definition
 	 */
 	public static PartDefinition of(String from, String get) {
-		return new PartDefinition(from, get, null, null, null, null, null, null, null);
+		return new PartDefinition(from, get, null, null, null, null, null, null, null, null, null, null);
 	}
 
 }

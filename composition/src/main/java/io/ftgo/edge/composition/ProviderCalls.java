@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.ftgo.edge.composition.fallback.CallKey;
-import io.ftgo.edge.composition.fallback.LastGoodCache;
-import io.ftgo.edge.composition.internal.Executor;
+import io.ftgo.edge.composition.internal.Fallbacks;
+import io.ftgo.edge.composition.internal.ProtectedCalls;
 import io.ftgo.edge.composition.policy.CallFailure;
 import io.ftgo.edge.composition.policy.Deadline;
 import io.ftgo.edge.composition.policy.Failures;
@@ -44,7 +44,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class ProviderCalls {
 
-	private final Executor executor;
+	private final ProtectedCalls protectedCalls;
 
 	private final ProviderRegistry providers;
 
@@ -60,13 +60,13 @@ public final class ProviderCalls {
 
 	private final Map<String, Mono<Raw>> made = new ConcurrentHashMap<>();
 
-	ProviderCalls(Executor executor, ProviderRegistry providers, CompositionRequest request, Duration deadline,
-			int maxCalls) {
-		this.executor = executor;
+	ProviderCalls(ProtectedCalls protectedCalls, ProviderRegistry providers, CompositionRequest request,
+			Duration deadline, int maxCalls) {
+		this.protectedCalls = protectedCalls;
 		this.providers = providers;
 		this.request = request;
-		this.deadline = new Deadline(executor.scheduler(), deadline);
-		this.scope = scope(request);
+		this.deadline = new Deadline(protectedCalls.scheduler(), deadline);
+		this.scope = ProtectedCalls.scope(request);
 		this.maxCalls = maxCalls;
 	}
 
@@ -81,7 +81,7 @@ public final class ProviderCalls {
 	 */
 	public Mono<Outcome> get(String provider, String path, boolean required, JsonNode defaultValue) {
 		check(provider);
-		return call(provider, path, () -> this.executor.httpAttempt(provider, path, null, this.request.headers()), true,
+		return call(provider, path, () -> this.protectedCalls.http(provider, path, null, this.request.headers()), true,
 				required, defaultValue);
 	}
 
@@ -123,7 +123,7 @@ public final class ProviderCalls {
 		check(provider);
 		JsonNode json = (body != null) ? body : tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
 		return call(provider, "POST " + path,
-				() -> this.executor.httpAttempt(provider, path, json, this.request.headers()), false, true, null);
+				() -> this.protectedCalls.http(provider, path, json, this.request.headers()), false, true, null);
 	}
 
 	/**
@@ -160,7 +160,7 @@ public final class ProviderCalls {
 			boolean shared = this.providers.settings().get(provider).shared();
 			CallKey key = new CallKey(provider, target, shared ? "" : this.scope);
 			long started = now();
-			return this.executor.single(key, attempt, this.deadline, idempotent)
+			return this.protectedCalls.call(key, attempt, this.deadline, idempotent)
 				.map((value) -> new Raw(key, value, null, since(started)))
 				.onErrorResume((error) -> Mono.just(new Raw(key, null, Failures.classify(error), since(started))));
 		});
@@ -176,36 +176,17 @@ public final class ProviderCalls {
 
 	private Mono<Outcome> failed(String provider, CallKey key, CallFailure failure, boolean required,
 			JsonNode defaultValue, Duration took) {
-		Integer status = (failure.httpStatus() != 0) ? failure.httpStatus() : null;
 		if (required) {
-			CompositionException.Kind kind = switch (failure.reason()) {
-				case TIMEOUT -> CompositionException.Kind.TIMEOUT;
-				case CIRCUIT_OPEN, BULKHEAD_FULL -> CompositionException.Kind.UNAVAILABLE;
-				case HTTP_STATUS -> (failure.httpStatus() == 404) ? CompositionException.Kind.NOT_FOUND
-						: CompositionException.Kind.BAD_GATEWAY;
-				default -> CompositionException.Kind.BAD_GATEWAY;
-			};
-			String what = (failure.reason() == FailureReason.HTTP_STATUS) ? "answered " + failure.httpStatus()
-					: failure.reason().label();
-			return Mono.error(new CompositionException(kind, "calls", null, provider, failure.reason(),
-					"provider '" + provider + "' " + what));
+			return Mono.error(CompositionException.requiredCallFailed("calls", null, provider, failure.reason(),
+					failure.httpStatus()));
 		}
-		LastGoodCache lastGood = this.executor.lastGood(provider);
-		LastGoodCache.Stamped stamped = (lastGood != null) ? lastGood.get(key) : null;
-		if (stamped != null) {
-			return Mono.just(new Outcome(stamped.value(),
-					new PartMetadata(PartStatus.STALE, failure.reason(), status, lastGood.age(stamped), took, 0, 0)));
-		}
-		if (defaultValue != null) {
-			return Mono.just(new Outcome(defaultValue,
-					new PartMetadata(PartStatus.DEFAULT, failure.reason(), status, null, took, 0, 0)));
-		}
-		return Mono
-			.just(new Outcome(null, new PartMetadata(PartStatus.OMITTED, failure.reason(), status, null, took, 0, 0)));
+		Fallbacks.Fallback fallback = Fallbacks.fallback(this.protectedCalls.lastGood(provider), key, failure,
+				defaultValue, took);
+		return Mono.just(new Outcome(fallback.value(), fallback.metadata()));
 	}
 
 	private long now() {
-		return this.executor.scheduler().now(TimeUnit.NANOSECONDS);
+		return this.protectedCalls.scheduler().now(TimeUnit.NANOSECONDS);
 	}
 
 	private Duration since(long started) {
@@ -214,19 +195,6 @@ public final class ProviderCalls {
 
 	/** One call's result, shared by everyone in the request who asks for it. */
 	private record Raw(CallKey key, JsonNode value, CallFailure failure, Duration took) {
-	}
-
-	/** The same fail-safe identity scope as a composition's. */
-	private static String scope(CompositionRequest request) {
-		if (request.identityScope() != null) {
-			return "scope:" + request.identityScope();
-		}
-		for (Map.Entry<String, String> header : request.headers().entrySet()) {
-			if ("Authorization".equalsIgnoreCase(header.getKey())) {
-				return "authorization:" + header.getValue();
-			}
-		}
-		return request.principal().isEmpty() ? "" : "principal:" + request.principal();
 	}
 
 	/**

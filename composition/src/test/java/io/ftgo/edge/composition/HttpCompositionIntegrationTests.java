@@ -28,8 +28,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The engine against real HTTP providers: one WireMock server per FTGO provider (seed:
@@ -377,6 +379,93 @@ class HttpCompositionIntegrationTests {
 		assertThat(dsl.explain()).isEqualTo(yaml.explain());
 		assertThat(fromDsl.body()).isEqualTo(fromYaml.body());
 		assertThat(fromDsl.parts().keySet()).containsExactlyElementsOf(fromYaml.parts().keySet());
+	}
+
+	@Test
+	void fanOut_whereThenPageThenWhen_onlySelectedItemsCalled() {
+		server("order").stubFor(get(urlPathEqualTo("/orders")).willReturn(okJson(
+				"{\"orders\":[" + "{\"orderId\":1,\"status\":\"APPROVED\"},{\"orderId\":2,\"status\":\"REJECTED\"},"
+						+ "{\"orderId\":3,\"status\":\"APPROVED\"},{\"orderId\":4,\"status\":\"CANCELLED\"},"
+						+ "{\"orderId\":5,\"status\":\"APPROVED\"},{\"orderId\":6,\"status\":\"PENDING\"},"
+						+ "{\"orderId\":7,\"status\":\"CANCELLED\"}]}")));
+		server("delivery").stubFor(get(urlPathMatching("/deliveries/[0-9]+"))
+			.willReturn(okJson("{\"deliveryInfo\":{\"id\":0,\"state\":\"SCHEDULED\"}}")));
+		Composition history = Composition.builder("history")
+			.request("GET /history?state&page&size")
+			.parameter("state", "enum(APPROVED|REJECTED|CANCELLED|PENDING)")
+			.parameter("page", "integer(0..100)")
+			.parameter("size", "integer(1..50)")
+			.part("history", (p) -> p.from("order").get("/orders").required())
+			.part("deliveries",
+					(p) -> p.from("delivery")
+						.get("/deliveries/{item.orderId}")
+						.forEach("history.orders")
+						.where("item.status == state")
+						.page("page", "size", 3)
+						.when("item.status not in [REJECTED, CANCELLED]"))
+			.build(this.registry);
+
+		// No state: items 4-6 are the second page of 3; 4 is cancelled, so 5 and 6.
+		CompositionResult page = this.engine.execute(history, CompositionRequest.of(Map.of("page", "1"))).block();
+		assertThat(deliveryCalls()).containsExactly("/deliveries/5", "/deliveries/6");
+		assertThat(page.body().get("deliveries").size()).isEqualTo(2);
+		assertThat(page.parts().get("deliveries").items()).isEqualTo(2);
+
+		// state=approved, size 2, page 1: the approved items are 1, 3, 5; the page is 5.
+		servers.get("delivery").resetRequests();
+		this.engine.execute(history, CompositionRequest.of(Map.of("state", "approved", "page", "1", "size", "2")))
+			.block();
+		assertThat(deliveryCalls()).containsExactly("/deliveries/5");
+
+		// Nothing given: first page of 3 (1, 2, 3) without the rejected 2.
+		servers.get("delivery").resetRequests();
+		this.engine.execute(history, CompositionRequest.of(Map.of())).block();
+		assertThat(deliveryCalls()).containsExactly("/deliveries/1", "/deliveries/3");
+	}
+
+	@Test
+	void fanOut_conditionOnAnUnknownParameterOrNotAnItem_refusedAtPlanning() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Composition.builder("history")
+				.request("GET /history")
+				.part("history", (p) -> p.from("order").get("/orders").required())
+				.part("deliveries",
+						(p) -> p.from("delivery")
+							.get("/deliveries/{item.orderId}")
+							.forEach("history.orders")
+							.where("item.status == state"))
+				.build(this.registry))
+			.withMessageContaining("history.parts.deliveries.where");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Composition.builder("history")
+				.request("GET /history")
+				.part("history", (p) -> p.from("order").get("/orders").required())
+				.part("deliveries",
+						(p) -> p.from("delivery")
+							.get("/deliveries/{item.orderId}")
+							.forEach("history.orders")
+							.when("history.status in [A]"))
+				.build(this.registry))
+			.withMessageContaining("expected: the left side reads the item");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Composition.builder("history")
+				.request("GET /history?page")
+				.part("history", (p) -> p.from("order").get("/orders").required())
+				.part("deliveries",
+						(p) -> p.from("delivery")
+							.get("/deliveries/{item.orderId}")
+							.forEach("history.orders")
+							.page("page", null, 5))
+				.build(this.registry))
+			.withMessageContaining("page.number: page (expected: a request parameter of type");
+	}
+
+	private static List<String> deliveryCalls() {
+		return server("delivery").getAllServeEvents()
+			.stream()
+			.map((event) -> event.getRequest().getUrl())
+			.sorted()
+			.toList();
 	}
 
 	private static String path(String provider) {

@@ -58,6 +58,17 @@ public final class IdentityPropagation {
 	 * @param target headers of the request to the provider; modified in place
 	 */
 	public void apply(Authentication authentication, HttpHeaders target) {
+		apply(authentication, (authentication != null) ? EdgePrincipal.from(authentication) : null, target);
+	}
+
+	/**
+	 * Rewrites {@code target} for the caller whose principal is already resolved (it is
+	 * not built again from the authentication).
+	 * @param authentication the caller, or null when unauthenticated
+	 * @param principal the caller's principal, or null
+	 * @param target headers of the request to the provider; modified in place
+	 */
+	public void apply(Authentication authentication, EdgePrincipal principal, HttpHeaders target) {
 		this.managedHeaders.forEach(target::remove);
 		if (authentication == null) {
 			return;
@@ -65,7 +76,6 @@ public final class IdentityPropagation {
 		if (this.forwardBearer && authentication instanceof JwtAuthenticationToken jwt) {
 			target.setBearerAuth(jwt.getToken().getTokenValue());
 		}
-		EdgePrincipal principal = EdgePrincipal.from(authentication);
 		if (principal == null) {
 			return;
 		}

@@ -6,11 +6,13 @@ import java.util.List;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.ftgo.edge.composition.CompositionEngine;
 import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.ProviderFault;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,9 @@ class MobileBffIntegrationTests {
 	@Autowired
 	WebTestClient client;
 
+	@Autowired
+	CompositionEngine engine;
+
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		env.properties().forEach((key, value) -> registry.add(key, () -> value));
@@ -61,6 +66,8 @@ class MobileBffIntegrationTests {
 	@BeforeEach
 	void reset() {
 		providers.reset();
+		// Each test starts with closed breakers, whatever the tests before it failed.
+		this.engine.circuitBreakerRegistry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
 	}
 
 	static String token(String user) {
@@ -281,6 +288,19 @@ class MobileBffIntegrationTests {
 
 		assertThat(new String(result.getResponseBody(), StandardCharsets.UTF_8)).doesNotContain("consumerId");
 		assertThat(providers.requestCount(Provider.CONSUMER, "GET", "/consumers/1001")).isEqualTo(1);
+		// Only the 11 active of alice's 13 orders are fetched: never 7007 (REJECTED) or
+		// 7009 (CANCELLED).
+		List<String> active = List.of("7904", "7903", "7902", "7901", "7010", "7008", "7006", "7005", "7004", "7003",
+				"7001");
+		assertThat(providers.requests(Provider.DELIVERY).stream().map((r) -> r.getUrl()).distinct())
+			.containsExactlyInAnyOrderElementsOf(active.stream().map((id) -> "/deliveries/" + id).toList());
+		assertThat(providers.requests(Provider.ORDER)
+			.stream()
+			.map((r) -> r.getUrl())
+			.filter((url) -> url.matches("/orders/[0-9]+"))
+			.distinct()).containsExactlyInAnyOrderElementsOf(active.stream().map((id) -> "/orders/" + id).toList());
+		assertThat(providers.requestCount(Provider.DELIVERY, "GET", "/deliveries/700[79]")).isZero();
+		assertThat(providers.requestCount(Provider.ORDER, "GET", "/orders/700[79]")).isZero();
 	}
 
 	@Test

@@ -6,11 +6,13 @@ import java.util.List;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.ftgo.edge.composition.CompositionEngine;
 import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.ProviderFault;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +49,9 @@ class WebBffIntegrationTests {
 	@Autowired
 	WebTestClient client;
 
+	@Autowired
+	CompositionEngine engine;
+
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		env.properties().forEach((key, value) -> registry.add(key, () -> value));
@@ -60,6 +65,8 @@ class WebBffIntegrationTests {
 	@BeforeEach
 	void reset() {
 		providers.reset();
+		// Each test starts with closed breakers, whatever the tests before it failed.
+		this.engine.circuitBreakerRegistry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
 	}
 
 	static String token(String user) {
@@ -422,6 +429,39 @@ class WebBffIntegrationTests {
 			.isEqualTo(List.of("APPROVED", "APPROVED"))
 			.jsonPath("$.totalOrders")
 			.value((total) -> assertThat(((Number) total).intValue()).isGreaterThan(3));
+	}
+
+	@Test
+	void orderHistory_deliveriesFetchedOnlyForActiveOrdersOnTheRequestedPage() {
+		// Alice's second page of four: 7009 CANCELLED, 7008 CANCEL_PENDING, 7007
+		// REJECTED,
+		// 7006 APPROVED. Only the two active ones have their delivery fetched.
+		get("alice", "/api/web/orders?page=1&size=4").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.orders[*].orderId")
+			.isEqualTo(List.of(7010, 7009, 7008, 7007))
+			.jsonPath("$.orders[?(@.orderId == 7010)].delivery.state")
+			.isNotEmpty()
+			.jsonPath("$.orders[?(@.orderId == 7008)].delivery.state")
+			.isNotEmpty()
+			.jsonPath("$.orders[?(@.orderId == 7009)].delivery")
+			.isEmpty()
+			.jsonPath("$.totalOrders")
+			.isEqualTo(13);
+
+		assertThat(providers.requestCount(Provider.DELIVERY)).isEqualTo(2);
+		assertThat(providers.requestCount(Provider.DELIVERY, "GET", "/deliveries/(7010|7008)")).isEqualTo(2);
+
+		// With a state filter, the page is a page of the matching orders.
+		providers.resetRequests();
+		get("alice", "/api/web/orders?state=approved&page=2&size=2").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.orders[*].orderId")
+			.isEqualTo(List.of(7006, 7005));
+		assertThat(providers.requestCount(Provider.DELIVERY)).isEqualTo(2);
+		assertThat(providers.requestCount(Provider.DELIVERY, "GET", "/deliveries/700[56]")).isEqualTo(2);
 	}
 
 	@Test

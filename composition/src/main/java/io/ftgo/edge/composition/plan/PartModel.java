@@ -25,8 +25,15 @@ import tools.jackson.databind.JsonNode;
  * @param idempotent whether the call may be retried and collapsed, {@code null} for the
  * default (GET: yes; source: no)
  * @param expect the expected answer shape, or {@code null} for any object
+ * @param where the fan-out filter applied before paging, or {@code null}
+ * @param page the request parameter with the fan-out page number, or {@code null}
+ * @param size the request parameter with the fan-out page size, or {@code null}
+ * @param defaultSize the fan-out page size when the request sends none, or {@code null}
+ * @param when the condition a fan-out item of the page must meet to be called, or
+ * {@code null}
  */
 public record PartModel(String name, String from, String get, boolean required, Map<String, String> project,
 		String forEach, Integer concurrency, ItemFailure onItemFailure, JsonNode defaultValue, PartSource source,
-		List<String> uses, Boolean idempotent, PayloadShape expect) {
+		List<String> uses, Boolean idempotent, PayloadShape expect, String where, String page, String size,
+		Integer defaultSize, String when) {
 }

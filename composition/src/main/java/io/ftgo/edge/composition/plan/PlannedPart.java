@@ -30,9 +30,10 @@ import tools.jackson.databind.JsonNode;
  * @param stage the explain stage
  * @param hasDependents whether another part depends on it
  * @param expect the expected answer shape
+ * @param selection which fan-out items are called, or {@code null} for all
  */
 public record PlannedPart(int index, String name, ProviderSettings provider, Template template, PartSource source,
 		Map<String, Reference> uses, int[] dependsOn, List<String> dependsOnNames, boolean required,
 		Projection projection, Reference forEach, int concurrency, ItemFailure onItemFailure, JsonNode defaultValue,
-		boolean idempotent, int stage, boolean hasDependents, PayloadShape expect) {
+		boolean idempotent, int stage, boolean hasDependents, PayloadShape expect, ItemSelection selection) {
 }

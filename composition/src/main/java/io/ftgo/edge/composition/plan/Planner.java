@@ -8,13 +8,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.ftgo.edge.composition.CompositionPlan;
 import io.ftgo.edge.composition.ItemFailure;
 import io.ftgo.edge.composition.ParameterType;
 import io.ftgo.edge.composition.PayloadShape;
+import io.ftgo.edge.composition.RequestLine;
 import io.ftgo.edge.composition.policy.ProviderSettings;
 
 /**
@@ -26,8 +26,6 @@ public final class Planner {
 	/** The membership operator of {@code authorize}: {@code in} between blanks. */
 	private static final java.util.regex.Pattern IN = java.util.regex.Pattern.compile("\\s+in\\s+");
 
-	private static final Pattern REQUEST = Pattern.compile("([A-Z]+)\\s+(/\\S*)");
-
 	private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
 
 	private static final Set<String> RESERVED = Set.of("principal", "item", "request");
@@ -35,6 +33,8 @@ public final class Planner {
 	private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(2);
 
 	private static final int DEFAULT_CONCURRENCY = 4;
+
+	private static final int DEFAULT_PAGE_SIZE = 20;
 
 	private Planner() {
 	}
@@ -84,8 +84,9 @@ public final class Planner {
 		}
 		int n = models.size();
 		Set<String> usedParameters = new LinkedHashSet<>();
+		Names names = new Names(indexes, requestParameters, parameterTypes, models, usedParameters);
 		List<Set<Integer>> deps = new ArrayList<>();
-		List<Object[]> parsed = new ArrayList<>();
+		List<Parsed> parsed = new ArrayList<>();
 		for (PartModel model : models) {
 			String partKey = key + ".parts." + model.name();
 			ProviderSettings provider = provider(partKey, model.from(), providers);
@@ -126,27 +127,27 @@ public final class Planner {
 			String refKey = partKey + ((model.source() != null) ? ".uses" : ".get");
 			Set<Integer> partDeps = new LinkedHashSet<>();
 			for (Reference ref : refs) {
-				check(refKey, ref, model, forEach != null, indexes, requestParameters, models, partDeps,
-						usedParameters);
+				check(refKey, ref, model, forEach != null, names, partDeps);
 			}
 			if (forEach != null) {
-				check(partKey + ".for-each", forEach, model, true, indexes, requestParameters, models, partDeps,
-						usedParameters);
+				check(partKey + ".for-each", forEach, model, true, names, partDeps);
 			}
 			if (model.concurrency() != null && model.concurrency() < 1) {
 				throw new IllegalArgumentException(
 						partKey + ".concurrency: " + model.concurrency() + " (expected: >= 1)");
 			}
-			if (forEach == null && (model.concurrency() != null || model.onItemFailure() != null)) {
-				throw new IllegalArgumentException(partKey
-						+ ": concurrency and on-item-failure apply to fan-out parts only (fix: add for-each or remove them)");
+			if (forEach == null && (model.concurrency() != null || model.onItemFailure() != null
+					|| model.where() != null || model.page() != null || model.when() != null)) {
+				throw new IllegalArgumentException(partKey + ": concurrency, on-item-failure, where, page and when"
+						+ " apply to fan-out parts only (fix: add for-each or remove them)");
 			}
+			ItemSelection selection = (forEach != null) ? selection(partKey, model, names) : null;
 			Projection projection = Projection.of(partKey + ".project", model.project());
 			if (model.expect() != null) {
 				model.expect().validate(partKey + ".expect");
 			}
 			deps.add(partDeps);
-			parsed.add(new Object[] { provider, template, uses, forEach, projection });
+			parsed.add(new Parsed(provider, template, uses, forEach, projection, selection));
 		}
 		// Required parts must not wait on optional ones: an optional part may be omitted.
 		for (int i = 0; i < n; i++) {
@@ -162,8 +163,7 @@ public final class Planner {
 			}
 		}
 		int[] order = topologicalOrder(key, models, deps);
-		Authorization authorization = authorization(key + ".authorize", authorize, indexes, requestParameters, models,
-				usedParameters);
+		Authorization authorization = authorization(key + ".authorize", authorize, names);
 		int[] stage = new int[n];
 		for (int i : order) {
 			for (int d : deps.get(i)) {
@@ -178,19 +178,16 @@ public final class Planner {
 		List<PlannedPart> parts = new ArrayList<>();
 		for (int i = 0; i < n; i++) {
 			PartModel model = models.get(i);
-			Object[] p = parsed.get(i);
-			ProviderSettings provider = (ProviderSettings) p[0];
+			Parsed p = parsed.get(i);
 			boolean idempotent = (model.idempotent() != null) ? model.idempotent() : model.source() == null;
 			int[] dependsOn = deps.get(i).stream().mapToInt(Integer::intValue).sorted().toArray();
 			List<String> dependsOnNames = Arrays.stream(dependsOn).mapToObj((d) -> models.get(d).name()).toList();
-			@SuppressWarnings("unchecked")
-			Map<String, Reference> uses = (Map<String, Reference>) p[2];
-			parts.add(new PlannedPart(i, model.name(), provider, (Template) p[1], model.source(), uses, dependsOn,
-					dependsOnNames, model.required(), (Projection) p[4], (Reference) p[3],
+			parts.add(new PlannedPart(i, model.name(), p.provider(), p.template(), model.source(), p.uses(), dependsOn,
+					dependsOnNames, model.required(), p.projection(), p.forEach(),
 					(model.concurrency() != null) ? model.concurrency() : DEFAULT_CONCURRENCY,
 					(model.onItemFailure() != null) ? model.onItemFailure() : ItemFailure.SKIP, model.defaultValue(),
 					idempotent, stage[i], hasDependents[i],
-					(model.expect() != null) ? model.expect() : PayloadShape.OBJECT));
+					(model.expect() != null) ? model.expect() : PayloadShape.OBJECT, p.selection()));
 		}
 		CompositionPlan plan = explain(name, request, deadline, authorize, parts, parameterTypes);
 		return new PlannedComposition(name, request, Set.copyOf(usedParameters), List.copyOf(parts), order, deadline,
@@ -221,28 +218,16 @@ public final class Planner {
 			throw new IllegalArgumentException(
 					key + ": null (expected: METHOD /path/{param}, e.g. GET /orders/{orderId})");
 		}
-		Matcher m = REQUEST.matcher(request.trim());
-		if (!m.matches()) {
-			throw new IllegalArgumentException(
-					key + ": " + request + " (expected: METHOD /path/{param}, e.g. GET /orders/{orderId})");
-		}
-		String target = m.group(2);
-		int q = target.indexOf('?');
+		RequestLine line = RequestLine.parse(key, request);
 		Set<String> names = new LinkedHashSet<>();
-		Template path = Template.parse(key, (q < 0) ? target : target.substring(0, q));
+		Template path = Template.parse(key, line.path());
 		for (Reference ref : path.references()) {
 			if (ref.kind() != Reference.Kind.REQUEST || ref.text().contains(".")) {
 				throw new IllegalArgumentException(key + ": {" + ref + "} (expected: a plain path variable name)");
 			}
 			names.add(ref.text());
 		}
-		if (q >= 0) {
-			for (String query : target.substring(q + 1).split("&")) {
-				if (!query.isBlank()) {
-					names.add(query.trim());
-				}
-			}
-		}
+		names.addAll(line.queryNames());
 		return names;
 	}
 
@@ -259,8 +244,65 @@ public final class Planner {
 		return provider;
 	}
 
-	private static void check(String key, Reference ref, PartModel model, boolean fanOut, Map<String, Integer> indexes,
-			Set<String> requestParameters, List<PartModel> models, Set<Integer> deps, Set<String> usedParameters) {
+	/**
+	 * The selection of a fan-out part's items. Request parameters read here are optional
+	 * (a condition with an absent one holds, an absent page is the first).
+	 */
+	private static ItemSelection selection(String partKey, PartModel model, Names names) {
+		ItemCondition where = condition(partKey + ".where", model.where(), model, names);
+		ItemCondition when = condition(partKey + ".when", model.when(), model, names);
+		if (model.page() == null && (model.size() != null || model.defaultSize() != null)) {
+			throw new IllegalArgumentException(
+					partKey + ".page.number: null (expected: the request parameter holding the page number)");
+		}
+		Reference page = pageParameter(partKey + ".page.number", model.page(), names);
+		Reference size = pageParameter(partKey + ".page.size", model.size(), names);
+		int defaultSize = (model.defaultSize() != null) ? model.defaultSize() : DEFAULT_PAGE_SIZE;
+		if (defaultSize < 1) {
+			throw new IllegalArgumentException(partKey + ".page.default-size: " + defaultSize + " (expected: >= 1)");
+		}
+		if (where == null && page == null && when == null) {
+			return null;
+		}
+		return new ItemSelection(where, page, size, defaultSize, when);
+	}
+
+	private static ItemCondition condition(String key, String text, PartModel model, Names names) {
+		if (text == null || text.isBlank()) {
+			return null;
+		}
+		ItemCondition condition = ItemCondition.parse(key, text);
+		if (condition.right() != null) {
+			Reference right = condition.right();
+			if (right.kind() == Reference.Kind.PART) {
+				throw new IllegalArgumentException(key + ": {" + right
+						+ "} (expected: the item compared with a request parameter, a principal attribute or a list)");
+			}
+			if (right.kind() == Reference.Kind.REQUEST && !names.requestParameters().contains(right.pathText())) {
+				check(key, right, model, true, names, new LinkedHashSet<>());
+			}
+		}
+		return condition;
+	}
+
+	private static Reference pageParameter(String key, String name, Names names) {
+		if (name == null) {
+			return null;
+		}
+		ParameterType type = names.parameterTypes().get(name.trim());
+		if (type == null || !type.spec().startsWith("integer")) {
+			throw new IllegalArgumentException(key + ": " + name + " (expected: a request parameter of type"
+					+ " integer(min..max), one of " + names.requestParameters() + "; fix: add ?" + name
+					+ " to the request and declare it under parameters)");
+		}
+		return Reference.parse(name.trim());
+	}
+
+	private static void check(String key, Reference ref, PartModel model, boolean fanOut, Names names,
+			Set<Integer> deps) {
+		Map<String, Integer> indexes = names.indexes();
+		Set<String> requestParameters = names.requestParameters();
+		List<PartModel> models = names.models();
 		switch (ref.kind()) {
 			case REQUEST -> {
 				String parameter = ref.pathText();
@@ -269,7 +311,7 @@ public final class Planner {
 							+ "request' never supplies (supplied: " + requestParameters + "; fix: add {" + parameter
 							+ "} to the request path or ?" + parameter + " to its query, or correct the name)");
 				}
-				usedParameters.add(parameter);
+				names.usedParameters().add(parameter);
 			}
 			case ITEM -> {
 				if (!fanOut) {
@@ -338,8 +380,8 @@ public final class Planner {
 		path.remove(path.size() - 1);
 	}
 
-	private static Authorization authorization(String key, String authorize, Map<String, Integer> indexes,
-			Set<String> requestParameters, List<PartModel> models, Set<String> usedParameters) {
+	private static Authorization authorization(String key, String authorize, Names names) {
+		List<PartModel> models = names.models();
 		if (authorize == null || authorize.isBlank()) {
 			return null;
 		}
@@ -353,12 +395,13 @@ public final class Planner {
 		Reference left = Reference.parse(stripBraces(sides[0].trim()));
 		Reference right = Reference.parse(stripBraces(sides[1].trim()));
 		int partIndex = -1;
-		PartModel self = new PartModel("", null, null, false, null, null, null, null, null, null, null, null, null);
+		PartModel self = new PartModel("", null, null, false, null, null, null, null, null, null, null, null, null,
+				null, null, null, null, null);
 		for (Reference ref : List.of(left, right)) {
 			if (ref.kind() == Reference.Kind.ITEM) {
 				throw new IllegalArgumentException(key + ": {" + ref + "} (expected: no item references in authorize)");
 			}
-			check(key, ref, self, false, indexes, requestParameters, models, new LinkedHashSet<>(), usedParameters);
+			check(key, ref, self, false, names, new LinkedHashSet<>());
 			if (ref.kind() == Reference.Kind.PART) {
 				if (partIndex >= 0 && partIndex != ref.partIndex()) {
 					throw new IllegalArgumentException(key + ": " + authorize
@@ -372,6 +415,16 @@ public final class Planner {
 			}
 		}
 		return new Authorization(authorize.trim(), left, right, partIndex, membership);
+	}
+
+	/** What references are checked against while planning one composition. */
+	private record Names(Map<String, Integer> indexes, Set<String> requestParameters,
+			Map<String, ParameterType> parameterTypes, List<PartModel> models, Set<String> usedParameters) {
+	}
+
+	/** One part's parsed pieces, before dependencies are ordered. */
+	private record Parsed(ProviderSettings provider, Template template, Map<String, Reference> uses, Reference forEach,
+			Projection projection, ItemSelection selection) {
 	}
 
 	private static String stripBraces(String text) {

@@ -11,6 +11,11 @@ import java.util.function.Supplier;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
@@ -24,6 +29,12 @@ import tools.jackson.databind.JsonNode;
  * {@code timeout(min(provider timeout, time left))}, then the bulkhead, then the circuit
  * breaker; around the attempts, bounded retries with backoff and jitter (idempotent calls
  * only) and the request deadline. Every error leaves as a {@link CallFailure}.
+ *
+ * <p>
+ * The breaker, bulkhead and retry are taken from the engine's resilience4j registries,
+ * named by the provider id, so registry consumers (the Micrometer binders) see them. The
+ * retry's attempts are driven here (the backoff never sleeps past the deadline); its
+ * {@link Retry.AsyncContext} records each call's outcome for the retry metrics.
  */
 public final class ProviderPolicy {
 
@@ -35,6 +46,8 @@ public final class ProviderPolicy {
 
 	private final Bulkhead bulkhead;
 
+	private final Retry retry;
+
 	private final BulkheadOperator<JsonNode> bulkheadOperator;
 
 	private final CircuitBreakerOperator<JsonNode> circuitBreakerOperator;
@@ -43,8 +56,12 @@ public final class ProviderPolicy {
 	 * Create the policies of one provider; the breaker and bulkhead are named by its id.
 	 * @param settings the provider settings
 	 * @param scheduler the timer and clock (virtual in tests)
+	 * @param breakers the engine's circuit breakers
+	 * @param bulkheads the engine's bulkheads
+	 * @param retries the engine's retries
 	 */
-	public ProviderPolicy(ProviderSettings settings, Scheduler scheduler) {
+	public ProviderPolicy(ProviderSettings settings, Scheduler scheduler, CircuitBreakerRegistry breakers,
+			BulkheadRegistry bulkheads, RetryRegistry retries) {
 		this.settings = settings;
 		this.scheduler = scheduler;
 		CircuitBreakerConfig cbConfig = CircuitBreakerConfig.custom()
@@ -58,22 +75,19 @@ public final class ProviderPolicy {
 			.clock(new SchedulerClock(scheduler))
 			.currentTimestampFunction((clock) -> scheduler.now(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS)
 			.build();
-		this.circuitBreaker = CircuitBreaker.of(settings.id(), cbConfig);
-		this.bulkhead = Bulkhead.of(settings.id(),
+		this.circuitBreaker = breakers.circuitBreaker(settings.id(), cbConfig);
+		this.bulkhead = bulkheads.bulkhead(settings.id(),
 				BulkheadConfig.custom()
 					.maxConcurrentCalls(settings.maxConcurrentCalls())
 					.maxWaitDuration(Duration.ZERO)
 					.build());
+		this.retry = retries.retry(settings.id(),
+				RetryConfig.custom()
+					.maxAttempts(settings.maxAttempts())
+					.retryOnException((e) -> e instanceof CallFailure f && f.retryable())
+					.build());
 		this.bulkheadOperator = BulkheadOperator.of(this.bulkhead);
 		this.circuitBreakerOperator = CircuitBreakerOperator.of(this.circuitBreaker);
-	}
-
-	/**
-	 * The provider's settings.
-	 * @return the settings
-	 */
-	public ProviderSettings settings() {
-		return this.settings;
 	}
 
 	/**
@@ -109,7 +123,10 @@ public final class ProviderPolicy {
 			return attempt.get().timeout(timeout, this.scheduler).onErrorMap(Failures::classify);
 		}).transformDeferred(this.bulkheadOperator).transformDeferred(this.circuitBreakerOperator);
 		if (idempotent && this.settings.maxAttempts() > 1) {
-			return retrying(attempts, deadline, 0);
+			return Mono.defer(() -> {
+				Retry.AsyncContext<JsonNode> context = this.retry.asyncContext();
+				return retrying(attempts, deadline, 0, context).doOnSuccess((value) -> context.onComplete());
+			});
 		}
 		return attempts.onErrorMap(Failures::classify);
 	}
@@ -120,10 +137,11 @@ public final class ProviderPolicy {
 	 * answer says why the provider failed, not that time ran out waiting to retry). Built
 	 * lazily on the first failure: a call that succeeds pays one {@code onErrorResume}.
 	 */
-	private Mono<JsonNode> retrying(Mono<JsonNode> attempts, Deadline deadline, int retries) {
+	private Mono<JsonNode> retrying(Mono<JsonNode> attempts, Deadline deadline, int retries,
+			Retry.AsyncContext<JsonNode> context) {
 		return attempts.onErrorResume((error) -> {
 			CallFailure failure = Failures.classify(error);
-			if (!failure.retryable() || retries + 1 >= this.settings.maxAttempts()) {
+			if (context.onError(failure) < 0) {
 				return Mono.error(failure);
 			}
 			long backoff = this.settings.backoff().toNanos() << Math.min(retries, 30);
@@ -135,7 +153,7 @@ public final class ProviderPolicy {
 				return Mono.error(failure);
 			}
 			return Mono.delay(Duration.ofNanos(Math.max(backoff, 0)), this.scheduler)
-				.then(retrying(attempts, deadline, retries + 1));
+				.then(retrying(attempts, deadline, retries + 1, context));
 		});
 	}
 

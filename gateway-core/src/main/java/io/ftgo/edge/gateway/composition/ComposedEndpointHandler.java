@@ -1,5 +1,7 @@
 package io.ftgo.edge.gateway.composition;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,11 +59,6 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 
 	private final ComposedResponseShaper shaper;
 
-	public ComposedEndpointHandler(Composition composition, CompositionEngine engine,
-			EdgeCompositionProperties.Endpoint endpoint, IdentityPropagation propagation, JsonMapper json) {
-		this(composition, engine, endpoint, propagation, json, null);
-	}
-
 	/**
 	 * A handler whose answers {@code shaper} reshapes ({@code null}: none).
 	 */
@@ -81,8 +78,7 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 		request.attributes().put(COMPOSITION_ATTR, this.composition.name());
 		String refused = refusedQuery(request);
 		if (refused != null) {
-			return Mono.error(new CompositionException(CompositionException.Kind.BAD_REQUEST, this.composition.name(),
-					null, null, null, refused));
+			return Mono.error(CompositionException.badRequest(this.composition.name(), refused));
 		}
 		return request.principal()
 			.filter(Authentication.class::isInstance)
@@ -128,8 +124,12 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 			}
 		});
 		parameters.putAll(request.pathVariables());
+		// The principal is built once per request: the edge chain's (rate limiting,
+		// cache keys) when it resolved one, else here, and then shared with the
+		// propagation and the access log.
+		EdgePrincipal principal = (authentication != null) ? principal(request, authentication) : null;
 		HttpHeaders outbound = new HttpHeaders();
-		this.propagation.apply(authentication, outbound);
+		this.propagation.apply(authentication, principal, outbound);
 		Object trace = request.attribute(TraceContext.TRACE_CONTEXT_ATTR).orElse(null);
 		if (trace instanceof TraceContext context) {
 			outbound.set(TraceContext.TRACEPARENT, context.traceparent());
@@ -137,48 +137,60 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 		Map<String, String> headers = new LinkedHashMap<>();
 		outbound.forEach((name, values) -> headers.put(name, String.join(",", values)));
 		CompositionRequest input = CompositionRequest.of(parameters).withHeaders(headers);
-		EdgePrincipal principal = (authentication != null) ? EdgePrincipal.from(authentication) : null;
 		if (principal == null) {
 			return input;
 		}
-		request.exchange().getAttributes().put(EdgeAttributes.PRINCIPAL_ATTR, principal);
 		Map<String, Object> attributes = new LinkedHashMap<>(principal.attributes());
 		attributes.put("subject", principal.subject());
 		attributes.put("scopes", principal.scopes());
 		return input.withPrincipal(principal.identityScope(), attributes);
 	}
 
+	/**
+	 * Serialises the content once; the ETag is computed from those bytes and
+	 * {@code If-None-Match} checked right away, before anything else is built. For an
+	 * endpoint with its metadata in the body, {@code _meta} is appended to the same bytes
+	 * as the last member (so the content bytes sent are the ones hashed) and the ETag
+	 * also covers each part's status and reason, never timings or ages, which change on
+	 * every request and would defeat {@code If-None-Match}.
+	 */
+	private static EdgePrincipal principal(ServerRequest request, Authentication authentication) {
+		Object cached = request.exchange().getAttribute(EdgeAttributes.PRINCIPAL_ATTR);
+		if (cached instanceof EdgePrincipal principal) {
+			return principal;
+		}
+		EdgePrincipal principal = EdgePrincipal.from(authentication);
+		if (principal != null) {
+			request.exchange().getAttributes().put(EdgeAttributes.PRINCIPAL_ATTR, principal);
+		}
+		return principal;
+	}
+
 	private Mono<ServerResponse> respond(ServerRequest request, CompositionResult composed) {
 		CompositionResult result = (this.shaper != null)
 				? new CompositionResult(this.shaper.shape(request, composed), composed.parts(), composed.complete())
 				: composed;
-		ObjectNode body = result.body();
-		ServerResponse.BodyBuilder response = ServerResponse.ok()
-			.contentType(MediaType.APPLICATION_JSON)
-			.header("Server-Timing", result.serverTiming())
-			.header(HttpHeaders.CACHE_CONTROL, this.endpoint.cacheControl());
-		switch (this.endpoint.metadata()) {
-			case BODY -> body = withMeta(body, result);
-			case HEADERS -> metadataHeaders(response, result);
-			case NONE -> {
-			}
-		}
-		byte[] bytes = this.json.writeValueAsBytes(body);
-		String etag = etag(result);
+		byte[] content = this.json.writeValueAsBytes(result.body());
+		boolean metaInBody = this.endpoint.metadata() == EdgeCompositionProperties.Metadata.BODY;
+		String etag = Etags.of(metaInBody ? withStatuses(content, result) : content);
 		if (Etags.notModified(request.exchange().getRequest(), etag)) {
 			return ServerResponse.status(HttpStatus.NOT_MODIFIED)
 				.eTag(etag)
 				.header("Server-Timing", result.serverTiming())
 				.build();
 		}
-		return response.eTag(etag).bodyValue(bytes);
+		ServerResponse.BodyBuilder response = ServerResponse.ok()
+			.contentType(MediaType.APPLICATION_JSON)
+			.header("Server-Timing", result.serverTiming())
+			.header(HttpHeaders.CACHE_CONTROL, this.endpoint.cacheControl())
+			.eTag(etag);
+		if (this.endpoint.metadata() == EdgeCompositionProperties.Metadata.HEADERS) {
+			metadataHeaders(response, result);
+		}
+		return response.bodyValue(metaInBody ? withMeta(content, result) : content);
 	}
 
-	/**
-	 * The entity tag of the content: the merged parts and each part's status and reason,
-	 * not timings or ages, which change on every request and would defeat If-None-Match.
-	 */
-	private String etag(CompositionResult result) {
+	private static byte[] withStatuses(byte[] content, CompositionResult result) {
 		StringBuilder statuses = new StringBuilder();
 		result.parts()
 			.forEach((name, part) -> statuses.append(name)
@@ -187,16 +199,15 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 				.append(',')
 				.append((part.reason() != null) ? part.reason().label() : "")
 				.append(';'));
-		byte[] content = this.json.writeValueAsBytes(result.body());
-		byte[] meta = statuses.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-		byte[] all = java.util.Arrays.copyOf(content, content.length + meta.length);
+		byte[] meta = statuses.toString().getBytes(StandardCharsets.UTF_8);
+		byte[] all = Arrays.copyOf(content, content.length + meta.length);
 		System.arraycopy(meta, 0, all, content.length, meta.length);
-		return Etags.of(all);
+		return all;
 	}
 
-	private ObjectNode withMeta(ObjectNode body, CompositionResult result) {
-		ObjectNode copy = body.deepCopy();
-		ObjectNode meta = copy.putObject("_meta");
+	/** The serialised object with {@code "_meta": {...}} appended as its last member. */
+	private byte[] withMeta(byte[] content, CompositionResult result) {
+		ObjectNode meta = this.json.createObjectNode();
 		meta.put("complete", result.complete());
 		ObjectNode parts = meta.putObject("parts");
 		result.parts().forEach((name, part) -> {
@@ -215,7 +226,22 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 				node.put("durationMs", part.duration().toMillis());
 			}
 		});
-		return copy;
+		byte[] metaBytes = this.json.writeValueAsBytes(meta);
+		int close = content.length - 1;
+		while (close > 0 && content[close] != '}') {
+			close--;
+		}
+		boolean empty = true;
+		for (int i = 1; i < close && empty; i++) {
+			empty = Character.isWhitespace(content[i]);
+		}
+		byte[] member = (empty ? "\"_meta\":" : ",\"_meta\":").getBytes(StandardCharsets.UTF_8);
+		byte[] out = new byte[close + member.length + metaBytes.length + 1];
+		System.arraycopy(content, 0, out, 0, close);
+		System.arraycopy(member, 0, out, close, member.length);
+		System.arraycopy(metaBytes, 0, out, close + member.length, metaBytes.length);
+		out[out.length - 1] = '}';
+		return out;
 	}
 
 	private static void metadataHeaders(ServerResponse.BodyBuilder response, CompositionResult result) {

@@ -18,9 +18,9 @@ import io.ftgo.edge.composition.CompositionPlan;
 @Endpoint(id = "compositions")
 public class CompositionsEndpoint {
 
-	private final Map<String, Composition> compositions;
+	private final Compositions compositions;
 
-	public CompositionsEndpoint(Map<String, Composition> compositions) {
+	public CompositionsEndpoint(Compositions compositions) {
 		this.compositions = compositions;
 	}
 

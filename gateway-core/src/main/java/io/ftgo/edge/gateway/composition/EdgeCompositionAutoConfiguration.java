@@ -1,11 +1,13 @@
 package io.ftgo.edge.gateway.composition;
 
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -32,6 +34,7 @@ import io.ftgo.edge.composition.CompositionEngine;
 import io.ftgo.edge.composition.CompositionException;
 import io.ftgo.edge.composition.CompositionListener;
 import io.ftgo.edge.composition.ProviderRegistry;
+import io.ftgo.edge.composition.RequestLine;
 import io.ftgo.edge.gateway.lb.LoadBalancingExchangeFilterFunction;
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
 import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
@@ -56,7 +59,7 @@ public class EdgeCompositionAutoConfiguration {
 
 	/** Every configured composition, planned and checked at start-up. */
 	@Bean
-	Map<String, Composition> edgeCompositions(EdgeCompositionProperties properties, ProviderRegistry providers,
+	Compositions edgeCompositions(EdgeCompositionProperties properties, ProviderRegistry providers,
 			ObjectProvider<CompositionContributor> contributors) {
 		Map<String, Composition> compositions = new LinkedHashMap<>();
 		properties.compositions()
@@ -74,7 +77,7 @@ public class EdgeCompositionAutoConfiguration {
 						"the name of a composition under edge.compositions " + compositions.keySet());
 			}
 		}
-		return Collections.unmodifiableMap(compositions);
+		return new Compositions(compositions);
 	}
 
 	@Bean
@@ -109,17 +112,25 @@ public class EdgeCompositionAutoConfiguration {
 		return builder.build();
 	}
 
-	/** Each provider's breaker state, for dashboards and the breaker-open alert. */
+	/**
+	 * The engine's resilience4j registries in Micrometer: each provider's breaker state
+	 * and calls ({@code resilience4j_circuitbreaker_*}, for dashboards and the
+	 * breaker-open alert), bulkhead usage ({@code resilience4j_bulkhead_*}) and retries
+	 * ({@code resilience4j_retry_calls}), tagged {@code name=<provider>}.
+	 */
 	@Bean
-	MeterBinder edgeCircuitBreakerStateMetrics(CompositionEngine engine, ProviderRegistry providers) {
-		return new CircuitBreakerStateMetrics(providers.names().stream().map(engine::circuitBreaker).toList());
+	MeterBinder edgeResilienceMetrics(CompositionEngine engine) {
+		return (registry) -> {
+			TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(engine.circuitBreakerRegistry()).bindTo(registry);
+			TaggedBulkheadMetrics.ofBulkheadRegistry(engine.bulkheadRegistry()).bindTo(registry);
+			TaggedRetryMetrics.ofRetryRegistry(engine.retryRegistry()).bindTo(registry);
+		};
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> edgeCompositionRoutes(Map<String, Composition> edgeCompositions,
-			CompositionEngine engine, EdgeCompositionProperties properties,
-			ObjectProvider<IdentityPropagation> propagations, ObjectProvider<JsonMapper> json,
-			ObjectProvider<ComposedResponseShaper> shapers) {
+	RouterFunction<ServerResponse> edgeCompositionRoutes(Compositions edgeCompositions, CompositionEngine engine,
+			EdgeCompositionProperties properties, ObjectProvider<IdentityPropagation> propagations,
+			ObjectProvider<JsonMapper> json, ObjectProvider<ComposedResponseShaper> shapers) {
 		JsonMapper mapper = json.getIfAvailable(() -> JsonMapper.builder().build());
 		// Without the security module's bean: forward the bearer token, no identity
 		// headers.
@@ -135,9 +146,11 @@ public class EdgeCompositionAutoConfiguration {
 		});
 		RouterFunctions.Builder routes = RouterFunctions.route();
 		edgeCompositions.forEach((name, composition) -> {
-			String[] request = composition.explain().request().split("\\s+", 2);
-			String path = request[1].contains("?") ? request[1].substring(0, request[1].indexOf('?')) : request[1];
-			routes.route(RequestPredicates.method(HttpMethod.valueOf(request[0])).and(RequestPredicates.path(path)),
+			RequestLine line = RequestLine.parse("edge.compositions." + name + ".request",
+					composition.explain().request());
+			routes.route(
+					RequestPredicates.method(HttpMethod.valueOf(line.method()))
+						.and(RequestPredicates.path(line.path())),
 					new ComposedEndpointHandler(composition, engine, properties.endpoint(name), propagation, mapper,
 							shaperByName.get(name)));
 		});
@@ -166,7 +179,7 @@ public class EdgeCompositionAutoConfiguration {
 	@Bean
 	@ConditionalOnAvailableEndpoint
 	@ConditionalOnMissingBean
-	CompositionsEndpoint compositionsEndpoint(Map<String, Composition> edgeCompositions) {
+	CompositionsEndpoint compositionsEndpoint(Compositions edgeCompositions) {
 		return new CompositionsEndpoint(edgeCompositions);
 	}
 

@@ -119,7 +119,11 @@ final class EdgeGraphQlHttpHandler {
 	@SuppressWarnings("unchecked")
 	private Mono<ServerResponse> execute(ServerRequest request, Map<String, Object> body,
 			Authentication authentication) {
-		EdgePrincipal principal = (authentication != null) ? EdgePrincipal.from(authentication) : null;
+		// The edge chain's principal when it resolved one (rate limiting): built once per
+		// request.
+		Object cached = request.exchange().getAttribute(EdgeAttributes.PRINCIPAL_ATTR);
+		EdgePrincipal principal = (cached instanceof EdgePrincipal known) ? known
+				: (authentication != null) ? EdgePrincipal.from(authentication) : null;
 		Object query = body.get("query");
 		Map<String, Object> extensions = (body.get("extensions") instanceof Map<?, ?> e) ? (Map<String, Object>) e
 				: Map.of();
@@ -237,7 +241,7 @@ final class EdgeGraphQlHttpHandler {
 	private CompositionRequest compositionRequest(ServerRequest request, Authentication authentication,
 			EdgePrincipal principal) {
 		HttpHeaders outbound = new HttpHeaders();
-		this.propagation.apply(authentication, outbound);
+		this.propagation.apply(authentication, principal, outbound);
 		Object trace = request.attribute(TraceContext.TRACE_CONTEXT_ATTR).orElse(null);
 		if (trace instanceof TraceContext context) {
 			outbound.set(TraceContext.TRACEPARENT, context.traceparent());

@@ -13,6 +13,7 @@ import org.springframework.cloud.gateway.handler.predicate.PredicateDefinition;
 import org.springframework.cloud.gateway.route.RouteDefinition;
 
 import io.ftgo.edge.composition.Composition;
+import io.ftgo.edge.composition.RequestLine;
 import io.ftgo.edge.gateway.filter.RouteParametersGlobalFilter;
 
 /**
@@ -79,12 +80,13 @@ public final class EdgeEndpoints {
 			}
 		}
 		compositions.forEach((name, composition) -> {
-			String[] request = composition.explain().request().split("\\s+", 2);
-			String path = request[1].contains("?") ? request[1].substring(0, request[1].indexOf('?')) : request[1];
+			RequestLine request = RequestLine.parse("edge.compositions." + name + ".request",
+					composition.explain().request());
+			String path = request.path();
 			Set<String> variables = variables(path);
 			Set<String> query = new LinkedHashSet<>(composition.explain().parameters().keySet());
 			query.removeAll(variables);
-			endpoints.add(new Endpoint("composition", name, request[0], path, variables, Set.copyOf(query)));
+			endpoints.add(new Endpoint("composition", name, request.method(), path, variables, Set.copyOf(query)));
 		});
 		return List.copyOf(endpoints);
 	}

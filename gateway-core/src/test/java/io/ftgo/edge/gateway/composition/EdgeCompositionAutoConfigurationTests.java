@@ -2,6 +2,8 @@ package io.ftgo.edge.gateway.composition;
 
 import java.util.Map;
 
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -65,6 +67,51 @@ class EdgeCompositionAutoConfigurationTests {
 				Map<String, ?> compositions = context.getBean("edgeCompositions", Map.class);
 				assertThat(compositions.keySet()).containsExactly("order-page", "cancel-order");
 			});
+	}
+
+	@Test
+	void compositions_typedBeanNamedEdgeCompositions() {
+		this.runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			Compositions compositions = context.getBean(Compositions.class);
+			assertThat(compositions.named("order-page").name()).isEqualTo("order-page");
+			assertThat(context.getBean("edgeCompositions")).isSameAs(compositions);
+		});
+	}
+
+	@Test
+	void resilienceRegistries_boundToMicrometer_breakerStateBulkheadAndRetryPerProvider() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		this.runner.withPropertyValues("edge.providers.kitchen.url=http://localhost:9082").run((context) -> {
+			assertThat(context).hasNotFailed();
+			context.getBean(MeterBinder.class).bindTo(meters);
+			for (String provider : new String[] { "order", "kitchen" }) {
+				assertThat(meters.get("resilience4j.circuitbreaker.state")
+					.tag("name", provider)
+					.tag("state", "closed")
+					.gauge()
+					.value()).isEqualTo(1.0);
+				assertThat(meters.get("resilience4j.circuitbreaker.state")
+					.tag("name", provider)
+					.tag("state", "open")
+					.gauge()
+					.value()).isZero();
+				assertThat(meters.get("resilience4j.bulkhead.available.concurrent.calls")
+					.tag("name", provider)
+					.gauge()
+					.value()).isEqualTo(64.0);
+				assertThat(meters.get("resilience4j.retry.calls").tag("name", provider).functionCounters())
+					.isNotEmpty();
+			}
+			context.getBean(io.ftgo.edge.composition.CompositionEngine.class)
+				.circuitBreaker("kitchen")
+				.transitionToOpenState();
+			assertThat(meters.get("resilience4j.circuitbreaker.state")
+				.tag("name", "kitchen")
+				.tag("state", "open")
+				.gauge()
+				.value()).isEqualTo(1.0);
+		});
 	}
 
 	@Test

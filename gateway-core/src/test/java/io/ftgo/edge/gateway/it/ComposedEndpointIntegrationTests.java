@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.ftgo.edge.gateway.cache.Etags;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.ProviderFault;
@@ -23,6 +24,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,6 +77,15 @@ class ComposedEndpointIntegrationTests {
 		registry.add(composition + "parts.delivery.get", () -> "/deliveries/{order.orderId}");
 		registry.add(composition + "parts.restaurant.from", () -> "restaurant");
 		registry.add(composition + "parts.restaurant.get", () -> "/restaurants/{order.restaurantId}");
+		String summary = "edge.compositions.order-summary.";
+		registry.add(summary + "request", () -> "GET /api/web/orders/{orderId}/summary");
+		registry.add(summary + "authorize", () -> "order.consumerId == principal.consumerId");
+		registry.add(summary + "parts.order.from", () -> "order");
+		registry.add(summary + "parts.order.get", () -> "/orders/{orderId}");
+		registry.add(summary + "parts.order.required", () -> "true");
+		registry.add(summary + "parts.ticket.from", () -> "kitchen");
+		registry.add(summary + "parts.ticket.get", () -> "/tickets/{order.orderId}");
+		registry.add("edge.endpoints.order-summary.metadata", () -> "headers");
 	}
 
 	@AfterAll
@@ -150,6 +161,40 @@ class ComposedEndpointIntegrationTests {
 			.exchange()
 			.expectStatus()
 			.isNotModified();
+	}
+
+	@Test
+	void etag_isComputedFromTheBytesSent() {
+		String token = identity.passwordGrant("alice", "password");
+		EntityExchangeResult<byte[]> summary = this.client.get()
+			.uri("/api/web/orders/7001/summary")
+			.headers((h) -> h.setBearerAuth(token))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult();
+		// Metadata in headers: the validator is the hash of exactly the body received.
+		assertThat(summary.getResponseHeaders().getETag()).isEqualTo(Etags.of(summary.getResponseBody()));
+
+		EntityExchangeResult<byte[]> page = orderPage("alice", 7001).expectStatus().isOk().expectBody().returnResult();
+		// Metadata in the body: the content bytes received before the trailing _meta
+		// member, and each part's status and reason (never timings).
+		String body = new String(page.getResponseBody(), StandardCharsets.UTF_8);
+		String content = body.substring(0, body.lastIndexOf(",\"_meta\":")) + "}";
+		String statuses = "order=fresh,;ticket=fresh,;delivery=fresh,;restaurant=fresh,;";
+		assertThat(page.getResponseHeaders().getETag())
+			.isEqualTo(Etags.of((content + statuses).getBytes(StandardCharsets.UTF_8)));
+
+		this.client.get()
+			.uri("/api/web/orders/7001/summary")
+			.headers((h) -> h.setBearerAuth(token))
+			.header(HttpHeaders.IF_NONE_MATCH, summary.getResponseHeaders().getETag())
+			.exchange()
+			.expectStatus()
+			.isNotModified()
+			.expectBody()
+			.isEmpty();
 	}
 
 	@Test
