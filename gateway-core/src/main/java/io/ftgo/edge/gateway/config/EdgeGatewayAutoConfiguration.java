@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,8 +27,11 @@ import io.ftgo.edge.gateway.cache.EdgeCacheProperties;
 import io.ftgo.edge.gateway.cache.ResponseCacheWebFilter;
 import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
 import io.ftgo.edge.gateway.filter.CaptureAuthenticationGlobalFilter;
-import io.ftgo.edge.gateway.filter.EdgeHygieneWebFilter;
+import io.ftgo.edge.gateway.filter.AccessLogWebFilter;
 import io.ftgo.edge.gateway.filter.ProviderRequestHeadersFilter;
+import io.ftgo.edge.gateway.filter.RequestContextWebFilter;
+import io.ftgo.edge.gateway.filter.RequestLimitsWebFilter;
+import io.ftgo.edge.gateway.filter.ReservedHeadersWebFilter;
 import io.ftgo.edge.gateway.filter.RouteParametersGlobalFilter;
 import io.ftgo.edge.gateway.filter.UpstreamErrorGlobalFilter;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
@@ -55,19 +59,40 @@ public class EdgeGatewayAutoConfiguration {
 	}
 
 	@Bean
-	EdgeHygieneWebFilter edgeHygieneWebFilter(EdgeGatewayProperties properties,
+	AccessLogWebFilter edgeAccessLogWebFilter() {
+		return new AccessLogWebFilter(JsonMapper.builder().build());
+	}
+
+	@Bean
+	RequestContextWebFilter edgeRequestContextWebFilter(ClientAddressResolver clientAddresses) {
+		return new RequestContextWebFilter(clientAddresses);
+	}
+
+	@Bean
+	RequestLimitsWebFilter edgeRequestLimitsWebFilter(EdgeGatewayProperties properties) {
+		return new RequestLimitsWebFilter(properties.limits());
+	}
+
+	@Bean
+	ReservedHeadersWebFilter edgeReservedHeadersWebFilter(EdgeGatewayProperties properties,
 			ObjectProvider<IdentityPropagation> propagations, ClientAddressResolver clientAddresses) {
+		return new ReservedHeadersWebFilter(identityHeaders(propagations.getIfAvailable()),
+				properties.reservedHeaders().toReservedHeaders(), properties.response().stripped(), clientAddresses);
+	}
+
+	/**
+	 * The identity headers the edge sets for providers, which no client may send.
+	 * Credentials are not among them: they must reach authentication, and are dropped
+	 * when calling providers.
+	 */
+	static Set<String> identityHeaders(IdentityPropagation propagation) {
 		Set<String> identityHeaders = new LinkedHashSet<>();
-		IdentityPropagation propagation = propagations.getIfAvailable();
 		if (propagation != null) {
 			identityHeaders.addAll(propagation.managedHeaders());
-			// Credentials must reach authentication; they are dropped when calling
-			// providers.
 			identityHeaders.remove(HttpHeaders.AUTHORIZATION);
 			identityHeaders.removeIf((header) -> header.equalsIgnoreCase(propagation.apiKeyHeader()));
 		}
-		return new EdgeHygieneWebFilter(properties.limits(), identityHeaders,
-				properties.reservedHeaders().toReservedHeaders(), properties.response().stripped(), clientAddresses);
+		return identityHeaders;
 	}
 
 	@Bean
