@@ -53,11 +53,23 @@ public final class IdentityPropagation {
 	}
 
 	/**
-	 * Rewrites {@code target} (the provider request's headers) for the caller.
+	 * Rewrites {@code target} (the provider request's headers) for the caller, building
+	 * the principal from {@code authentication}.
 	 * @param authentication the caller, or null when unauthenticated
 	 * @param target headers of the request to the provider; modified in place
 	 */
 	public void apply(Authentication authentication, HttpHeaders target) {
+		apply(authentication, (authentication != null) ? EdgePrincipal.from(authentication) : null, target);
+	}
+
+	/**
+	 * Rewrites {@code target} (the provider request's headers) for the caller.
+	 * @param authentication the caller, or null when unauthenticated
+	 * @param principal the caller's principal, resolved once per request (null when
+	 * unauthenticated or when the authentication carries none)
+	 * @param target headers of the request to the provider; modified in place
+	 */
+	public void apply(Authentication authentication, EdgePrincipal principal, HttpHeaders target) {
 		this.managedHeaders.forEach(target::remove);
 		if (authentication == null) {
 			return;
@@ -65,7 +77,6 @@ public final class IdentityPropagation {
 		if (this.forwardBearer && authentication instanceof JwtAuthenticationToken jwt) {
 			target.setBearerAuth(jwt.getToken().getTokenValue());
 		}
-		EdgePrincipal principal = EdgePrincipal.from(authentication);
 		if (principal == null) {
 			return;
 		}

@@ -24,8 +24,8 @@ import io.ftgo.edge.composition.CompositionRequest;
 import io.ftgo.edge.composition.CompositionResult;
 import io.ftgo.edge.composition.PartMetadata;
 import io.ftgo.edge.gateway.cache.Etags;
-import io.ftgo.edge.gateway.filter.TraceContext;
-import io.ftgo.edge.gateway.support.EdgeAttributes;
+import io.ftgo.edge.gateway.support.PrincipalResolver;
+import io.ftgo.edge.gateway.support.ProviderHeaders;
 import io.ftgo.edge.security.EdgePrincipal;
 import io.ftgo.edge.security.IdentityPropagation;
 
@@ -53,6 +53,8 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 
 	private final IdentityPropagation propagation;
 
+	private final ProviderHeaders providerHeaders;
+
 	private final JsonMapper json;
 
 	private final ComposedResponseShaper shaper;
@@ -73,6 +75,7 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 		this.engine = engine;
 		this.endpoint = endpoint;
 		this.propagation = propagation;
+		this.providerHeaders = new ProviderHeaders(propagation);
 		this.json = json;
 	}
 
@@ -128,20 +131,12 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 			}
 		});
 		parameters.putAll(request.pathVariables());
-		HttpHeaders outbound = new HttpHeaders();
-		this.propagation.apply(authentication, outbound);
-		Object trace = request.attribute(TraceContext.TRACE_CONTEXT_ATTR).orElse(null);
-		if (trace instanceof TraceContext context) {
-			outbound.set(TraceContext.TRACEPARENT, context.traceparent());
-		}
-		Map<String, String> headers = new LinkedHashMap<>();
-		outbound.forEach((name, values) -> headers.put(name, String.join(",", values)));
-		CompositionRequest input = CompositionRequest.of(parameters).withHeaders(headers);
-		EdgePrincipal principal = (authentication != null) ? EdgePrincipal.from(authentication) : null;
+		CompositionRequest input = CompositionRequest.of(parameters)
+			.withHeaders(this.providerHeaders.forComposedCall(request.exchange(), authentication));
+		EdgePrincipal principal = PrincipalResolver.principal(request.exchange(), authentication);
 		if (principal == null) {
 			return input;
 		}
-		request.exchange().getAttributes().put(EdgeAttributes.PRINCIPAL_ATTR, principal);
 		Map<String, Object> attributes = new LinkedHashMap<>(principal.attributes());
 		attributes.put("subject", principal.subject());
 		attributes.put("scopes", principal.scopes());

@@ -26,8 +26,8 @@ import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import io.ftgo.edge.gateway.cache.EdgeCacheProperties;
 import io.ftgo.edge.gateway.cache.ResponseCacheWebFilter;
 import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
-import io.ftgo.edge.gateway.filter.CaptureAuthenticationGlobalFilter;
 import io.ftgo.edge.gateway.filter.AccessLogWebFilter;
+import io.ftgo.edge.gateway.filter.CaptureAuthenticationGlobalFilter;
 import io.ftgo.edge.gateway.filter.ProviderRequestHeadersFilter;
 import io.ftgo.edge.gateway.filter.RequestContextWebFilter;
 import io.ftgo.edge.gateway.filter.RequestLimitsWebFilter;
@@ -37,6 +37,7 @@ import io.ftgo.edge.gateway.filter.UpstreamErrorGlobalFilter;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
 import io.ftgo.edge.gateway.support.ConnectionGuards;
 import io.ftgo.edge.gateway.support.KeepAliveReadResume;
+import io.ftgo.edge.gateway.support.ProviderHeaders;
 import io.ftgo.edge.security.IdentityPropagation;
 import io.ftgo.edge.security.config.EdgeSecurityAutoConfiguration;
 
@@ -102,8 +103,14 @@ public class EdgeGatewayAutoConfiguration {
 	}
 
 	@Bean
-	ProviderRequestHeadersFilter providerRequestHeadersFilter(ObjectProvider<IdentityPropagation> propagations) {
-		return new ProviderRequestHeadersFilter(propagations.getIfAvailable());
+	@ConditionalOnMissingBean
+	ProviderHeaders providerHeaders(ObjectProvider<IdentityPropagation> propagations) {
+		return new ProviderHeaders(propagations.getIfAvailable());
+	}
+
+	@Bean
+	ProviderRequestHeadersFilter providerRequestHeadersFilter(ProviderHeaders providerHeaders) {
+		return new ProviderRequestHeadersFilter(providerHeaders);
 	}
 
 	@Bean
