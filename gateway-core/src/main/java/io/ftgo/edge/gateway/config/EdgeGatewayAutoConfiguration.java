@@ -18,6 +18,7 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
@@ -40,6 +41,7 @@ import io.ftgo.edge.gateway.support.KeepAliveReadResume;
 import io.ftgo.edge.gateway.support.ProviderHeaders;
 import io.ftgo.edge.security.IdentityPropagation;
 import io.ftgo.edge.security.config.EdgeSecurityAutoConfiguration;
+import io.ftgo.edge.security.config.EdgeSettingsValidator;
 
 /**
  * The edge every BFF gets by depending on {@code gateway-core}: routing (Spring Cloud
@@ -49,13 +51,13 @@ import io.ftgo.edge.security.config.EdgeSecurityAutoConfiguration;
 @AutoConfiguration(after = EdgeSecurityAutoConfiguration.class,
 		beforeName = "org.springframework.boot.webflux.autoconfigure.error.ErrorWebFluxAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@Import(EdgeSettingsValidator.class)
 @EnableConfigurationProperties({ EdgeGatewayProperties.class, EdgeCacheProperties.class })
 public class EdgeGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	ClientAddressResolver clientAddressResolver(EdgeGatewayProperties properties) {
-		properties.validate();
 		return new ClientAddressResolver(properties.trustedProxies());
 	}
 
@@ -117,7 +119,6 @@ public class EdgeGatewayAutoConfiguration {
 	@ConditionalOnMissingBean
 	ResponseCacheWebFilter responseCacheWebFilter(EdgeCacheProperties properties,
 			ObjectProvider<MeterRegistry> meters) {
-		properties.validate();
 		return new ResponseCacheWebFilter(properties, meters.getIfAvailable());
 	}
 
@@ -156,7 +157,6 @@ public class EdgeGatewayAutoConfiguration {
 	 */
 	@Bean
 	ConnectionGuards edgeConnectionGuards(EdgeGatewayProperties properties) {
-		properties.validate();
 		EdgeGatewayProperties.Server server = properties.server();
 		return new ConnectionGuards(server.headerTimeout(), server.bodyTimeout(), server.maxConnections());
 	}
