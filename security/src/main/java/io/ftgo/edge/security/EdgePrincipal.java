@@ -9,8 +9,6 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
-import io.ftgo.edge.security.apikey.ApiKeyAuthentication;
-
 /**
  * Who is calling, in the terms the rest of the edge uses: rate limits key on
  * {@link #id()}, caches and request collapsing isolate on {@link #identityScope()},
@@ -80,8 +78,8 @@ public record EdgePrincipal(Kind kind, String subject, Set<String> scopes, Map<S
 	 * @return the principal, or null for authentications the edge did not make
 	 */
 	public static EdgePrincipal from(Authentication authentication) {
-		if (authentication instanceof ApiKeyAuthentication apiKey) {
-			return apiKey.getPrincipal();
+		if (authentication.getPrincipal() instanceof EdgePrincipal principal) {
+			return principal;
 		}
 		if (authentication instanceof JwtAuthenticationToken jwt) {
 			Map<String, Object> claims = jwt.getToken().getClaims();

@@ -53,7 +53,8 @@ public final class IdentityPropagation {
 	}
 
 	/**
-	 * Rewrites {@code target} (the provider request's headers) for the caller.
+	 * Rewrites {@code target} (the provider request's headers) for the caller, building
+	 * the principal from {@code authentication}.
 	 * @param authentication the caller, or null when unauthenticated
 	 * @param target headers of the request to the provider; modified in place
 	 */
@@ -62,10 +63,10 @@ public final class IdentityPropagation {
 	}
 
 	/**
-	 * Rewrites {@code target} for the caller whose principal is already resolved (it is
-	 * not built again from the authentication).
+	 * Rewrites {@code target} (the provider request's headers) for the caller.
 	 * @param authentication the caller, or null when unauthenticated
-	 * @param principal the caller's principal, or null
+	 * @param principal the caller's principal, resolved once per request (null when
+	 * unauthenticated or when the authentication carries none)
 	 * @param target headers of the request to the provider; modified in place
 	 */
 	public void apply(Authentication authentication, EdgePrincipal principal, HttpHeaders target) {

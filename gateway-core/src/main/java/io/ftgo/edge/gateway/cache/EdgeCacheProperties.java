@@ -5,11 +5,14 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.web.util.pattern.PatternParseException;
-import org.springframework.util.unit.DataSize;
 
-import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
+import io.ftgo.edge.security.config.EdgeSettings;
+
+import static io.ftgo.edge.security.config.InvalidEdgeConfigurationException.require;
 
 /**
  * The response cache for GETs, under {@value #PREFIX}: only paths matched by a rule are
@@ -35,7 +38,7 @@ import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
 public record EdgeCacheProperties(@DefaultValue("true") boolean enabled, @DefaultValue("10000") long maxEntries,
 		@DefaultValue("256KB") DataSize maxEntrySize, @DefaultValue( {
 				"Accept", "Accept-Encoding", "Accept-Language" }) List<String> vary,
-		List<Rule> rules){
+		List<Rule> rules) implements EdgeSettings{
 
 	/** The configuration prefix. */
 	public static final String PREFIX = "edge.cache";
@@ -53,6 +56,12 @@ public record EdgeCacheProperties(@DefaultValue("true") boolean enabled, @Defaul
 	 * all); false keeps one entry per caller identity
 	 */
 	public record Rule(String path, @DefaultValue("30s") Duration ttl, @DefaultValue("false") boolean shared) {
+	}
+
+	/** Checks every value as the settings are bound (see {@link EdgeSettings}). */
+	@Override
+	public void validate(Environment environment) {
+		validate();
 	}
 
 	/** Checks every value; the message names the key, the value and the fix. */
@@ -79,12 +88,6 @@ public record EdgeCacheProperties(@DefaultValue("true") boolean enabled, @Defaul
 		}
 		catch (PatternParseException ex) {
 			return false;
-		}
-	}
-
-	private static void require(boolean ok, String key, Object value, String expected) {
-		if (!ok) {
-			throw new InvalidEdgeConfigurationException(key, value, expected);
 		}
 	}
 

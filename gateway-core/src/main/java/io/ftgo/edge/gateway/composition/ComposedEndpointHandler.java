@@ -26,8 +26,8 @@ import io.ftgo.edge.composition.CompositionRequest;
 import io.ftgo.edge.composition.CompositionResult;
 import io.ftgo.edge.composition.PartMetadata;
 import io.ftgo.edge.gateway.cache.Etags;
-import io.ftgo.edge.gateway.filter.TraceContext;
-import io.ftgo.edge.gateway.support.EdgeAttributes;
+import io.ftgo.edge.gateway.support.PrincipalResolver;
+import io.ftgo.edge.gateway.support.ProviderHeaders;
 import io.ftgo.edge.security.EdgePrincipal;
 import io.ftgo.edge.security.IdentityPropagation;
 
@@ -55,6 +55,8 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 
 	private final IdentityPropagation propagation;
 
+	private final ProviderHeaders providerHeaders;
+
 	private final JsonMapper json;
 
 	private final ComposedResponseShaper shaper;
@@ -70,6 +72,7 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 		this.engine = engine;
 		this.endpoint = endpoint;
 		this.propagation = propagation;
+		this.providerHeaders = new ProviderHeaders(propagation);
 		this.json = json;
 	}
 
@@ -124,19 +127,9 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 			}
 		});
 		parameters.putAll(request.pathVariables());
-		// The principal is built once per request: the edge chain's (rate limiting,
-		// cache keys) when it resolved one, else here, and then shared with the
-		// propagation and the access log.
-		EdgePrincipal principal = (authentication != null) ? principal(request, authentication) : null;
-		HttpHeaders outbound = new HttpHeaders();
-		this.propagation.apply(authentication, principal, outbound);
-		Object trace = request.attribute(TraceContext.TRACE_CONTEXT_ATTR).orElse(null);
-		if (trace instanceof TraceContext context) {
-			outbound.set(TraceContext.TRACEPARENT, context.traceparent());
-		}
-		Map<String, String> headers = new LinkedHashMap<>();
-		outbound.forEach((name, values) -> headers.put(name, String.join(",", values)));
-		CompositionRequest input = CompositionRequest.of(parameters).withHeaders(headers);
+		CompositionRequest input = CompositionRequest.of(parameters)
+			.withHeaders(this.providerHeaders.forComposedCall(request.exchange(), authentication));
+		EdgePrincipal principal = PrincipalResolver.principal(request.exchange(), authentication);
 		if (principal == null) {
 			return input;
 		}
@@ -154,18 +147,6 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 	 * also covers each part's status and reason, never timings or ages, which change on
 	 * every request and would defeat {@code If-None-Match}.
 	 */
-	private static EdgePrincipal principal(ServerRequest request, Authentication authentication) {
-		Object cached = request.exchange().getAttribute(EdgeAttributes.PRINCIPAL_ATTR);
-		if (cached instanceof EdgePrincipal principal) {
-			return principal;
-		}
-		EdgePrincipal principal = EdgePrincipal.from(authentication);
-		if (principal != null) {
-			request.exchange().getAttributes().put(EdgeAttributes.PRINCIPAL_ATTR, principal);
-		}
-		return principal;
-	}
-
 	private Mono<ServerResponse> respond(ServerRequest request, CompositionResult composed) {
 		CompositionResult result = (this.shaper != null)
 				? new CompositionResult(this.shaper.shape(request, composed), composed.parts(), composed.complete())

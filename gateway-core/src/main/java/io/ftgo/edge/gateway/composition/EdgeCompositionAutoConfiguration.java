@@ -35,11 +35,11 @@ import io.ftgo.edge.composition.CompositionException;
 import io.ftgo.edge.composition.CompositionListener;
 import io.ftgo.edge.composition.ProviderRegistry;
 import io.ftgo.edge.composition.RequestLine;
-import io.ftgo.edge.gateway.lb.LoadBalancingExchangeFilterFunction;
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
-import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
 import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
+import io.ftgo.edge.gateway.lb.LoadBalancingExchangeFilterFunction;
 import io.ftgo.edge.security.IdentityPropagation;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
 /**
  * Composed endpoints from YAML ({@code edge.providers}, {@code edge.compositions}),

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,6 +18,7 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
@@ -25,16 +27,21 @@ import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import io.ftgo.edge.gateway.cache.EdgeCacheProperties;
 import io.ftgo.edge.gateway.cache.ResponseCacheWebFilter;
 import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
+import io.ftgo.edge.gateway.filter.AccessLogWebFilter;
 import io.ftgo.edge.gateway.filter.CaptureAuthenticationGlobalFilter;
-import io.ftgo.edge.gateway.filter.EdgeHygieneWebFilter;
 import io.ftgo.edge.gateway.filter.ProviderRequestHeadersFilter;
+import io.ftgo.edge.gateway.filter.RequestContextWebFilter;
+import io.ftgo.edge.gateway.filter.RequestLimitsWebFilter;
+import io.ftgo.edge.gateway.filter.ReservedHeadersWebFilter;
 import io.ftgo.edge.gateway.filter.RouteParametersGlobalFilter;
 import io.ftgo.edge.gateway.filter.UpstreamErrorGlobalFilter;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
 import io.ftgo.edge.gateway.support.ConnectionGuards;
 import io.ftgo.edge.gateway.support.KeepAliveReadResume;
+import io.ftgo.edge.gateway.support.ProviderHeaders;
 import io.ftgo.edge.security.IdentityPropagation;
 import io.ftgo.edge.security.config.EdgeSecurityAutoConfiguration;
+import io.ftgo.edge.security.config.EdgeSettingsValidator;
 
 /**
  * The edge every BFF gets by depending on {@code gateway-core}: routing (Spring Cloud
@@ -44,30 +51,51 @@ import io.ftgo.edge.security.config.EdgeSecurityAutoConfiguration;
 @AutoConfiguration(after = EdgeSecurityAutoConfiguration.class,
 		beforeName = "org.springframework.boot.webflux.autoconfigure.error.ErrorWebFluxAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@Import(EdgeSettingsValidator.class)
 @EnableConfigurationProperties({ EdgeGatewayProperties.class, EdgeCacheProperties.class })
 public class EdgeGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	ClientAddressResolver clientAddressResolver(EdgeGatewayProperties properties) {
-		properties.validate();
 		return new ClientAddressResolver(properties.trustedProxies());
 	}
 
 	@Bean
-	EdgeHygieneWebFilter edgeHygieneWebFilter(EdgeGatewayProperties properties,
+	AccessLogWebFilter edgeAccessLogWebFilter() {
+		return new AccessLogWebFilter(JsonMapper.builder().build());
+	}
+
+	@Bean
+	RequestContextWebFilter edgeRequestContextWebFilter(ClientAddressResolver clientAddresses) {
+		return new RequestContextWebFilter(clientAddresses);
+	}
+
+	@Bean
+	RequestLimitsWebFilter edgeRequestLimitsWebFilter(EdgeGatewayProperties properties) {
+		return new RequestLimitsWebFilter(properties.limits());
+	}
+
+	@Bean
+	ReservedHeadersWebFilter edgeReservedHeadersWebFilter(EdgeGatewayProperties properties,
 			ObjectProvider<IdentityPropagation> propagations, ClientAddressResolver clientAddresses) {
+		return new ReservedHeadersWebFilter(identityHeaders(propagations.getIfAvailable()),
+				properties.reservedHeaders().toReservedHeaders(), properties.response().stripped(), clientAddresses);
+	}
+
+	/**
+	 * The identity headers the edge sets for providers, which no client may send.
+	 * Credentials are not among them: they must reach authentication, and are dropped
+	 * when calling providers.
+	 */
+	static Set<String> identityHeaders(IdentityPropagation propagation) {
 		Set<String> identityHeaders = new LinkedHashSet<>();
-		IdentityPropagation propagation = propagations.getIfAvailable();
 		if (propagation != null) {
 			identityHeaders.addAll(propagation.managedHeaders());
-			// Credentials must reach authentication; they are dropped when calling
-			// providers.
 			identityHeaders.remove(HttpHeaders.AUTHORIZATION);
 			identityHeaders.removeIf((header) -> header.equalsIgnoreCase(propagation.apiKeyHeader()));
 		}
-		return new EdgeHygieneWebFilter(properties.limits(), identityHeaders,
-				properties.reservedHeaders().toReservedHeaders(), properties.response().stripped(), clientAddresses);
+		return identityHeaders;
 	}
 
 	@Bean
@@ -77,15 +105,20 @@ public class EdgeGatewayAutoConfiguration {
 	}
 
 	@Bean
-	ProviderRequestHeadersFilter providerRequestHeadersFilter(ObjectProvider<IdentityPropagation> propagations) {
-		return new ProviderRequestHeadersFilter(propagations.getIfAvailable());
+	@ConditionalOnMissingBean
+	ProviderHeaders providerHeaders(ObjectProvider<IdentityPropagation> propagations) {
+		return new ProviderHeaders(propagations.getIfAvailable());
+	}
+
+	@Bean
+	ProviderRequestHeadersFilter providerRequestHeadersFilter(ProviderHeaders providerHeaders) {
+		return new ProviderRequestHeadersFilter(providerHeaders);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	ResponseCacheWebFilter responseCacheWebFilter(EdgeCacheProperties properties,
 			ObjectProvider<MeterRegistry> meters) {
-		properties.validate();
 		return new ResponseCacheWebFilter(properties, meters.getIfAvailable());
 	}
 
@@ -124,7 +157,6 @@ public class EdgeGatewayAutoConfiguration {
 	 */
 	@Bean
 	ConnectionGuards edgeConnectionGuards(EdgeGatewayProperties properties) {
-		properties.validate();
 		EdgeGatewayProperties.Server server = properties.server();
 		return new ConnectionGuards(server.headerTimeout(), server.bodyTimeout(), server.maxConnections());
 	}

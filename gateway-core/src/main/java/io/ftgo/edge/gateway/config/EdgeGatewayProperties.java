@@ -5,10 +5,15 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
 import io.ftgo.edge.gateway.support.ReservedHeaders;
+import io.ftgo.edge.security.config.EdgeSettings;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
+
+import static io.ftgo.edge.security.config.InvalidEdgeConfigurationException.require;
 
 /**
  * General edge settings under {@value #PREFIX}; checked at start-up by
@@ -48,7 +53,7 @@ import io.ftgo.edge.gateway.support.ReservedHeaders;
 @ConfigurationProperties(EdgeGatewayProperties.PREFIX)
 public record EdgeGatewayProperties(List<String> trustedProxies, @DefaultValue Limits limits, @DefaultValue Cors cors,
 		@DefaultValue ReservedHeaderSettings reservedHeaders, @DefaultValue Response response,
-		@DefaultValue Server server) {
+		@DefaultValue Server server) implements EdgeSettings {
 
 	/** The configuration prefix. */
 	public static final String PREFIX = "edge";
@@ -158,6 +163,12 @@ public record EdgeGatewayProperties(List<String> trustedProxies, @DefaultValue L
 			@DefaultValue("10000") int maxConnections, @DefaultValue("30s") Duration keepAliveIdle) {
 	}
 
+	/** Checks every value as the settings are bound (see {@link EdgeSettings}). */
+	@Override
+	public void validate(Environment environment) {
+		validate();
+	}
+
 	/** Checks every value; the message names the key, the value and the fix. */
 	public void validate() {
 		this.trustedProxies.forEach((proxy) -> {
@@ -215,12 +226,6 @@ public record EdgeGatewayProperties(List<String> trustedProxies, @DefaultValue L
 		require(value != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0, key, value, "between "
 				+ min.toSeconds() + "s and " + max.toSeconds() + "s"
 				+ (key.endsWith("keep-alive-idle") ? ", below the usual load-balancer idle timeout of 60s" : ""));
-	}
-
-	private static void require(boolean ok, String key, Object value, String expected) {
-		if (!ok) {
-			throw new InvalidEdgeConfigurationException(key, value, expected);
-		}
 	}
 
 }

@@ -18,6 +18,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -54,6 +55,16 @@ public class EdgeErrorWebExceptionHandler implements ErrorWebExceptionHandler, O
 
 	/** A problem to answer with: status, safe detail, machine-readable code. */
 	public record Problem(HttpStatus status, String detail, String code) {
+
+		static Problem of(ProblemDetail problem) {
+			return new Problem(HttpStatus.valueOf(problem.getStatus()), problem.getDetail(), Problems.code(problem));
+		}
+
+		/** As Spring's {@link ProblemDetail}, for {@link Problems#write}. */
+		public ProblemDetail toProblemDetail() {
+			return Problems.of(this.status, this.detail, this.code);
+		}
+
 	}
 
 	public EdgeErrorWebExceptionHandler(List<ErrorMapper> mappers) {
@@ -76,7 +87,7 @@ public class EdgeErrorWebExceptionHandler implements ErrorWebExceptionHandler, O
 			exchange.getResponse().setStatusCode(problem.status());
 			return exchange.getResponse().setComplete();
 		}
-		return Problems.write(exchange, problem.status(), problem.detail(), problem.code());
+		return Problems.write(exchange, problem.toProblemDetail());
 	}
 
 	Problem problem(ServerWebExchange exchange, Throwable error) {
@@ -114,37 +125,9 @@ public class EdgeErrorWebExceptionHandler implements ErrorWebExceptionHandler, O
 				"internal_error");
 	}
 
-	/** The fixed problem of a status. */
+	/** The fixed problem of a status, from the catalogue ({@link Problems#forStatus}). */
 	public static Problem forStatus(HttpStatusCode code) {
-		HttpStatus status = HttpStatus.resolve(code.value());
-		if (status == null) {
-			status = HttpStatus.INTERNAL_SERVER_ERROR;
-		}
-		return switch (status) {
-			case BAD_REQUEST -> new Problem(status, "The request is malformed", "bad_request");
-			case NOT_FOUND -> new Problem(status, "No such resource", "not_found");
-			case UNAUTHORIZED -> new Problem(status, "Authentication is required", "unauthorized");
-			case FORBIDDEN -> new Problem(status, "The request is not allowed", "forbidden");
-			case CONFLICT ->
-				new Problem(status, "The request conflicts with the current state of the resource", "conflict");
-			case GONE -> new Problem(status, "The resource is gone", "gone");
-			case UNPROCESSABLE_CONTENT ->
-				new Problem(status, "The request is well-formed but cannot be processed", "unprocessable");
-			case REQUEST_TIMEOUT -> new Problem(status, "The request was not received in time", "request_timeout");
-			case NOT_ACCEPTABLE -> new Problem(status, "No representation matches the Accept header", "not_acceptable");
-			case PAYLOAD_TOO_LARGE -> new Problem(status, "The request body is too large", "body_too_large");
-			case URI_TOO_LONG -> new Problem(status, "The request URI is too long", "uri_too_long");
-			case UNSUPPORTED_MEDIA_TYPE ->
-				new Problem(status, "The request body's media type is not supported", "unsupported_media_type");
-			case REQUEST_HEADER_FIELDS_TOO_LARGE ->
-				new Problem(status, "The request headers are too large", "headers_too_large");
-			case BAD_GATEWAY -> new Problem(status, "An upstream service failed", "upstream_failed");
-			case SERVICE_UNAVAILABLE ->
-				new Problem(status, "An upstream service is unavailable; try again later", "upstream_unavailable");
-			case GATEWAY_TIMEOUT ->
-				new Problem(status, "An upstream service did not answer in time", "upstream_timeout");
-			default -> new Problem(status, status.getReasonPhrase(), null);
-		};
+		return Problem.of(Problems.forStatus(code));
 	}
 
 	private static Throwable rootCause(Throwable error) {

@@ -1,25 +1,19 @@
 package io.ftgo.edge.gateway.filter;
 
-import java.util.Set;
-
-import io.ftgo.edge.security.IdentityPropagation;
-
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.ftgo.edge.gateway.support.EdgeAttributes;
+import io.ftgo.edge.gateway.support.ProviderHeaders;
+
 /**
  * What a proxied provider receives, written once into the header copy Spring Cloud
- * Gateway makes for the outbound request: inbound copies of the identity headers the edge
- * manages are dropped, the caller's identity is set from the authenticated principal
- * ({@link IdentityPropagation}), and {@code traceparent} carries the edge's trace
- * context.
- * <p>
- * Earlier this was a gateway filter that rebuilt the request (and so copied every header)
- * twice per request; as a headers filter ordered after Spring Cloud Gateway's hop-by-hop
- * filter, which already returns a fresh copy, it costs no copy at all.
+ * Gateway makes for the outbound request, by the shared {@link ProviderHeaders} (the same
+ * builder composed calls use). Ordered after Spring Cloud Gateway's hop-by-hop filter,
+ * which already returns a fresh copy, so it costs no copy of its own.
  */
 public class ProviderRequestHeadersFilter implements HttpHeadersFilter, Ordered {
 
@@ -27,19 +21,12 @@ public class ProviderRequestHeadersFilter implements HttpHeadersFilter, Ordered 
 	 * The caller's {@link Authentication}, set by
 	 * {@link CaptureAuthenticationGlobalFilter}.
 	 */
-	public static final String AUTHENTICATION_ATTR = "io.ftgo.edge.authentication";
+	public static final String AUTHENTICATION_ATTR = EdgeAttributes.AUTHENTICATION_ATTR;
 
-	private final IdentityPropagation propagation;
+	private final ProviderHeaders headers;
 
-	private final Set<String> managedHeaders;
-
-	/**
-	 * @param propagation identity propagation, or null when the application has no edge
-	 * security
-	 */
-	public ProviderRequestHeadersFilter(IdentityPropagation propagation) {
-		this.propagation = propagation;
-		this.managedHeaders = (propagation != null) ? propagation.managedHeaders() : Set.of();
+	public ProviderRequestHeadersFilter(ProviderHeaders headers) {
+		this.headers = headers;
 	}
 
 	/**
@@ -73,16 +60,7 @@ public class ProviderRequestHeadersFilter implements HttpHeadersFilter, Ordered 
 	}
 
 	private void apply(HttpHeaders target, ServerWebExchange exchange) {
-		if (this.propagation != null) {
-			this.propagation.apply(exchange.getAttribute(AUTHENTICATION_ATTR), target);
-		}
-		else {
-			this.managedHeaders.forEach(target::remove);
-		}
-		TraceContext trace = exchange.getAttribute(TraceContext.TRACE_CONTEXT_ATTR);
-		if (trace != null) {
-			target.set(TraceContext.TRACEPARENT, trace.traceparent());
-		}
+		this.headers.write(exchange, exchange.getAttribute(AUTHENTICATION_ATTR), target);
 	}
 
 }

@@ -17,7 +17,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.ftgo.edge.composition.ParameterType;
-import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 import io.ftgo.edge.security.web.Problems;
 
 /**

@@ -22,11 +22,11 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
 import io.ftgo.edge.security.web.Problems;
 
 /**
@@ -69,13 +69,11 @@ public class UpstreamErrorGlobalFilter implements GlobalFilter, Ordered {
 					keepOnly(headers, edgeHeaders, true);
 					return super.writeWith(body);
 				}
-				EdgeErrorWebExceptionHandler.Problem problem = EdgeErrorWebExceptionHandler
-					.forStatus(status.is5xxServerError() ? HttpStatus.BAD_GATEWAY : status);
+				ProblemDetail problem = Problems.forStatus(status.is5xxServerError() ? HttpStatus.BAD_GATEWAY : status);
 				keepOnly(headers, edgeHeaders, false);
 				return Flux.from(body)
 					.doOnNext(DataBufferUtils::release)
-					.then(Mono.defer(() -> Problems.write(exchange.mutate().response(getDelegate()).build(),
-							problem.status(), problem.detail(), problem.code())));
+					.then(Mono.defer(() -> Problems.write(exchange.mutate().response(getDelegate()).build(), problem)));
 			}
 
 			@Override

@@ -29,11 +29,11 @@ import io.ftgo.edge.composition.CompositionEngine;
 import io.ftgo.edge.composition.ProviderRegistry;
 import io.ftgo.edge.gateway.composition.EdgeCompositionAutoConfiguration;
 import io.ftgo.edge.gateway.composition.EdgeCompositionProperties;
-import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
 import io.ftgo.edge.gateway.ratelimit.EdgeRateLimitProperties;
 import io.ftgo.edge.gateway.ratelimit.RateLimiter;
 import io.ftgo.edge.security.IdentityPropagation;
 import io.ftgo.edge.security.config.EdgeSecurityProperties;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
 /**
  * GraphQL at the edge, when the BFF has {@code spring-boot-starter-graphql} and a schema

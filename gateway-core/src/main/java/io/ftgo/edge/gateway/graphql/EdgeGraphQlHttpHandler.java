@@ -25,9 +25,8 @@ import org.springframework.web.server.ResponseStatusException;
 
 import io.ftgo.edge.composition.CompositionEngine;
 import io.ftgo.edge.composition.CompositionRequest;
-import io.ftgo.edge.gateway.filter.TraceContext;
-import io.ftgo.edge.gateway.ratelimit.RateLimiter;
-import io.ftgo.edge.gateway.support.EdgeAttributes;
+import io.ftgo.edge.gateway.support.PrincipalResolver;
+import io.ftgo.edge.gateway.support.ProviderHeaders;
 import io.ftgo.edge.security.EdgePrincipal;
 import io.ftgo.edge.security.IdentityPropagation;
 
@@ -119,11 +118,7 @@ final class EdgeGraphQlHttpHandler {
 	@SuppressWarnings("unchecked")
 	private Mono<ServerResponse> execute(ServerRequest request, Map<String, Object> body,
 			Authentication authentication) {
-		// The edge chain's principal when it resolved one (rate limiting): built once per
-		// request.
-		Object cached = request.exchange().getAttribute(EdgeAttributes.PRINCIPAL_ATTR);
-		EdgePrincipal principal = (cached instanceof EdgePrincipal known) ? known
-				: (authentication != null) ? EdgePrincipal.from(authentication) : null;
+		EdgePrincipal principal = PrincipalResolver.principal(request.exchange(), authentication);
 		Object query = body.get("query");
 		Map<String, Object> extensions = (body.get("extensions") instanceof Map<?, ?> e) ? (Map<String, Object>) e
 				: Map.of();
@@ -240,19 +235,11 @@ final class EdgeGraphQlHttpHandler {
 
 	private CompositionRequest compositionRequest(ServerRequest request, Authentication authentication,
 			EdgePrincipal principal) {
-		HttpHeaders outbound = new HttpHeaders();
-		this.propagation.apply(authentication, principal, outbound);
-		Object trace = request.attribute(TraceContext.TRACE_CONTEXT_ATTR).orElse(null);
-		if (trace instanceof TraceContext context) {
-			outbound.set(TraceContext.TRACEPARENT, context.traceparent());
-		}
-		Map<String, String> headers = new LinkedHashMap<>();
-		outbound.forEach((name, values) -> headers.put(name, String.join(",", values)));
-		CompositionRequest input = CompositionRequest.of(Map.of()).withHeaders(headers);
+		CompositionRequest input = CompositionRequest.of(Map.of())
+			.withHeaders(new ProviderHeaders(this.propagation).forComposedCall(request.exchange(), authentication));
 		if (principal == null) {
 			return input;
 		}
-		request.exchange().getAttributes().put(EdgeAttributes.PRINCIPAL_ATTR, principal);
 		return input.withPrincipal(principal.identityScope(), principalAttributes(principal));
 	}
 

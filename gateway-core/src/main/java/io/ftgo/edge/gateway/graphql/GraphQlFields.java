@@ -10,10 +10,9 @@ import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.GraphQLType;
 
-import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
 import io.ftgo.edge.gateway.graphql.EdgeGraphQlProperties.FieldDefinition;
-import io.ftgo.edge.gateway.graphql.EdgeGraphQlProperties.TypeDefinition;
 import io.ftgo.edge.gateway.graphql.FieldReferences.Rule;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
 /**
  * {@code edge.graphql.types}, resolved: per schema type and field, how it is fetched.

@@ -15,7 +15,7 @@ import graphql.parser.Parser;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.ResourcePatternResolver;
 
-import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
 /**
  * The registered queries ({@code edge.graphql.persisted-queries.location}, one

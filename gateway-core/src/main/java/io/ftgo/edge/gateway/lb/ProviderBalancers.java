@@ -5,8 +5,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.ftgo.edge.composition.ProviderDefinition;
-import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.cloud.client.DefaultServiceInstance;
@@ -18,6 +16,9 @@ import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.cloud.loadbalancer.support.ServiceInstanceListSuppliers;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
+
+import io.ftgo.edge.composition.ProviderDefinition;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
 /**
  * The load-balanced providers, found by the authority ({@code host:port}) of their

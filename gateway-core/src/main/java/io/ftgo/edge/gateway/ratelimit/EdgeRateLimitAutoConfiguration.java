@@ -24,12 +24,15 @@ import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
 import io.ftgo.edge.security.config.EdgeSecurityProperties;
+import io.ftgo.edge.security.config.EdgeSettingsValidator;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
 /**
  * Rate limiting for every request of the edge chain ({@link RateLimitWebFilter}), from
@@ -46,6 +49,7 @@ import io.ftgo.edge.security.config.EdgeSecurityProperties;
 				"org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration",
 				"org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@Import(EdgeSettingsValidator.class)
 @EnableConfigurationProperties(EdgeRateLimitProperties.class)
 public class EdgeRateLimitAutoConfiguration {
 
@@ -63,7 +67,6 @@ public class EdgeRateLimitAutoConfiguration {
 	RateLimitWebFilter rateLimitWebFilter(EdgeRateLimitProperties properties, RateLimiter edgeRateLimiter,
 			ObjectProvider<ClientAddressResolver> addresses, ObjectProvider<MeterRegistry> meters,
 			ObjectProvider<EdgeSecurityProperties> security) {
-		properties.validate();
 		warnAboutUnconfiguredTiers(properties, security.getIfAvailable());
 		return new RateLimitWebFilter(properties, edgeRateLimiter,
 				addresses.getIfAvailable(() -> new ClientAddressResolver(List.of())), meters.getIfAvailable());
@@ -106,7 +109,6 @@ public class EdgeRateLimitAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(RateLimiter.class)
 		InMemoryRateLimiter edgeRateLimiter(EdgeRateLimitProperties properties) {
-			properties.validate();
 			Duration longest = properties.tiers()
 				.values()
 				.stream()
@@ -130,11 +132,10 @@ public class EdgeRateLimitAutoConfiguration {
 		RedisConnector edgeRateLimitRedisConnector(EdgeRateLimitProperties properties,
 				ObjectProvider<DataRedisConnectionDetails> details, ObjectProvider<DataRedisProperties> redis,
 				ObjectProvider<ClientResources> resources) {
-			properties.validate();
 			DataRedisConnectionDetails connection = details.getIfAvailable();
 			DataRedisProperties settings = redis.getIfAvailable(DataRedisProperties::new);
 			if (connection == null) {
-				throw new InvalidRateLimitConfigurationException(REDIS_ENABLED, true,
+				throw new InvalidEdgeConfigurationException(REDIS_ENABLED, true,
 						"a Redis connection in spring.data.redis.* (Spring Boot's Redis auto-configuration)");
 			}
 			return new RedisConnector(connection, settings, resources.getIfAvailable(), properties.redis().timeout());

@@ -10,6 +10,12 @@ import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.env.Environment;
+
+import io.ftgo.edge.security.config.EdgeSettings;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
+
+import static io.ftgo.edge.security.config.InvalidEdgeConfigurationException.require;
 
 /**
  * Rate-limit settings, under {@value #PREFIX}. Every value is checked at start-up by
@@ -48,7 +54,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties(EdgeRateLimitProperties.PREFIX)
 public record EdgeRateLimitProperties(@DefaultValue("true") boolean enabled, Map<String, Tier> tiers,
 		@DefaultValue("/actuator/**") List<String> exclude, @DefaultValue("100000") int maxKeys,
-		@DefaultValue Redis redis, @DefaultValue("false") boolean legacyHeaders) {
+		@DefaultValue Redis redis, @DefaultValue("false") boolean legacyHeaders) implements EdgeSettings {
 
 	/** The configuration prefix. */
 	public static final String PREFIX = "edge.rate-limit";
@@ -142,9 +148,15 @@ public record EdgeRateLimitProperties(@DefaultValue("true") boolean enabled, Map
 
 	}
 
+	/** Checks every value as the settings are bound (see {@link EdgeSettings}). */
+	@Override
+	public void validate(Environment environment) {
+		validate();
+	}
+
 	/**
 	 * Checks every value; throws with the key, the value and what is expected.
-	 * @throws InvalidRateLimitConfigurationException on the first bad value
+	 * @throws InvalidEdgeConfigurationException on the first bad value
 	 */
 	public void validate() {
 		this.tiers.forEach((name, tier) -> {
@@ -176,12 +188,6 @@ public record EdgeRateLimitProperties(@DefaultValue("true") boolean enabled, Map
 		require(prefix != null && !prefix.isBlank() && prefix.length() <= 64
 				&& prefix.chars().noneMatch((c) -> c <= ' '), key + ".key-prefix", prefix,
 				"1..64 characters without spaces, e.g. edge:rl:");
-	}
-
-	private static void require(boolean ok, String key, Object value, String expected) {
-		if (!ok) {
-			throw new InvalidRateLimitConfigurationException(key, value, expected);
-		}
 	}
 
 }

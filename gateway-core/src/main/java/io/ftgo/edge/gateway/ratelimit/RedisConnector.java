@@ -18,6 +18,8 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDeta
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.ssl.SslBundle;
 
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
+
 /**
  * The rate limiter's own Lettuce client, built from Boot's {@code spring.data.redis.*}
  * (standalone only). Its own client, not Boot's connection factory, so its options fit a
@@ -36,7 +38,7 @@ final class RedisConnector
 	RedisConnector(DataRedisConnectionDetails details, DataRedisProperties properties, ClientResources resources,
 			Duration timeout) {
 		if (details.getSentinel() != null || details.getCluster() != null || details.getMasterReplica() != null) {
-			throw new InvalidRateLimitConfigurationException(EdgeRateLimitProperties.PREFIX + ".redis.enabled", true,
+			throw new InvalidEdgeConfigurationException(EdgeRateLimitProperties.PREFIX + ".redis.enabled", true,
 					"a standalone Redis (spring.data.redis.host/port or url); sentinel, cluster and master-replica "
 							+ "are not supported by the rate limiter yet");
 		}

@@ -13,9 +13,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.server.WebFilter;
+
+import io.ftgo.edge.security.config.EdgeSettingsValidator;
 
 /**
  * Browser session mode when {@code edge.session.enabled=true}
@@ -26,6 +29,7 @@ import org.springframework.web.server.WebFilter;
 @AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnProperty(prefix = EdgeSessionProperties.PREFIX, name = "enabled", havingValue = "true")
+@Import(EdgeSettingsValidator.class)
 @EnableConfigurationProperties(EdgeSessionProperties.class)
 public class EdgeSessionAutoConfiguration {
 
@@ -48,7 +52,6 @@ public class EdgeSessionAutoConfiguration {
 			ObjectProvider<WebClient.Builder> webClients, Environment environment) {
 		EdgeSessionProperties properties = configured
 			.withIssuer(environment.getProperty("edge.security.jwt.issuer-uri", URI.class));
-		properties.validate();
 		WebClient web = webClients.getIfAvailable(WebClient::builder).build();
 		OidcClient oidc = new OidcClient(properties.issuerUri(), properties.clientId(), properties.clientSecret(), web,
 				Clock.systemUTC());

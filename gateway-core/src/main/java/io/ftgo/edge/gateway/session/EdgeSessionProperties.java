@@ -6,8 +6,11 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.env.Environment;
 
-import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
+import io.ftgo.edge.security.config.EdgeSettings;
+
+import static io.ftgo.edge.security.config.InvalidEdgeConfigurationException.require;
 
 /**
  * Browser session mode (the BFF pattern of "OAuth 2.0 for Browser-Based Applications"),
@@ -49,7 +52,7 @@ public record EdgeSessionProperties(@DefaultValue("false") boolean enabled, URI 
 		@DefaultValue("/api/**") List<String> apiPaths, URI publicOrigin, @DefaultValue Cookie cookie,
 		@DefaultValue("X-CSRF") String csrfHeader, @DefaultValue("30m") Duration idleTimeout,
 		@DefaultValue("8h") Duration maxLifetime, @DefaultValue("60s") Duration refreshBefore,
-		@DefaultValue Redis redis){
+		@DefaultValue Redis redis) implements EdgeSettings{
 
 	/** The configuration prefix. */
 	public static final String PREFIX = "edge.session";
@@ -97,6 +100,12 @@ public record EdgeSessionProperties(@DefaultValue("false") boolean enabled, URI 
 				this.refreshBefore, this.redis);
 	}
 
+	/** Checks every value as the settings are bound (see {@link EdgeSettings}). */
+	@Override
+	public void validate(Environment environment) {
+		withIssuer(environment.getProperty("edge.security.jwt.issuer-uri", URI.class)).validate();
+	}
+
 	/** Checks every value; the message names the key, the value and the fix. */
 	public void validate() {
 		if (!this.enabled) {
@@ -132,12 +141,6 @@ public record EdgeSessionProperties(@DefaultValue("false") boolean enabled, URI 
 	private static void requireDuration(String key, Duration value, Duration min, Duration max) {
 		require(value != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0, key, value,
 				"between " + min + " and " + max);
-	}
-
-	private static void require(boolean condition, String key, Object value, String expected) {
-		if (!condition) {
-			throw new InvalidEdgeConfigurationException(key, value, expected);
-		}
 	}
 
 }

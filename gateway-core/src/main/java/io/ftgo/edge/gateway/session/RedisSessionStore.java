@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 
-import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
 /**
  * Sessions in Redis (standalone, from {@code spring.data.redis.*}), so that every replica

@@ -52,6 +52,8 @@ public final class ClientAddressResolver {
 		return literal(hops[0].trim()).getHostAddress();
 	}
 
+	private static final java.util.regex.Pattern IP_LITERAL = java.util.regex.Pattern.compile("[0-9a-fA-F:.]+");
+
 	/** Whether the address belongs to a trusted proxy. */
 	public boolean isTrusted(InetAddress address) {
 		for (Cidr cidr : this.trustedProxies) {
@@ -64,7 +66,7 @@ public final class ClientAddressResolver {
 
 	/** Parses an IP literal without any DNS lookup; null when it is not one. */
 	static InetAddress literal(String text) {
-		if (text.isEmpty() || !text.matches("[0-9a-fA-F:.]+")) {
+		if (text.isEmpty() || !IP_LITERAL.matcher(text).matches()) {
 			return null;
 		}
 		try {

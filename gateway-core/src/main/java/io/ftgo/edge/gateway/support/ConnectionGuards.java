@@ -29,7 +29,6 @@ import reactor.netty.http.server.HttpServer;
 
 import org.springframework.http.HttpStatus;
 
-import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
 import io.ftgo.edge.security.web.Problems;
 
 /**
@@ -111,8 +110,7 @@ public final class ConnectionGuards {
 
 	/** The raw answer written below the codec: status line, headers, problem body. */
 	static ByteBuf rawProblem(HttpStatus status) {
-		EdgeErrorWebExceptionHandler.Problem problem = EdgeErrorWebExceptionHandler.forStatus(status);
-		byte[] body = Problems.json(status, problem.detail(), problem.code(), null).getBytes(StandardCharsets.UTF_8);
+		byte[] body = Problems.json(Problems.forStatus(status), null);
 		String head = "HTTP/1.1 " + status.value() + " " + status.getReasonPhrase() + "\r\n"
 				+ "Content-Type: application/problem+json\r\n" + "Cache-Control: no-store\r\n" + "Content-Length: "
 				+ body.length + "\r\n" + "Connection: close\r\n\r\n";
@@ -269,9 +267,7 @@ public final class ConnectionGuards {
 				return response;
 			}
 			HttpStatus status = HttpStatus.valueOf(code);
-			EdgeErrorWebExceptionHandler.Problem problem = EdgeErrorWebExceptionHandler.forStatus(status);
-			byte[] body = Problems.json(status, problem.detail(), problem.code(), null)
-				.getBytes(StandardCharsets.UTF_8);
+			byte[] body = Problems.json(Problems.forStatus(status), null);
 			FullHttpResponse replaced = new DefaultFullHttpResponse(response.protocolVersion(),
 					HttpResponseStatus.valueOf(code), Unpooled.wrappedBuffer(body));
 			replaced.headers().set(response.headers());

@@ -11,6 +11,12 @@ public final class EdgeAttributes {
 	 */
 	public static final String PRINCIPAL_ATTR = "io.ftgo.edge.principal";
 
+	/**
+	 * The caller's {@code org.springframework.security.core.Authentication}, for code
+	 * that runs synchronously while the outbound request is written.
+	 */
+	public static final String AUTHENTICATION_ATTR = "io.ftgo.edge.authentication";
+
 	/** The rate-limit outcome, for the access log (String). */
 	public static final String RATE_LIMIT_ATTR = "io.ftgo.edge.rateLimit";
 

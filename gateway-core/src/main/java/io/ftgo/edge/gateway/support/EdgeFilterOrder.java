@@ -1,13 +1,34 @@
 package io.ftgo.edge.gateway.support;
 
 /**
- * The order of the edge chain's web filters, one place for all of them: header hygiene →
- * authentication and authorization (Spring Security, {@value #SECURITY}) → rate limit →
- * response cache → route (gateway handler mapping or composed endpoint).
+ * The order of the edge chain's web filters, one place for all of them, one job each:
+ * access log → request context (trace context, client address) → request limits →
+ * reserved headers → (browser sessions) → authentication and authorization (Spring
+ * Security, {@value #SECURITY}) → rate limit → response cache → route (gateway handler
+ * mapping or composed endpoint).
  */
 public final class EdgeFilterOrder {
 
-	/** Trace context, access log and limits: before anything else. */
+	/**
+	 * The access log ({@code AccessLogWebFilter}): outermost, so every answer is logged,
+	 * rejections by later filters included.
+	 */
+	public static final int ACCESS_LOG = -600;
+
+	/**
+	 * Trace context and client address ({@code RequestContextWebFilter}): before anything
+	 * that logs, rate-limits or calls a provider.
+	 */
+	public static final int REQUEST_CONTEXT = -550;
+
+	/** URI, header and body limits ({@code RequestLimitsWebFilter}): 414, 431, 413. */
+	public static final int LIMITS = -525;
+
+	/**
+	 * Removal of the reserved identity namespace from requests and of
+	 * provider-identifying headers from answers ({@code ReservedHeadersWebFilter}). The
+	 * last of the hygiene filters: filters that must see clean requests order after it.
+	 */
 	public static final int HYGIENE = -500;
 
 	/** Spring Security's {@code WebFilterChainProxy} (its default order). */

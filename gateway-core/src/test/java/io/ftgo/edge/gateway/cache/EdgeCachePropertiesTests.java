@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.util.unit.DataSize;
 
-import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

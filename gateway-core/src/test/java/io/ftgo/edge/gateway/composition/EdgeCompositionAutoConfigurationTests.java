@@ -13,9 +13,9 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 
 import io.ftgo.edge.composition.Composition;
 import io.ftgo.edge.composition.CompositionResult;
-import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
 import io.ftgo.edge.security.IdentityPropagation;
 import io.ftgo.edge.security.config.EdgeSecurityProperties;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

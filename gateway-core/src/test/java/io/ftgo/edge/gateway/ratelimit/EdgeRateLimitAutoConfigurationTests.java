@@ -15,6 +15,7 @@ import org.springframework.boot.health.contributor.ReactiveHealthContributor;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,7 +72,7 @@ class EdgeRateLimitAutoConfigurationTests {
 		this.runner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidRateLimitConfigurationException.class)
+				.isInstanceOf(InvalidEdgeConfigurationException.class)
 				.hasMessage(message);
 		});
 	}

@@ -1,14 +1,17 @@
 package io.ftgo.edge.gateway.ratelimit;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.IntFunction;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +23,18 @@ final class RateLimitHttp {
 
 	RateLimitHttp(int port) {
 		this.client = WebClient.builder().baseUrl("http://127.0.0.1:" + port).build();
+	}
+
+	/**
+	 * A client whose connections come from {@code localAddress} (another loopback
+	 * address, e.g. 127.0.0.2): a peer with an anonymous budget of its own.
+	 */
+	RateLimitHttp(int port, String localAddress) {
+		HttpClient http = HttpClient.create().bindAddress(() -> new InetSocketAddress(localAddress, 0));
+		this.client = WebClient.builder()
+			.baseUrl("http://127.0.0.1:" + port)
+			.clientConnector(new ReactorClientHttpConnector(http))
+			.build();
 	}
 
 	/** One answer. */

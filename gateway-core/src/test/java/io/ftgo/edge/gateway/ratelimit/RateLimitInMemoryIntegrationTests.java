@@ -57,6 +57,10 @@ class RateLimitInMemoryIntegrationTests {
 		registry.add("spring.cloud.gateway.server.webflux.routes[0].uri", provider::baseUrl);
 		registry.add("spring.cloud.gateway.server.webflux.routes[0].predicates[0]",
 				() -> "Path=/api/user/restaurants/**");
+		registry.add("spring.cloud.gateway.server.webflux.routes[1].id", () -> "public-restaurant");
+		registry.add("spring.cloud.gateway.server.webflux.routes[1].uri", provider::baseUrl);
+		registry.add("spring.cloud.gateway.server.webflux.routes[1].predicates[0]",
+				() -> "Path=/public/restaurants/**");
 	}
 
 	@AfterAll
@@ -70,6 +74,8 @@ class RateLimitInMemoryIntegrationTests {
 				WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
 		server.start();
 		server.stubFor(WireMock.get(WireMock.urlPathMatching("/api/user/restaurants/.*"))
+			.willReturn(WireMock.okJson("{\"id\":501,\"name\":\"Ajanta\"}")));
+		server.stubFor(WireMock.get(WireMock.urlPathMatching("/public/restaurants/.*"))
 			.willReturn(WireMock.okJson("{\"id\":501,\"name\":\"Ajanta\"}")));
 		return server;
 	}
@@ -182,6 +188,34 @@ class RateLimitInMemoryIntegrationTests {
 		answers.stream()
 			.filter((a) -> a.status() == 429)
 			.forEach((a) -> RateLimitHttp.assertLimited(a, ANONYMOUS_LIMIT, HOUR));
+	}
+
+	/**
+	 * A permit-all route (no token needed) is not a way around the edge chain: the
+	 * identity headers a client forges never reach the provider, and the anonymous budget
+	 * of the client's address applies. From 127.0.0.2, a peer whose budget no other test
+	 * touches.
+	 */
+	@Test
+	void permitAllRoute_identityHeadersStripped_andRateLimitedByAddress() {
+		RateLimitHttp fromOtherPeer = new RateLimitHttp(this.port, "127.0.0.2");
+		provider.resetRequests();
+
+		List<Answer> answers = fromOtherPeer.concurrently(2 * ANONYMOUS_LIMIT,
+				(i) -> Request.get("/public/restaurants/501")
+					.header("X-Consumer-Id", "1002")
+					.header("X-User-Email", "bob@example.com")
+					.header("X-Forwarded-For", "198.51.100." + (i + 1)));
+
+		assertThat(RateLimitHttp.count(answers, 200)).isEqualTo(ANONYMOUS_LIMIT);
+		answers.stream()
+			.filter((a) -> a.status() == 429)
+			.forEach((a) -> RateLimitHttp.assertLimited(a, ANONYMOUS_LIMIT, HOUR));
+		List<com.github.tomakehurst.wiremock.verification.LoggedRequest> seen = provider
+			.findAll(WireMock.anyRequestedFor(WireMock.anyUrl()));
+		assertThat(seen).hasSize(ANONYMOUS_LIMIT);
+		seen.forEach((request) -> assertThat(request.getHeaders().keys())
+			.noneMatch((name) -> name.equalsIgnoreCase("X-Consumer-Id") || name.equalsIgnoreCase("X-User-Email")));
 	}
 
 	@Test

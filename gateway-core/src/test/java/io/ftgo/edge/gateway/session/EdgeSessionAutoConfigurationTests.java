@@ -8,11 +8,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
-
 import org.springframework.core.Ordered;
 
-import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
 import io.ftgo.edge.gateway.support.EdgeFilterOrder;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
@@ -19,10 +20,10 @@ import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
@@ -50,6 +51,7 @@ import io.ftgo.edge.security.web.EdgeFirewall;
 		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
 		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.reactive.ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@Import(EdgeSettingsValidator.class)
 @EnableConfigurationProperties(EdgeSecurityProperties.class)
 @EnableWebFluxSecurity
 public class EdgeSecurityAutoConfiguration {
@@ -61,7 +63,6 @@ public class EdgeSecurityAutoConfiguration {
 	EdgeJwtDecoders.Decoder edgeJwtDecoder(EdgeSecurityProperties configured,
 			ObjectProvider<WebClient.Builder> webClientBuilder, Environment environment) {
 		EdgeSecurityProperties properties = effective(configured, environment);
-		properties.validate();
 		if (!properties.jwt().enabled()) {
 			return null;
 		}
@@ -117,7 +118,6 @@ public class EdgeSecurityAutoConfiguration {
 		EdgeSecurityProperties properties = effective(configured, environment);
 		Integer managementPort = environment.getProperty("management.server.port", Integer.class);
 		Integer serverPort = environment.getProperty("server.port", Integer.class, 8080);
-		properties.validate();
 		boolean apiKeys = !properties.apiKeys().keys().isEmpty();
 		EdgeAuthenticationEntryPoint entryPoint = new EdgeAuthenticationEntryPoint(REALM,
 				apiKeys ? properties.apiKeys().header() : null);

@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
+
+import static io.ftgo.edge.security.config.InvalidEdgeConfigurationException.require;
 
 /**
  * The edge security settings, under {@value #PREFIX}. Every value is checked at start-up
@@ -56,7 +59,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties(EdgeSecurityProperties.PREFIX)
 public record EdgeSecurityProperties(@DefaultValue Jwt jwt, @DefaultValue ApiKeys apiKeys, List<Rule> rules,
-		@DefaultValue Propagation propagation) {
+		@DefaultValue Propagation propagation) implements EdgeSettings {
 
 	/** The configuration prefix. */
 	public static final String PREFIX = "edge.security";
@@ -187,9 +190,16 @@ public record EdgeSecurityProperties(@DefaultValue Jwt jwt, @DefaultValue ApiKey
 				this.apiKeys, this.rules, this.propagation);
 	}
 
+	/** Checks every value as the settings are bound (see {@link EdgeSettings}). */
+	@Override
+	public void validate(Environment environment) {
+		withIssuerFallback(environment.getProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri", URI.class))
+			.validate();
+	}
+
 	/**
 	 * Checks every value; throws with the key, the value and what is expected.
-	 * @throws InvalidSecurityConfigurationException on the first bad value
+	 * @throws InvalidEdgeConfigurationException on the first bad value
 	 */
 	public void validate() {
 		if (this.jwt.enabled()) {
@@ -270,12 +280,6 @@ public record EdgeSecurityProperties(@DefaultValue Jwt jwt, @DefaultValue ApiKey
 	private static void requireDuration(String key, Duration value, Duration min, Duration max) {
 		require(value != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0, key, value,
 				"between " + min + " and " + max);
-	}
-
-	private static void require(boolean ok, String key, Object value, String expected) {
-		if (!ok) {
-			throw new InvalidSecurityConfigurationException(key, value, expected);
-		}
 	}
 
 }

@@ -14,24 +14,24 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.util.unit.DataSize;
 
 import io.ftgo.edge.gateway.config.EdgeGatewayProperties;
-import io.ftgo.edge.gateway.config.InvalidEdgeConfigurationException;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
 import io.ftgo.edge.gateway.support.ReservedHeaders;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-class EdgeHygieneWebFilterTests {
+class ReservedHeadersWebFilterTests {
 
 	static final EdgeGatewayProperties.Limits LIMITS = new EdgeGatewayProperties.Limits(4096, DataSize.ofKilobytes(8),
 			DataSize.ofMegabytes(1));
 
-	static EdgeHygieneWebFilter filter(ReservedHeaders reserved) {
-		return new EdgeHygieneWebFilter(LIMITS, Set.of("X-Partner-Restaurant-Ids"), reserved,
+	static ReservedHeadersWebFilter filter(ReservedHeaders reserved) {
+		return new ReservedHeadersWebFilter(Set.of("X-Partner-Restaurant-Ids"), reserved,
 				EdgeGatewayProperties.Response.ALWAYS_STRIPPED, new ClientAddressResolver(List.of("10.0.0.0/8")));
 	}
 
-	static HttpHeaders seenByTheChain(EdgeHygieneWebFilter filter, String peer) {
+	static HttpHeaders seenByTheChain(ReservedHeadersWebFilter filter, String peer) {
 		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/web/orders/7001")
 			.remoteAddress(new InetSocketAddress(peer, 40000))
 			.header("X-Consumer-Id", "1002")

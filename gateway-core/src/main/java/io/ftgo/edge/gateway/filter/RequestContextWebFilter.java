@@ -1,0 +1,43 @@
+package io.ftgo.edge.gateway.filter;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.Ordered;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+import io.ftgo.edge.gateway.support.ClientAddressResolver;
+import io.ftgo.edge.gateway.support.EdgeAttributes;
+import io.ftgo.edge.gateway.support.EdgeFilterOrder;
+
+/**
+ * The request's context, as exchange attributes read by the rest of the chain: the W3C
+ * trace context ({@link TraceContext#TRACE_CONTEXT_ATTR}, continued from an inbound
+ * {@code traceparent} or started) and the client address
+ * ({@link EdgeAttributes#CLIENT_ADDRESS_ATTR}, from trusted proxies' forwarding headers
+ * or the peer).
+ */
+public class RequestContextWebFilter implements WebFilter, Ordered {
+
+	private final ClientAddressResolver clientAddresses;
+
+	public RequestContextWebFilter(ClientAddressResolver clientAddresses) {
+		this.clientAddresses = clientAddresses;
+	}
+
+	@Override
+	public int getOrder() {
+		return EdgeFilterOrder.REQUEST_CONTEXT;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		TraceContext trace = TraceContext
+			.continueOrStart(exchange.getRequest().getHeaders().getFirst(TraceContext.TRACEPARENT));
+		exchange.getAttributes().put(TraceContext.TRACE_CONTEXT_ATTR, trace);
+		exchange.getAttributes().put(EdgeAttributes.CLIENT_ADDRESS_ATTR, this.clientAddresses.resolve(exchange));
+		return chain.filter(exchange);
+	}
+
+}
