@@ -73,7 +73,9 @@ public class AuthFailureLimitWebFilter implements WebFilter, Ordered {
 			return Problems.write(exchange, HttpStatus.TOO_MANY_REQUESTS,
 					"Too many failed authentications from this address; retry later", "too_many_auth_failures");
 		}
-		return chain.filter(exchange).then(Mono.defer(() -> {
+		// The failure is counted before the 401 is committed: a client never sees its 401
+		// before the failure counts, so its next attempt is judged with it.
+		exchange.getResponse().beforeCommit(() -> {
 			if (exchange.getResponse().getStatusCode() != HttpStatus.UNAUTHORIZED) {
 				return Mono.empty();
 			}
@@ -83,7 +85,8 @@ public class AuthFailureLimitWebFilter implements WebFilter, Ordered {
 					this.blocked.put(address, this.clock.instant().plus(decision.resetAfter()));
 				}
 			}).onErrorResume((ex) -> Mono.empty()).then();
-		}));
+		});
+		return chain.filter(exchange);
 	}
 
 	private void count(String outcome) {
