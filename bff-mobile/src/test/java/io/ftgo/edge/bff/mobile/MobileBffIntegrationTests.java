@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * bff-mobile end to end: the real application with its own application.yaml, the FTGO
- * stub providers and the dev identity provider; every endpoint of shared/API.md's
+ * stub providers and the dev identity provider; every endpoint of docs/api.md's
  * bff-mobile table, its security, object-level authorization, the fault ids and
  * robustness.
  */

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * bff-public end to end: the real application with its own application.yaml (API keys
  * included), the FTGO stub providers and the dev identity provider; every endpoint of
- * shared/API.md's bff-public table, partner binding, versioning, the OpenAPI document.
+ * docs/api.md's bff-public table, partner binding, versioning, the OpenAPI document.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "20s")

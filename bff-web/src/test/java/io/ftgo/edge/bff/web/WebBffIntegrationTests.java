@@ -30,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * bff-web end to end: the real application with its own application.yaml, the FTGO stub
- * providers and the dev identity provider; every endpoint of shared/API.md's bff-web
- * table, its security, object-level authorization, the fault ids and robustness. Provider
- * calls are counted from WireMock's journal.
+ * providers and the dev identity provider; every endpoint of docs/api.md's bff-web table,
+ * its security, object-level authorization, the fault ids and robustness. Provider calls
+ * are counted from WireMock's journal.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "20s")
