@@ -11,17 +11,15 @@ import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.ProviderFault;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.ftgo.edge.stubs.junit.EdgeTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -34,11 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its security, object-level authorization, the fault ids and robustness. Provider calls
  * are counted from WireMock's journal.
  */
+@EdgeTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "20s")
 class WebBffIntegrationTests {
 
-	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.shared();
 
 	static final DevIdentityProvider identity = env.identity();
 
@@ -47,20 +46,8 @@ class WebBffIntegrationTests {
 	@Autowired
 	WebTestClient client;
 
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		env.properties().forEach((key, value) -> registry.add(key, () -> value));
-	}
-
-	@AfterAll
-	static void stop() {
-		env.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		providers.reset();
-	}
+	@LocalManagementPort
+	int managementPort;
 
 	static String token(String user) {
 		return identity.passwordGrant(user, "password");
@@ -602,7 +589,7 @@ class WebBffIntegrationTests {
 	@Test
 	void actuator_probesAndPrometheusOnManagementPort_nothingElseOnTheAppPort() {
 		WebTestClient management = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + env.managementPort())
+			.baseUrl("http://localhost:" + this.managementPort)
 			.responseTimeout(Duration.ofSeconds(10))
 			.build();
 
