@@ -75,14 +75,19 @@ class MobileBffOpenApiContractTests {
 	EntityExchangeResult<byte[]> validate(HttpMethod method, String path, String template,
 			Consumer<HttpHeaders> headers, String body, int expectedStatus) {
 		WebTestClient.RequestBodySpec request = this.client.method(method).uri((uri) -> {
-			if (!path.contains("?query=")) {
+			int at = path.indexOf('?');
+			if (at < 0) {
 				return uri.path(path).build();
 			}
-			// GraphQL by GET: the query as a URI variable, so that its braces are encoded
-			int at = path.indexOf("?query=");
-			return uri.path(path.substring(0, at))
-				.queryParam("query", "{query}")
-				.build(path.substring(at + "?query=".length()));
+			// query values as URI variables, so that GraphQL's braces are encoded
+			uri.path(path.substring(0, at));
+			List<Object> values = new ArrayList<>();
+			for (String pair : path.substring(at + 1).split("&")) {
+				int eq = pair.indexOf('=');
+				uri.queryParam(pair.substring(0, eq), "{v" + values.size() + "}");
+				values.add(pair.substring(eq + 1));
+			}
+			return uri.build(values.toArray());
 		}).headers(headers);
 		if (body != null) {
 			request.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
