@@ -11,7 +11,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The module rule of shared/ARCHITECTURE.md: composition is a plain library. No Spring
+ * The module rule of docs/architecture.md: composition is a plain library. No Spring
  * Cloud Gateway, no server-side WebFlux or Reactor Netty server types, no security,
  * gateway or BFF code, and no Spring Boot types in main code.
  */
@@ -45,7 +45,7 @@ class CompositionArchitectureTests {
 			.orShould()
 			.dependOnClassesThat()
 			.haveSimpleName("ServerRequest")
-			.because("composition is a plain library usable from plain JUnit (shared/ARCHITECTURE.md)");
+			.because("composition is a plain library usable from plain JUnit (docs/architecture.md)");
 
 		rule.check(main);
 	}
@@ -55,7 +55,7 @@ class CompositionArchitectureTests {
 		noClasses().should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.ftgo.edge.security..", "io.ftgo.edge.gateway..", "io.ftgo.edge.bff..")
-			.because("composition must not depend on security, gateway-core or a BFF (shared/ARCHITECTURE.md)")
+			.because("composition must not depend on security, gateway-core or a BFF (docs/architecture.md)")
 			.check(main);
 	}
 

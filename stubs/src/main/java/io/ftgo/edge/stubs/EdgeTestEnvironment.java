@@ -12,14 +12,10 @@ import io.ftgo.edge.stubs.identity.DevIdentityProvider;
  * What an edge application test needs around it: the six stub providers and the dev
  * identity provider on free ports, a free management port, and the properties that point
  * an edge application at them ({@code edge.providers.<id>.url},
- * {@code edge.security.jwt.issuer-uri}, {@code management.server.port}). <pre>{@code
- * static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
- *
- * &#64;DynamicPropertySource
- * static void properties(DynamicPropertyRegistry registry) {
- *     env.properties().forEach((key, value) -> registry.add(key, () -> value));
- * }
- * }</pre>
+ * {@code edge.security.jwt.issuer-uri}, {@code management.server.port}). A Spring Boot
+ * test uses the JVM's {@link #shared() shared} environment through
+ * {@link io.ftgo.edge.stubs.junit.EdgeTest @EdgeTest}; {@link #start()} gives a private
+ * one (close it when done).
  */
 public final class EdgeTestEnvironment implements AutoCloseable {
 
@@ -33,6 +29,17 @@ public final class EdgeTestEnvironment implements AutoCloseable {
 		this.identity = identity;
 		this.providers = providers;
 		this.managementPort = managementPort;
+	}
+
+	/**
+	 * The environment of this JVM: started on first use, stopped when the JVM exits.
+	 * Every test class that uses it (through {@link io.ftgo.edge.stubs.junit.EdgeTest})
+	 * sees the same ports, so Spring can reuse one application context for test classes
+	 * with the same configuration. Tests must not close it; the extension resets it
+	 * before each test.
+	 */
+	public static EdgeTestEnvironment shared() {
+		return Shared.INSTANCE;
 	}
 
 	/** Starts providers and identity provider on free ports. */
@@ -79,6 +86,19 @@ public final class EdgeTestEnvironment implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** Holder idiom: started once, on first use, thread-safe. */
+	private static final class Shared {
+
+		static final EdgeTestEnvironment INSTANCE = startShared();
+
+		private static EdgeTestEnvironment startShared() {
+			EdgeTestEnvironment environment = start();
+			Runtime.getRuntime().addShutdownHook(new Thread(environment::close, "edge-test-environment-stop"));
+			return environment;
+		}
+
 	}
 
 	@Override

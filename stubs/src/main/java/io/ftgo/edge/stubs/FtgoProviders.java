@@ -31,8 +31,9 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
  * <p>
  * Each server binds 127.0.0.1 (unless {@link Builder#host(String) told otherwise}),
  * serves delayed responses asynchronously with enough container threads that concurrent
- * delayed requests do not queue (shared/STACK.md, gotcha 10), speaks HTTP/1.1 only and
- * never gzips, so tests see the bytes the mappings define.
+ * delayed requests do not queue (with few threads, a delayed stub holds a thread and
+ * delays the answers behind it), speaks HTTP/1.1 only and never gzips, so tests see the
+ * bytes the mappings define.
  * <p>
  * Runtime faults are extra stubs with a higher priority than every seed mapping, tagged
  * in their metadata; {@link #clearFaults(Provider)} removes them by id and the seeds stay

@@ -2,7 +2,7 @@ package io.ftgo.edge.stubs;
 
 /**
  * The six FTGO provider services the edge tier calls, each served by its own WireMock
- * server (shared/ARCHITECTURE.md, provider contracts). The {@link #id()} is the
+ * server (docs/architecture.md, "The FTGO providers"). The {@link #id()} is the
  * provider's name everywhere: YAML key, circuit-breaker name, metric tag, and the mapping
  * root {@code wiremock/{id}} on the classpath.
  */

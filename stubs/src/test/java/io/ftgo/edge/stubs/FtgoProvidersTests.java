@@ -278,9 +278,9 @@ class FtgoProvidersTests {
 	}
 
 	/**
-	 * STACK.md gotcha 10: with blocking delays WireMock's thread pool, not the gateway,
-	 * sets the latency. The journal shows all N requests received while none has been
-	 * answered, and all complete in about one delay.
+	 * With blocking delays WireMock's thread pool, not the gateway, sets the latency. The
+	 * journal shows all N requests received while none has been answered, and all
+	 * complete in about one delay.
 	 */
 	@Test
 	void delayedEndpoint_manyConcurrentRequests_areAllReceivedBeforeAnyIsAnswered() throws Exception {

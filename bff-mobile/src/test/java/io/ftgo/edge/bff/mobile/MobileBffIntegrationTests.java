@@ -12,18 +12,17 @@ import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.ProviderFault;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
+import io.ftgo.edge.stubs.junit.EdgeTest;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -33,15 +32,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * bff-mobile end to end: the real application with its own application.yaml, the FTGO
- * stub providers and the dev identity provider; every endpoint of shared/API.md's
+ * stub providers and the dev identity provider; every endpoint of docs/api.md's
  * bff-mobile table, its security, object-level authorization, the fault ids and
  * robustness.
  */
+@EdgeTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "20s")
 class MobileBffIntegrationTests {
 
-	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.shared();
 
 	static final DevIdentityProvider identity = env.identity();
 
@@ -53,19 +53,11 @@ class MobileBffIntegrationTests {
 	@Autowired
 	CompositionEngine engine;
 
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		env.properties().forEach((key, value) -> registry.add(key, () -> value));
-	}
-
-	@AfterAll
-	static void stop() {
-		env.close();
-	}
+	@LocalManagementPort
+	int managementPort;
 
 	@BeforeEach
-	void reset() {
-		providers.reset();
+	void closeBreakers() {
 		// Each test starts with closed breakers, whatever the tests before it failed.
 		this.engine.circuitBreakerRegistry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
 	}
@@ -472,7 +464,7 @@ class MobileBffIntegrationTests {
 	@Test
 	void actuator_probesOnManagementPort() {
 		WebTestClient management = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + env.managementPort())
+			.baseUrl("http://localhost:" + this.managementPort)
 			.responseTimeout(Duration.ofSeconds(10))
 			.build();
 

@@ -12,7 +12,7 @@ import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.HostileInputs;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
-import org.junit.jupiter.api.AfterAll;
+import io.ftgo.edge.stubs.junit.EdgeTest;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -26,8 +26,6 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.ftgo.edge.composition.Composition;
@@ -45,12 +43,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 // Hundreds of requests as one caller in a few seconds: the limiter is not under test
 // here.
+@EdgeTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "edge.rate-limit.tiers.default.limit=1000000")
 @AutoConfigureWebTestClient(timeout = "20s")
 class MobileBffStrictnessIntegrationTests {
 
-	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.shared();
 
 	static final DevIdentityProvider identity = env.identity();
 
@@ -75,16 +74,6 @@ class MobileBffStrictnessIntegrationTests {
 
 	@LocalServerPort
 	int port;
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		env.properties().forEach((key, value) -> registry.add(key, () -> value));
-	}
-
-	@AfterAll
-	static void stop() {
-		env.close();
-	}
 
 	@SuppressWarnings("unchecked")
 	List<Endpoint> endpoints() {

@@ -6,8 +6,7 @@ import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.ftgo.edge.stubs.junit.EdgeTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,11 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bff-mobile's GraphQL endpoint end to end: its own schema and scope, the book's query,
  * batching and authorization counted from the stub providers' journals.
  */
+@EdgeTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "20s")
 class MobileGraphQlIntegrationTests {
 
-	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.shared();
 
 	static final DevIdentityProvider identity = env.identity();
 
@@ -39,22 +39,11 @@ class MobileGraphQlIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		env.properties().forEach((key, value) -> registry.add(key, () -> value));
 		// Generous timeouts: the first calls of a cold JVM on a shared machine are slow.
 		for (String provider : java.util.List.of("order", "delivery", "consumer", "restaurant")) {
 			registry.add("edge.providers." + provider + ".timeout", () -> "2s");
 		}
 		registry.add("edge.graphql.timeout", () -> "4s");
-	}
-
-	@AfterAll
-	static void stop() {
-		env.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		providers.reset();
 	}
 
 	WebTestClient.ResponseSpec post(String token, Map<String, Object> body) {

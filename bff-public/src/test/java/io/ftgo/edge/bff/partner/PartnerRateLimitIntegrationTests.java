@@ -4,7 +4,7 @@ import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
-import org.junit.jupiter.api.AfterAll;
+import io.ftgo.edge.stubs.junit.EdgeTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -12,8 +12,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,13 +21,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of the other tests keeps its budgets). A partner's API key and its client-credentials
  * token share one budget; each tier has its own limit.
  */
+@EdgeTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "edge.rate-limit.tiers.standard.limit=3", "edge.rate-limit.tiers.standard.window=1h",
 				"edge.rate-limit.tiers.premium.limit=5", "edge.rate-limit.tiers.premium.window=1h" })
 @AutoConfigureWebTestClient(timeout = "20s")
 class PartnerRateLimitIntegrationTests {
 
-	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.shared();
 
 	static final DevIdentityProvider identity = env.identity();
 
@@ -37,16 +36,6 @@ class PartnerRateLimitIntegrationTests {
 
 	@Autowired
 	WebTestClient client;
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		env.properties().forEach((key, value) -> registry.add(key, () -> value));
-	}
-
-	@AfterAll
-	static void stop() {
-		env.close();
-	}
 
 	@Test
 	void standardPartner_keyAndTokenShareBudget_fourthRequest429WithRetryAfter_premiumUnaffected() {

@@ -13,14 +13,14 @@ import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.ProviderFault;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.ftgo.edge.stubs.junit.EdgeTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.cloud.gateway.handler.predicate.PredicateDefinition;
 import org.springframework.cloud.gateway.route.RouteDefinition;
@@ -28,8 +28,6 @@ import org.springframework.cloud.gateway.route.RouteDefinitionLocator;
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -39,8 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * bff-public end to end: the real application with its own application.yaml (API keys
  * included), the FTGO stub providers and the dev identity provider; every endpoint of
- * shared/API.md's bff-public table, partner binding, versioning, the OpenAPI document.
+ * docs/api.md's bff-public table, partner binding, versioning, the OpenAPI document.
  */
+@EdgeTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "20s")
 class PublicBffIntegrationTests {
@@ -49,7 +48,7 @@ class PublicBffIntegrationTests {
 
 	static final String EGGSHOP_KEY = "demo-eggshop-key";
 
-	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.shared();
 
 	static final DevIdentityProvider identity = env.identity();
 
@@ -58,23 +57,11 @@ class PublicBffIntegrationTests {
 	@Autowired
 	WebTestClient client;
 
+	@LocalManagementPort
+	int managementPort;
+
 	@Autowired
 	ApplicationContext context;
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		env.properties().forEach((key, value) -> registry.add(key, () -> value));
-	}
-
-	@AfterAll
-	static void stop() {
-		env.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		providers.reset();
-	}
 
 	WebTestClient.ResponseSpec withKey(String key, String uri) {
 		return this.client.get().uri(uri).header("X-API-Key", key).exchange();
@@ -443,7 +430,7 @@ class PublicBffIntegrationTests {
 	@Test
 	void actuator_probesOnManagementPort() {
 		WebTestClient management = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + env.managementPort())
+			.baseUrl("http://localhost:" + this.managementPort)
 			.responseTimeout(Duration.ofSeconds(10))
 			.build();
 

@@ -8,10 +8,10 @@ import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.ftgo.edge.stubs.EdgeTestEnvironment;
+import io.ftgo.edge.stubs.junit.EdgeTest;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.HostileInputs;
 import io.ftgo.edge.stubs.Provider;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -25,8 +25,6 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.ftgo.edge.composition.Composition;
@@ -42,12 +40,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (routes and compositions), so a new endpoint cannot escape; the proof is the stub
  * providers' request journals.
  */
+@EdgeTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "edge.rate-limit.tiers.standard.limit=1000000")
 @AutoConfigureWebTestClient(timeout = "20s")
 class PublicBffStrictnessIntegrationTests {
 
-	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.shared();
 
 	static final FtgoProviders providers = env.providers();
 
@@ -69,16 +68,6 @@ class PublicBffStrictnessIntegrationTests {
 
 	@LocalServerPort
 	int port;
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		env.properties().forEach((key, value) -> registry.add(key, () -> value));
-	}
-
-	@AfterAll
-	static void stop() {
-		env.close();
-	}
 
 	@SuppressWarnings("unchecked")
 	List<Endpoint> endpoints() {

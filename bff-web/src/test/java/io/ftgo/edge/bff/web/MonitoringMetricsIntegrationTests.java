@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
+import io.ftgo.edge.stubs.junit.EdgeTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
@@ -21,6 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -39,13 +41,14 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * port. Every metric selector in those files must carry braces ({@code name{...}}), which
  * {@link #metricNames(String)} enforces, so a name cannot slip past the check.
  */
+@EdgeTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "20s")
 class MonitoringMetricsIntegrationTests {
 
 	static final Path CHART_FILES = Path.of("..", "helm", "ftgo-edge", "files");
 
-	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.shared();
 
 	static final DevIdentityProvider identity = env.identity();
 
@@ -56,9 +59,11 @@ class MonitoringMetricsIntegrationTests {
 	@Autowired
 	WebTestClient client;
 
+	@LocalManagementPort
+	int managementPort;
+
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		env.properties().forEach((key, value) -> registry.add(key, () -> value));
 		registry.add("edge.rate-limit.redis.enabled", () -> "true");
 		registry.add("spring.data.redis.host", () -> "127.0.0.1");
 		registry.add("spring.data.redis.port", () -> redisPort);
@@ -89,7 +94,6 @@ class MonitoringMetricsIntegrationTests {
 
 	@AfterAll
 	static void stop() throws IOException {
-		env.close();
 		redis.stop();
 	}
 
@@ -157,9 +161,9 @@ class MonitoringMetricsIntegrationTests {
 		return this.client.get().uri(uri).headers((h) -> h.setBearerAuth(token)).exchange();
 	}
 
-	static String scrape() {
+	String scrape() {
 		return WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + env.managementPort())
+			.baseUrl("http://localhost:" + this.managementPort)
 			.responseTimeout(Duration.ofSeconds(10))
 			.build()
 			.get()

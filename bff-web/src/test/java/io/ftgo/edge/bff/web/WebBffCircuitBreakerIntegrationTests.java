@@ -4,15 +4,13 @@ import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
-import org.junit.jupiter.api.AfterAll;
+import io.ftgo.edge.stubs.junit.EdgeTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once the order provider's circuit breaker is open (no call is made). A context of its
  * own, because an open breaker would leak into every other test of the shared one.
  */
+@EdgeTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=-1", "edge.providers.order.circuit-breaker.sliding-window-size=4",
 				"edge.providers.order.circuit-breaker.minimum-number-of-calls=2",
@@ -29,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @AutoConfigureWebTestClient(timeout = "20s")
 class WebBffCircuitBreakerIntegrationTests {
 
-	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.shared();
 
 	static final DevIdentityProvider identity = env.identity();
 
@@ -37,21 +36,6 @@ class WebBffCircuitBreakerIntegrationTests {
 
 	@Autowired
 	WebTestClient client;
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		// No management port here (management.server.port=-1 above).
-		env.properties().forEach((key, value) -> {
-			if (!key.startsWith("management.")) {
-				registry.add(key, () -> value);
-			}
-		});
-	}
-
-	@AfterAll
-	static void stop() {
-		env.close();
-	}
 
 	@Test
 	void orderPage_orderServiceStaysDown_502ThenCircuitOpen503Problem() {

@@ -55,7 +55,7 @@ class WebBffRedisSessionTests {
 	@BeforeAll
 	static void start() {
 		redis = EmbeddedRedis.start();
-		env = EdgeTestEnvironment.start();
+		env = EdgeTestEnvironment.shared();
 		identity = env.identity();
 		providers = env.providers();
 		replicaA = replica(Map.of());
@@ -85,9 +85,6 @@ class WebBffRedisSessionTests {
 			if (replica != null) {
 				replica.close();
 			}
-		}
-		if (env != null) {
-			env.close();
 		}
 		if (redis != null) {
 			redis.close();

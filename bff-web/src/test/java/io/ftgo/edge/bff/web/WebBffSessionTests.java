@@ -12,7 +12,7 @@ import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
-import org.junit.jupiter.api.AfterAll;
+import io.ftgo.edge.stubs.junit.EdgeTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,8 +20,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,13 +31,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the token relayed to providers, and the page's security headers. Provider calls are
  * counted from the WireMock journals; identity-provider effects from its counters.
  */
+@EdgeTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		// Sign-ins are anonymous requests, limited per client address (20/s by default):
 		// this class signs in faster than that from one address.
 		properties = "edge.rate-limit.tiers.anonymous.limit=10000")
 class WebBffSessionTests {
 
-	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.shared();
 
 	static final DevIdentityProvider identity = env.identity();
 
@@ -52,19 +51,8 @@ class WebBffSessionTests {
 
 	SessionBrowser browser;
 
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		env.properties().forEach((key, value) -> registry.add(key, () -> value));
-	}
-
-	@AfterAll
-	static void stop() {
-		env.close();
-	}
-
 	@BeforeEach
 	void reset() {
-		providers.reset();
 		this.browser = new SessionBrowser(this.port);
 	}
 

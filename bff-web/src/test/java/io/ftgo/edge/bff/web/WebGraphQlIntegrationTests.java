@@ -8,12 +8,12 @@ import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.ProviderFault;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.ftgo.edge.stubs.junit.EdgeTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -27,11 +27,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * providers, tokens from the dev identity provider. Every claim about calls is counted
  * from the providers' journals.
  */
+@EdgeTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "20s")
 class WebGraphQlIntegrationTests {
 
-	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.shared();
 
 	static final DevIdentityProvider identity = env.identity();
 
@@ -42,9 +43,11 @@ class WebGraphQlIntegrationTests {
 	@Autowired
 	WebTestClient client;
 
+	@LocalManagementPort
+	int managementPort;
+
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		env.properties().forEach((key, value) -> registry.add(key, () -> value));
 		// Generous timeouts: the first calls of a cold JVM on a shared machine are slow.
 		// Delivery stays below 7901's 5 s delay.
 		for (String provider : List.of("order", "kitchen", "accounting", "consumer", "restaurant")) {
@@ -52,16 +55,6 @@ class WebGraphQlIntegrationTests {
 		}
 		registry.add("edge.providers.delivery.timeout", () -> "1s");
 		registry.add("edge.graphql.timeout", () -> "4s");
-	}
-
-	@AfterAll
-	static void stop() {
-		env.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		providers.reset();
 	}
 
 	static String token(String user) {
@@ -602,7 +595,7 @@ class WebGraphQlIntegrationTests {
 	@Test
 	void explain_onManagementPort_stagesAndPolicies() {
 		WebTestClient management = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + env.managementPort())
+			.baseUrl("http://localhost:" + this.managementPort)
 			.build();
 
 		management.get()

@@ -12,8 +12,7 @@ import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.ftgo.edge.stubs.junit.EdgeTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,11 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * queries run, introspection is off, and a query's cost is charged to the caller's rate
  * limit. Refusals make no provider call (counted from the stub journals).
  */
+@EdgeTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "20s")
 class WebGraphQlProductionIntegrationTests {
 
-	static final EdgeTestEnvironment env = EdgeTestEnvironment.start();
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.shared();
 
 	static final DevIdentityProvider identity = env.identity();
 
@@ -52,7 +52,6 @@ class WebGraphQlProductionIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		env.properties().forEach((key, value) -> registry.add(key, () -> value));
 		for (String provider : List.of("order", "kitchen", "accounting", "consumer", "restaurant", "delivery")) {
 			registry.add("edge.providers." + provider + ".timeout", () -> "2s");
 		}
@@ -61,16 +60,6 @@ class WebGraphQlProductionIntegrationTests {
 		registry.add("edge.graphql.introspection", () -> "false");
 		registry.add("edge.rate-limit.tiers.default.limit", () -> "1000");
 		registry.add("edge.rate-limit.tiers.default.window", () -> "1h");
-	}
-
-	@AfterAll
-	static void stop() {
-		env.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		providers.reset();
 	}
 
 	static String token() {

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The fixed dev identities (shared/ARCHITECTURE.md, seeds): demo users for the password
- * grant and partner clients for client credentials. Documented in stubs/README.md.
+ * The fixed dev identities: demo users for the password grant and partner clients for
+ * client credentials. Documented in stubs/README.md.
  */
 public final class DevIdentities {
 

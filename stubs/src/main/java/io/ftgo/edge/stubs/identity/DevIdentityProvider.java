@@ -63,7 +63,7 @@ public final class DevIdentityProvider implements AutoCloseable {
 	 */
 	public static final String DEFAULT_AUDIENCE = "ftgo-edge";
 
-	/** Default fixed port, as in shared/ARCHITECTURE.md. */
+	/** Default fixed port, as in docs/architecture.md ("Run modes"). */
 	public static final int DEFAULT_PORT = 9090;
 
 	private final HttpServer server;

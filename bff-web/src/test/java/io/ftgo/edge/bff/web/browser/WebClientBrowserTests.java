@@ -15,9 +15,8 @@ import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
-import org.junit.jupiter.api.AfterAll;
+import io.ftgo.edge.stubs.junit.EdgeTest;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -30,8 +29,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to {@code docs/screenshots/} (the README shows them); otherwise to
  * {@code target/screenshots/}.
  */
+@EdgeTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "edge.session.cookie.secure=true")
 class WebClientBrowserTests {
@@ -73,11 +71,11 @@ class WebClientBrowserTests {
 			};
 			""";
 
-	static EdgeTestEnvironment env;
+	static final EdgeTestEnvironment env = EdgeTestEnvironment.shared();
 
-	static DevIdentityProvider identity;
+	static final DevIdentityProvider identity = env.identity();
 
-	static FtgoProviders providers;
+	static final FtgoProviders providers = env.providers();
 
 	@LocalServerPort
 	int port;
@@ -88,28 +86,6 @@ class WebClientBrowserTests {
 
 	/** Every fetch answer seen so far in this test (bodies included). */
 	final List<Map<String, Object>> seen = new ArrayList<>();
-
-	@BeforeAll
-	static void start() {
-		if (env == null) {
-			env = EdgeTestEnvironment.start();
-			identity = env.identity();
-			providers = env.providers();
-		}
-	}
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		start();
-		env.properties().forEach((key, value) -> registry.add(key, () -> value));
-	}
-
-	@AfterAll
-	static void stop() {
-		if (env != null) {
-			env.close();
-		}
-	}
 
 	@BeforeEach
 	void openBrowser() {
