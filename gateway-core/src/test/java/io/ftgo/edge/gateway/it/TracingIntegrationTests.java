@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * used.
  */
 @SpringBootTest(classes = EdgeTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "edge.rate-limit.enabled=false", "management.tracing.sampling.probability=1.0" })
+		properties = { "edge.rate-limit.enabled=false", "management.tracing.sampling.probability=1.0",
+				"spring.cloud.gateway.server.webflux.observability.enabled=true" })
 @AutoConfigureWebTestClient(timeout = "20s")
 @Import(TracingIntegrationTests.Spans.class)
 class TracingIntegrationTests {
@@ -72,6 +73,11 @@ class TracingIntegrationTests {
 		part(registry, "consumer", "consumer", "/consumers/{order.consumerId}");
 		part(registry, "restaurant", "restaurant", "/restaurants/{order.restaurantId}");
 		registry.add(composition + "parts.order.required", () -> "true");
+		String route = "spring.cloud.gateway.server.webflux.routes[0].";
+		registry.add(route + "id", () -> "kitchen");
+		registry.add(route + "uri", () -> providers.baseUrl(Provider.KITCHEN));
+		registry.add(route + "predicates[0]", () -> "Path=/api/web/kitchen/**");
+		registry.add(route + "filters[0]", () -> "RewritePath=/api/web/kitchen/(?<rest>.*), /${rest}");
 	}
 
 	private static void part(DynamicPropertyRegistry registry, String part, String provider, String path) {
@@ -138,6 +144,57 @@ class TracingIntegrationTests {
 		}
 		assertThat(calls).extracting((s) -> s.getAttributes().get(AttributeKey.stringKey("part")))
 			.containsExactlyInAnyOrderElementsOf(partToProvider.keySet());
+	}
+
+	@Test
+	void orderPage_failedOptionalPart_spanTaggedWithItsOutcomeAndFallback() throws Exception {
+		String token = identity.passwordGrant("alice", "password");
+
+		this.client.get()
+			.uri("/api/web/orders/7902")
+			.headers((h) -> h.setBearerAuth(token))
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		SpanData ticket = awaitSpans().stream()
+			.filter((s) -> "ticket".equals(s.getAttributes().get(AttributeKey.stringKey("part"))))
+			.findFirst()
+			.orElseThrow();
+		assertThat(ticket.getAttributes().get(AttributeKey.stringKey("outcome"))).isEqualTo("omitted");
+		assertThat(ticket.getAttributes().get(AttributeKey.stringKey("fallback"))).isEqualTo("omitted");
+		assertThat(ticket.getAttributes().get(AttributeKey.stringKey("reason"))).isEqualTo("http-status");
+	}
+
+	@Test
+	void proxiedRoute_clientSpanUnderTheServerSpan_itsContextSentAsTraceparent() throws Exception {
+		String token = identity.passwordGrant("alice", "password");
+
+		this.client.get()
+			.uri("/api/web/kitchen/tickets/7001")
+			.headers((h) -> h.setBearerAuth(token))
+			.header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		List<SpanData> finished = awaitSpans();
+		System.out.println("span tree of one proxied call:\n"
+				+ JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(tree(finished)));
+		SpanData server = finished.stream().filter((s) -> s.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
+		assertThat(server.getTraceId()).isEqualTo(TRACE_ID);
+		// The provider received the context of the gateway's client span for the call,
+		// a child of the server span.
+		String traceparent = providers.requests(Provider.KITCHEN).get(0).getHeader("traceparent");
+		assertThat(providers.requests(Provider.KITCHEN)).hasSize(1);
+		assertThat(traceparent).startsWith("00-" + TRACE_ID + "-").endsWith("-01");
+		String spanId = traceparent.substring(36, 52);
+		assertThat(finished).filteredOn((s) -> s.getSpanId().equals(spanId)).singleElement().satisfies((call) -> {
+			assertThat(call.getKind()).isEqualTo(SpanKind.CLIENT);
+			assertThat(call.getParentSpanId()).isEqualTo(server.getSpanId());
+			assertThat(call.getAttributes().get(AttributeKey.stringKey("spring.cloud.gateway.route.id")))
+				.isEqualTo("kitchen");
+		});
 	}
 
 	private List<SpanData> awaitSpans() throws InterruptedException {
