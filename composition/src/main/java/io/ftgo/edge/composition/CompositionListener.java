@@ -1,5 +1,8 @@
 package io.ftgo.edge.composition;
 
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
+
 /**
  * Hook for metrics, logs and {@code Server-Timing}: called once per part outcome and once
  * per request. Called on the thread that produced the outcome (often a Reactor or Netty
@@ -11,6 +14,22 @@ public interface CompositionListener {
 	/** A listener that does nothing. */
 	CompositionListener NONE = new CompositionListener() {
 	};
+
+	/**
+	 * A part's evaluation (its call, retries and fallback) starts. The returned scope may
+	 * add entries to the Reactor context the part's calls run in (a
+	 * {@link ProviderClient} reads them with {@code Mono.deferContextual}, e.g. a tracing
+	 * span whose context goes out as {@code traceparent}), and is ended exactly once with
+	 * the part's outcome.
+	 * @param composition the composition name
+	 * @param part the part name
+	 * @param provider the part's provider id
+	 * @param context the Reactor context of the request
+	 * @return the scope; {@link PartScope#NONE} by default
+	 */
+	default PartScope startPart(String composition, String part, String provider, ContextView context) {
+		return PartScope.NONE;
+	}
 
 	/**
 	 * A part has an outcome (including {@link PartStatus#FAILED} for a required part).
@@ -36,6 +55,33 @@ public interface CompositionListener {
 	 * @param error the failure
 	 */
 	default void onError(String composition, CompositionException error) {
+	}
+
+	/** One part's evaluation, from {@link #startPart} to its outcome. */
+	interface PartScope {
+
+		/** A scope that adds nothing and ignores the outcome. */
+		PartScope NONE = new PartScope() {
+		};
+
+		/**
+		 * Adds entries to the context the part's calls run in.
+		 * @param context the request's context
+		 * @return the context for the part's calls
+		 */
+		default Context enrich(Context context) {
+			return context;
+		}
+
+		/**
+		 * The part ended: called once, with its metadata, or with the error of a required
+		 * part that failed (metadata null), or with both null when it was cancelled.
+		 * @param metadata what happened, or null
+		 * @param error the failure, or null
+		 */
+		default void end(PartMetadata metadata, Throwable error) {
+		}
+
 	}
 
 }

@@ -860,4 +860,53 @@ class CompositionEngineTests {
 		assertThat(this.events).containsExactly("order:omitted", "ticket:omitted");
 	}
 
+	@Test
+	void execute_partScope_wrapsEachPartsCallsAndEndsOnceWithItsOutcome() {
+		ProviderRegistry registry = registry("order", "kitchen");
+		List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+		CompositionEngine engine = CompositionEngine.builder(registry)
+			.scheduler(this.time)
+			.listener(new CompositionListener() {
+				@Override
+				public PartScope startPart(String composition, String part, String provider,
+						reactor.util.context.ContextView context) {
+					seen.add("start:" + part + ":" + provider + ":" + context.getOrDefault("request", "?"));
+					return new PartScope() {
+						@Override
+						public reactor.util.context.Context enrich(reactor.util.context.Context context) {
+							return context.put("part", part);
+						}
+
+						@Override
+						public void end(PartMetadata metadata, Throwable error) {
+							seen.add("end:" + part + ":" + ((metadata != null) ? metadata.status().label() : "error"));
+						}
+					};
+				}
+			})
+			.build();
+		PartSource readsScope = (ctx) -> Mono.deferContextual((context) -> {
+			seen.add("call:" + context.getOrDefault("part", "none"));
+			return Mono.just(json("{\"id\":1}"));
+		});
+		Composition composition = Composition.builder("c")
+			.request("GET /x")
+			.part("order", (p) -> p.from("order").source(readsScope))
+			.part("ticket",
+					(p) -> p.from("kitchen")
+						.defaultValue(json("{}"))
+						.source((ctx) -> Mono.deferContextual((context) -> {
+							seen.add("call:" + context.getOrDefault("part", "none"));
+							return httpError(500);
+						})))
+			.build(registry);
+
+		StepVerifier.create(engine.execute(composition, order7001()).contextWrite((c) -> c.put("request", "r1")))
+			.expectNextCount(1)
+			.verifyComplete();
+
+		assertThat(seen).containsExactlyInAnyOrder("start:order:order:r1", "call:order", "end:order:fresh",
+				"start:ticket:kitchen:r1", "call:ticket", "end:ticket:default");
+	}
+
 }

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,11 +22,12 @@ public final class InFlightCalls {
 	 * @param key the call identity
 	 * @param call makes the call (subscribed at most once per flight)
 	 * @param whenJoined applied to the outcome when this caller joins another's call
-	 * @return the shared outcome; cancelling it does not cancel the call
+	 * @return the shared outcome; cancelling it does not cancel the call, which runs in
+	 * the Reactor context of the caller that started it (e.g. its tracing span)
 	 */
 	public Mono<JsonNode> collapse(CallKey key, Supplier<Mono<JsonNode>> call,
 			UnaryOperator<Mono<JsonNode>> whenJoined) {
-		return Mono.defer(() -> {
+		return Mono.deferContextual((context) -> {
 			CompletableFuture<JsonNode> mine = new CompletableFuture<>();
 			CompletableFuture<JsonNode> existing = this.calls.putIfAbsent(key, mine);
 			if (existing != null) {
@@ -42,7 +44,7 @@ public final class InFlightCalls {
 					this.calls.remove(key, mine);
 					mine.complete(null);
 				}
-			});
+			}, Context.of(context));
 			return Mono.fromFuture(mine, true);
 		});
 	}

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.ftgo.edge.composition.CompositionException;
 import io.ftgo.edge.composition.CompositionListener;
@@ -22,6 +23,7 @@ import io.ftgo.edge.composition.policy.CallFailure;
 import io.ftgo.edge.composition.policy.Deadline;
 import io.ftgo.edge.composition.policy.Failures;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -125,7 +127,45 @@ public final class Executor {
 		return null;
 	}
 
+	/**
+	 * A part's evaluation inside the listener's {@link CompositionListener.PartScope}
+	 * (started at subscription, ended once with the outcome).
+	 */
 	private Mono<Outcome> start(Run run, PlannedPart part) {
+		return Mono.deferContextual((context) -> {
+			CompositionListener.PartScope scope = startScope(run, part, context);
+			if (scope == CompositionListener.PartScope.NONE) {
+				return evaluate(run, part);
+			}
+			AtomicBoolean ended = new AtomicBoolean();
+			return evaluate(run, part)
+				.doOnSuccess((outcome) -> end(scope, ended, (outcome != null) ? outcome.metadata : null, null))
+				.doOnError((error) -> end(scope, ended, null, error))
+				.doOnCancel(() -> end(scope, ended, null, null))
+				.contextWrite(scope::enrich);
+		});
+	}
+
+	private CompositionListener.PartScope startScope(Run run, PlannedPart part, ContextView context) {
+		try {
+			CompositionListener.PartScope scope = this.listener.startPart(run.plan.name(), part.name(),
+					part.provider().id(), context);
+			return (scope != null) ? scope : CompositionListener.PartScope.NONE;
+		}
+		catch (RuntimeException ex) {
+			// A faulty listener must not fail the request.
+			return CompositionListener.PartScope.NONE;
+		}
+	}
+
+	private static void end(CompositionListener.PartScope scope, AtomicBoolean ended, PartMetadata metadata,
+			Throwable error) {
+		if (ended.compareAndSet(false, true)) {
+			safely(() -> scope.end(metadata, error));
+		}
+	}
+
+	private Mono<Outcome> evaluate(Run run, PlannedPart part) {
 		long started = now();
 		if (part.forEach() != null) {
 			return this.fanOut.run(run, part).map((aggregate) -> {

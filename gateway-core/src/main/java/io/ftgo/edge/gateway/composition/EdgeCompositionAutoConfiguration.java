@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
@@ -84,7 +85,8 @@ public class EdgeCompositionAutoConfiguration {
 	@ConditionalOnMissingBean
 	CompositionEngine compositionEngine(ProviderRegistry providers, ObjectProvider<WebClient.Builder> webClients,
 			ObjectProvider<JsonMapper> json, ObjectProvider<MeterRegistry> meters,
-			ObjectProvider<LoadBalancingExchangeFilterFunction> loadBalancing) {
+			ObjectProvider<LoadBalancingExchangeFilterFunction> loadBalancing,
+			ObjectProvider<ObservationRegistry> observations) {
 		// A bounded pool whose idle connections go before the providers' keep-alive ends.
 		ConnectionProvider pool = ConnectionProvider.builder("edge-providers")
 			.maxConnections(500)
@@ -102,6 +104,11 @@ public class EdgeCompositionAutoConfiguration {
 		MeterRegistry registry = meters.getIfAvailable();
 		CompositionListener listener = (registry != null) ? new MicrometerCompositionListener(registry)
 				: CompositionListener.NONE;
+		ObservationRegistry observationRegistry = observations.getIfAvailable();
+		if (observationRegistry != null && !observationRegistry.isNoop()) {
+			// A span per provider call (with tracing), its context sent as traceparent.
+			listener = new ObservingCompositionListener(observationRegistry, listener);
+		}
 		CompositionEngine.Builder builder = CompositionEngine.builder(providers)
 			.webClient(webClient)
 			.listener(listener);

@@ -36,7 +36,9 @@ public class EdgeDefaultsEnvironmentPostProcessor implements EnvironmentPostProc
 		// Per-route timing comes from the metrics filter above; the gateway's
 		// observability filters would time every proxied call a second time (as
 		// http.client.requests) at about 7% of a plain route's throughput
-		// (bench/proxy-bench.sh). traceparent is sent by ProviderRequestHeadersFilter.
+		// (bench/proxy-bench.sh). traceparent (the server span's context) is sent by
+		// ProviderRequestHeadersFilter; set observability.enabled=true for a client span
+		// per proxied call.
 		defaults.put(gateway + "observability.enabled", false);
 		// Server: graceful shutdown lets in-flight requests finish; Netty's hard limits
 		// sit

@@ -13,8 +13,9 @@ import io.ftgo.edge.gateway.support.EdgeFilterOrder;
 
 /**
  * The request's context, as exchange attributes read by the rest of the chain: the W3C
- * trace context ({@link TraceContext#TRACE_CONTEXT_ATTR}, continued from an inbound
- * {@code traceparent} or started) and the client address
+ * trace context ({@link TraceContext#TRACE_CONTEXT_ATTR}: the server span of the request
+ * when Micrometer Tracing is on, which continued an inbound {@code traceparent}; else
+ * continued from the header or started) and the client address
  * ({@link EdgeAttributes#CLIENT_ADDRESS_ATTR}, from trusted proxies' forwarding headers
  * or the peer).
  */
@@ -33,8 +34,7 @@ public class RequestContextWebFilter implements WebFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		TraceContext trace = TraceContext
-			.continueOrStart(exchange.getRequest().getHeaders().getFirst(TraceContext.TRACEPARENT));
+		TraceContext trace = TraceContext.of(exchange);
 		exchange.getAttributes().put(TraceContext.TRACE_CONTEXT_ATTR, trace);
 		exchange.getAttributes().put(EdgeAttributes.CLIENT_ADDRESS_ATTR, this.clientAddresses.resolve(exchange));
 		return chain.filter(exchange);

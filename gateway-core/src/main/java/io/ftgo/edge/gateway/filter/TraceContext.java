@@ -3,10 +3,19 @@ package io.ftgo.edge.gateway.filter;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.handler.TracingObservationHandler;
+
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
+import org.springframework.web.server.ServerWebExchange;
+
 /**
- * W3C trace context ({@code traceparent}): the caller's trace continues through the edge.
- * A valid inbound header keeps its trace id and flags and gets a new parent id for the
- * hop to the providers; a missing or malformed one starts a new trace.
+ * W3C trace context ({@code traceparent}) of a request, for the access log and the
+ * headers sent to providers. With Micrometer Tracing (the OpenTelemetry bridge) it is an
+ * adapter of the request's server span, which Boot's {@code http.server.requests}
+ * observation started and which continued an inbound {@code traceparent}. Without a
+ * tracer, a valid inbound header keeps its trace id and flags and gets a new parent id
+ * for the hop to the providers; a missing or malformed one starts a new trace.
  *
  * @param traceId 32 lower-case hex chars
  * @param parentId 16 lower-case hex chars: this hop's span
@@ -21,6 +30,27 @@ public record TraceContext(String traceId, String parentId, String flags) {
 	public static final String TRACE_CONTEXT_ATTR = "io.ftgo.edge.traceContext";
 
 	private static final Pattern HEADER = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
+
+	/**
+	 * The trace context of {@code exchange}: its server span's, or else continued from
+	 * its {@code traceparent} header or started.
+	 */
+	public static TraceContext of(ServerWebExchange exchange) {
+		Span span = ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+			.map(TraceContext::span)
+			.orElse(null);
+		if (span != null && !span.isNoop()) {
+			io.micrometer.tracing.TraceContext context = span.context();
+			return new TraceContext(context.traceId(), context.spanId(),
+					Boolean.TRUE.equals(context.sampled()) ? "01" : "00");
+		}
+		return continueOrStart(exchange.getRequest().getHeaders().getFirst(TRACEPARENT));
+	}
+
+	private static Span span(ServerRequestObservationContext context) {
+		TracingObservationHandler.TracingContext tracing = context.get(TracingObservationHandler.TracingContext.class);
+		return (tracing != null) ? tracing.getSpan() : null;
+	}
 
 	/** Continues {@code header} or starts a new trace. */
 	public static TraceContext continueOrStart(String header) {

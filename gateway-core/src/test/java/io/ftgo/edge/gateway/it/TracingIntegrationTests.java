@@ -1,0 +1,252 @@
+package io.ftgo.edge.gateway.it;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.ftgo.edge.stubs.FtgoProviders;
+import io.ftgo.edge.stubs.Provider;
+import io.ftgo.edge.stubs.identity.DevIdentityProvider;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tracing of one order page against the FTGO stubs, spans caught by an in-memory
+ * exporter: one server span continuing the caller's {@code traceparent}, and one child
+ * span per provider call tagged with the provider, the part, the outcome and the fallback
+ * used.
+ */
+@SpringBootTest(classes = EdgeTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "edge.rate-limit.enabled=false", "management.tracing.sampling.probability=1.0",
+				"spring.cloud.gateway.server.webflux.observability.enabled=true" })
+@AutoConfigureWebTestClient(timeout = "20s")
+@Import(TracingIntegrationTests.Spans.class)
+class TracingIntegrationTests {
+
+	static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+	static final DevIdentityProvider identity = DevIdentityProvider.startOnRandomPort();
+
+	static final FtgoProviders providers = FtgoProviders.startOnRandomPorts();
+
+	@Autowired
+	WebTestClient client;
+
+	@Autowired
+	InMemorySpanExporter spans;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registry.add("edge.security.jwt.issuer-uri", identity::issuer);
+		registry.add("edge.security.jwt.audiences[0]", () -> "ftgo-edge");
+		registry.add("edge.security.rules[0].path", () -> "/api/web/**");
+		registry.add("edge.security.rules[0].scopes[0]", () -> "web");
+		for (Provider provider : Provider.values()) {
+			registry.add("edge.providers." + provider.id() + ".url", () -> providers.baseUrl(provider));
+		}
+		String composition = "edge.compositions.order-page.";
+		registry.add(composition + "request", () -> "GET /api/web/orders/{orderId}");
+		registry.add(composition + "timeout", () -> "5s");
+		part(registry, "order", "order", "/orders/{orderId}");
+		part(registry, "ticket", "kitchen", "/tickets/{order.orderId}");
+		part(registry, "delivery", "delivery", "/deliveries/{order.orderId}");
+		part(registry, "bill", "accounting", "/bills/{order.orderId}");
+		part(registry, "consumer", "consumer", "/consumers/{order.consumerId}");
+		part(registry, "restaurant", "restaurant", "/restaurants/{order.restaurantId}");
+		registry.add(composition + "parts.order.required", () -> "true");
+		String route = "spring.cloud.gateway.server.webflux.routes[0].";
+		registry.add(route + "id", () -> "kitchen");
+		registry.add(route + "uri", () -> providers.baseUrl(Provider.KITCHEN));
+		registry.add(route + "predicates[0]", () -> "Path=/api/web/kitchen/**");
+		registry.add(route + "filters[0]", () -> "RewritePath=/api/web/kitchen/(?<rest>.*), /${rest}");
+	}
+
+	private static void part(DynamicPropertyRegistry registry, String part, String provider, String path) {
+		registry.add("edge.compositions.order-page.parts." + part + ".from", () -> provider);
+		registry.add("edge.compositions.order-page.parts." + part + ".get", () -> path);
+	}
+
+	@AfterAll
+	static void stop() {
+		providers.close();
+		identity.close();
+	}
+
+	@BeforeEach
+	void reset() {
+		providers.reset();
+		this.spans.reset();
+	}
+
+	@Test
+	void orderPage_oneServerSpanAndAChildSpanPerProviderCall() throws Exception {
+		String token = identity.passwordGrant("alice", "password");
+
+		this.client.get()
+			.uri("/api/web/orders/7001")
+			.headers((h) -> h.setBearerAuth(token))
+			.header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		List<SpanData> finished = awaitSpans();
+		System.out.println("span tree of one order page:\n"
+				+ JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(tree(finished)));
+		List<SpanData> servers = finished.stream().filter((s) -> s.getKind() == SpanKind.SERVER).toList();
+		assertThat(servers).singleElement().satisfies((server) -> {
+			assertThat(server.getTraceId()).isEqualTo(TRACE_ID);
+			assertThat(server.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+		});
+		SpanData server = servers.get(0);
+		List<SpanData> calls = finished.stream().filter((s) -> s.getParentSpanId().equals(server.getSpanId())).toList();
+		assertThat(calls).hasSize(6);
+		Map<String, String> partToProvider = Map.of("order", "order", "ticket", "kitchen", "delivery", "delivery",
+				"bill", "accounting", "consumer", "consumer", "restaurant", "restaurant");
+		for (SpanData call : calls) {
+			String part = call.getAttributes().get(AttributeKey.stringKey("part"));
+			String provider = call.getAttributes().get(AttributeKey.stringKey("provider"));
+			assertThat(partToProvider).containsEntry(part, provider);
+			assertThat(call.getName()).isEqualTo(provider + " " + part);
+			assertThat(call.getAttributes().get(AttributeKey.stringKey("composition"))).isEqualTo("order-page");
+			assertThat(call.getAttributes().get(AttributeKey.stringKey("outcome"))).isEqualTo("fresh");
+			assertThat(call.getAttributes().get(AttributeKey.stringKey("fallback"))).isEqualTo("none");
+			assertThat(call.getTraceId()).isEqualTo(TRACE_ID);
+			// The HTTP call of the part is its child, and its context is what the
+			// provider received as traceparent.
+			SpanData http = finished.stream()
+				.filter((s) -> s.getParentSpanId().equals(call.getSpanId()))
+				.filter((s) -> s.getKind() == SpanKind.CLIENT)
+				.findFirst()
+				.orElseThrow();
+			assertThat(providers.requests(Provider.fromId(provider))).singleElement()
+				.satisfies((request) -> assertThat(request.getHeader("traceparent"))
+					.isEqualTo("00-" + TRACE_ID + "-" + http.getSpanId() + "-01"));
+		}
+		assertThat(calls).extracting((s) -> s.getAttributes().get(AttributeKey.stringKey("part")))
+			.containsExactlyInAnyOrderElementsOf(partToProvider.keySet());
+	}
+
+	@Test
+	void orderPage_failedOptionalPart_spanTaggedWithItsOutcomeAndFallback() throws Exception {
+		String token = identity.passwordGrant("alice", "password");
+
+		this.client.get()
+			.uri("/api/web/orders/7902")
+			.headers((h) -> h.setBearerAuth(token))
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		SpanData ticket = awaitSpans().stream()
+			.filter((s) -> "ticket".equals(s.getAttributes().get(AttributeKey.stringKey("part"))))
+			.findFirst()
+			.orElseThrow();
+		assertThat(ticket.getAttributes().get(AttributeKey.stringKey("outcome"))).isEqualTo("omitted");
+		assertThat(ticket.getAttributes().get(AttributeKey.stringKey("fallback"))).isEqualTo("omitted");
+		assertThat(ticket.getAttributes().get(AttributeKey.stringKey("reason"))).isEqualTo("http-status");
+	}
+
+	@Test
+	void proxiedRoute_clientSpanUnderTheServerSpan_itsContextSentAsTraceparent() throws Exception {
+		String token = identity.passwordGrant("alice", "password");
+
+		this.client.get()
+			.uri("/api/web/kitchen/tickets/7001")
+			.headers((h) -> h.setBearerAuth(token))
+			.header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		List<SpanData> finished = awaitSpans();
+		System.out.println("span tree of one proxied call:\n"
+				+ JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(tree(finished)));
+		SpanData server = finished.stream().filter((s) -> s.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
+		assertThat(server.getTraceId()).isEqualTo(TRACE_ID);
+		// The provider received the context of the gateway's client span for the call,
+		// a child of the server span.
+		String traceparent = providers.requests(Provider.KITCHEN).get(0).getHeader("traceparent");
+		assertThat(providers.requests(Provider.KITCHEN)).hasSize(1);
+		assertThat(traceparent).startsWith("00-" + TRACE_ID + "-").endsWith("-01");
+		String spanId = traceparent.substring(36, 52);
+		assertThat(finished).filteredOn((s) -> s.getSpanId().equals(spanId)).singleElement().satisfies((call) -> {
+			assertThat(call.getKind()).isEqualTo(SpanKind.CLIENT);
+			assertThat(call.getParentSpanId()).isEqualTo(server.getSpanId());
+			assertThat(call.getAttributes().get(AttributeKey.stringKey("spring.cloud.gateway.route.id")))
+				.isEqualTo("kitchen");
+		});
+	}
+
+	private List<SpanData> awaitSpans() throws InterruptedException {
+		// Spans end on Reactor threads after the answer was written: wait for them
+		// (bounded, generous).
+		for (int i = 0; i < 200
+				&& this.spans.getFinishedSpanItems().stream().noneMatch((s) -> s.getKind() == SpanKind.SERVER); i++) {
+			Thread.sleep(50);
+		}
+		return this.spans.getFinishedSpanItems();
+	}
+
+	private static List<Map<String, Object>> tree(List<SpanData> spans) {
+		List<Map<String, Object>> roots = new ArrayList<>();
+		for (SpanData span : spans) {
+			if (spans.stream().noneMatch((s) -> s.getSpanId().equals(span.getParentSpanId()))) {
+				roots.add(node(span, spans));
+			}
+		}
+		return roots;
+	}
+
+	private static Map<String, Object> node(SpanData span, List<SpanData> spans) {
+		Map<String, Object> node = new LinkedHashMap<>();
+		node.put("name", span.getName());
+		node.put("kind", span.getKind().name());
+		node.put("traceId", span.getTraceId());
+		node.put("spanId", span.getSpanId());
+		node.put("parentSpanId", span.getParentSpanId());
+		Map<String, Object> attributes = new java.util.TreeMap<>();
+		span.getAttributes().forEach((key, value) -> attributes.put(key.getKey(), value));
+		node.put("attributes", attributes);
+		List<Map<String, Object>> children = new ArrayList<>();
+		for (SpanData child : spans) {
+			if (child.getParentSpanId().equals(span.getSpanId())) {
+				children.add(node(child, spans));
+			}
+		}
+		if (!children.isEmpty()) {
+			node.put("children", children);
+		}
+		return node;
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Spans {
+
+		@Bean
+		InMemorySpanExporter inMemorySpanExporter() {
+			return InMemorySpanExporter.create();
+		}
+
+	}
+
+}
