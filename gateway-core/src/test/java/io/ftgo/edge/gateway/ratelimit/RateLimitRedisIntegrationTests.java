@@ -20,6 +20,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 
+import io.ftgo.edge.stubs.EmbeddedRedis;
 import io.ftgo.edge.gateway.ratelimit.RateLimitHttp.Answer;
 import io.ftgo.edge.gateway.ratelimit.RateLimitHttp.Request;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;

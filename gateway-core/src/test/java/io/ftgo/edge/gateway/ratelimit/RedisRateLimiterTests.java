@@ -1,5 +1,6 @@
 package io.ftgo.edge.gateway.ratelimit;
 
+import io.ftgo.edge.stubs.EmbeddedRedis;
 import io.ftgo.edge.stubs.MutableClock;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.ftgo.edge.bff.web;
+package io.ftgo.edge.stubs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,28 +11,28 @@ import redis.embedded.RedisServer;
  * (Linux x86-64/arm64, macOS, Windows): nothing to install, started on a free loopback
  * port, without persistence.
  */
-final class EmbeddedRedis implements AutoCloseable {
+public final class EmbeddedRedis implements AutoCloseable {
 
 	private final int port;
 
 	private RedisServer server;
 
-	EmbeddedRedis() {
+	public EmbeddedRedis() {
 		this.port = freePort();
 	}
 
-	static EmbeddedRedis start() {
+	public static EmbeddedRedis start() {
 		EmbeddedRedis redis = new EmbeddedRedis();
 		redis.startServer();
 		return redis;
 	}
 
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
 	/** (Re)starts the server on the same port. */
-	void startServer() {
+	public void startServer() {
 		try {
 			this.server = RedisServer.newRedisServer()
 				.port(this.port)
@@ -48,7 +48,7 @@ final class EmbeddedRedis implements AutoCloseable {
 	}
 
 	/** Stops the server; the port stays ours for a restart. */
-	void stopServer() {
+	public void stopServer() {
 		try {
 			if (this.server != null && this.server.isActive()) {
 				this.server.stop();
