@@ -1,6 +1,5 @@
 package io.ftgo.edge.composition;
 
-import java.util.Locale;
 import java.util.Map;
 
 import tools.jackson.databind.node.ObjectNode;
@@ -23,12 +22,15 @@ public record CompositionResult(ObjectNode body, Map<String, PartMetadata> parts
 	public String serverTiming() {
 		StringBuilder sb = new StringBuilder();
 		this.parts.forEach((name, meta) -> {
+			long tenthsOfMillis = (meta.duration().toNanos() + 50_000) / 100_000;
 			if (sb.length() > 0) {
 				sb.append(", ");
 			}
 			sb.append(name)
 				.append(";dur=")
-				.append(String.format(Locale.ROOT, "%.1f", meta.duration().toNanos() / 1_000_000.0))
+				.append(tenthsOfMillis / 10)
+				.append('.')
+				.append(tenthsOfMillis % 10)
 				.append(";desc=\"")
 				.append(meta.status().label());
 			if (meta.reason() != null) {

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
@@ -85,8 +86,7 @@ public class EdgeCompositionAutoConfiguration {
 	@ConditionalOnMissingBean
 	CompositionEngine compositionEngine(ProviderRegistry providers, ObjectProvider<WebClient.Builder> webClients,
 			ObjectProvider<JsonMapper> json, ObjectProvider<MeterRegistry> meters,
-			ObjectProvider<LoadBalancingExchangeFilterFunction> loadBalancing,
-			ObjectProvider<ObservationRegistry> observations) {
+			ObjectProvider<LoadBalancingExchangeFilterFunction> loadBalancing, ObjectProvider<Tracer> tracers) {
 		// A bounded pool whose idle connections go before the providers' keep-alive ends.
 		ConnectionProvider pool = ConnectionProvider.builder("edge-providers")
 			.maxConnections(500)
@@ -96,19 +96,24 @@ public class EdgeCompositionAutoConfiguration {
 			.evictInBackground(Duration.ofSeconds(10))
 			.build();
 		HttpClient http = HttpClient.create(pool).compress(true);
+		// No http.client.requests observation per provider call: edge.composition.part
+		// times each call, and TracingCompositionListener makes its span.
 		WebClient.Builder webClientBuilder = webClients.getIfAvailable(WebClient::builder)
+			.observationRegistry(ObservationRegistry.NOOP)
 			.clientConnector(new ReactorClientHttpConnector(http));
 		// Providers with several instances (edge.load-balancing): one instance per call.
 		loadBalancing.ifAvailable(webClientBuilder::filter);
-		WebClient webClient = webClientBuilder.build();
 		MeterRegistry registry = meters.getIfAvailable();
 		CompositionListener listener = (registry != null) ? new MicrometerCompositionListener(registry)
 				: CompositionListener.NONE;
-		ObservationRegistry observationRegistry = observations.getIfAvailable();
-		if (observationRegistry != null && !observationRegistry.isNoop()) {
-			// A span per provider call (with tracing), its context sent as traceparent.
-			listener = new ObservingCompositionListener(observationRegistry, listener);
+		Tracer tracer = tracers.getIfAvailable();
+		if (tracer != null && tracer != Tracer.NOOP) {
+			// A span per provider call of a sampled request, its context sent as
+			// traceparent.
+			listener = new TracingCompositionListener(tracer, listener);
+			webClientBuilder.filter(TracingCompositionListener.traceparent());
 		}
+		WebClient webClient = webClientBuilder.build();
 		CompositionEngine.Builder builder = CompositionEngine.builder(providers)
 			.webClient(webClient)
 			.listener(listener);

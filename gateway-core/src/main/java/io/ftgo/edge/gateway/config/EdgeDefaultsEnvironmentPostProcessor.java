@@ -64,6 +64,9 @@ public class EdgeDefaultsEnvironmentPostProcessor implements EnvironmentPostProc
 		String buckets = "25ms,50ms,100ms,250ms,500ms,1s,2s,5s";
 		defaults.put("management.metrics.distribution.slo.http.server.requests", buckets);
 		defaults.put("management.metrics.distribution.slo.spring.cloud.gateway.requests", buckets);
+		// No long-task timer per observation (*.active: a sorted-set insert and remove on
+		// every request, for a gauge of in-flight requests that no dashboard reads).
+		defaults.put("management.metrics.observations.ignored-meters", "long-task-timer");
 		defaults.put("spring.jackson.default-property-inclusion", "non_null");
 		// GraphQL: one observation per request, not one per field (a timer per field
 		// costs

@@ -131,16 +131,13 @@ class TracingIntegrationTests {
 			assertThat(call.getAttributes().get(AttributeKey.stringKey("outcome"))).isEqualTo("fresh");
 			assertThat(call.getAttributes().get(AttributeKey.stringKey("fallback"))).isEqualTo("none");
 			assertThat(call.getTraceId()).isEqualTo(TRACE_ID);
-			// The HTTP call of the part is its child, and its context is what the
-			// provider received as traceparent.
-			SpanData http = finished.stream()
-				.filter((s) -> s.getParentSpanId().equals(call.getSpanId()))
-				.filter((s) -> s.getKind() == SpanKind.CLIENT)
-				.findFirst()
-				.orElseThrow();
+			// The part's span is the client span of its call: its context is what the
+			// provider received as traceparent, and no second (http) span is made.
+			assertThat(call.getKind()).isEqualTo(SpanKind.CLIENT);
+			assertThat(finished).noneMatch((s) -> s.getParentSpanId().equals(call.getSpanId()));
 			assertThat(providers.requests(Provider.fromId(provider))).singleElement()
 				.satisfies((request) -> assertThat(request.getHeader("traceparent"))
-					.isEqualTo("00-" + TRACE_ID + "-" + http.getSpanId() + "-01"));
+					.isEqualTo("00-" + TRACE_ID + "-" + call.getSpanId() + "-01"));
 		}
 		assertThat(calls).extracting((s) -> s.getAttributes().get(AttributeKey.stringKey("part")))
 			.containsExactlyInAnyOrderElementsOf(partToProvider.keySet());
@@ -164,6 +161,29 @@ class TracingIntegrationTests {
 		assertThat(ticket.getAttributes().get(AttributeKey.stringKey("outcome"))).isEqualTo("omitted");
 		assertThat(ticket.getAttributes().get(AttributeKey.stringKey("fallback"))).isEqualTo("omitted");
 		assertThat(ticket.getAttributes().get(AttributeKey.stringKey("reason"))).isEqualTo("http-status");
+	}
+
+	@Test
+	void orderPage_notSampled_noPartSpans_providersGetTheServerContextNotSampled() throws Exception {
+		String token = identity.passwordGrant("alice", "password");
+
+		this.client.get()
+			.uri("/api/web/orders/7001")
+			.headers((h) -> h.setBearerAuth(token))
+			.header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-00")
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		String first = providers.requests(Provider.ORDER).get(0).getHeader("traceparent");
+		assertThat(first).matches("00-" + TRACE_ID + "-[0-9a-f]{16}-00");
+		for (Provider provider : Provider.values()) {
+			// Every call carries the same (server) context: no span per part.
+			assertThat(providers.requests(provider)).singleElement()
+				.satisfies((request) -> assertThat(request.getHeader("traceparent")).isEqualTo(first));
+		}
+		Thread.sleep(300);
+		assertThat(this.spans.getFinishedSpanItems()).noneMatch((s) -> s.getTraceId().equals(TRACE_ID));
 	}
 
 	@Test
