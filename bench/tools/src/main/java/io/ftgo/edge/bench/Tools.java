@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
@@ -334,8 +335,10 @@ public final class Tools {
 		}
 		ConnectionProvider pool = ConnectionProvider.builder("burst").maxConnections(n).build();
 		HttpClient client = HttpClient.create(pool).headers((h) -> headers.forEach((kv) -> h.add(kv[0], kv[1])));
-		// Open the connections first, so that the requests themselves leave together.
-		client.get().uri(required(options, "warm")).responseSingle((r, b) -> b.then()).block();
+		// Open the N connections first, so that the requests themselves leave together.
+		Flux.range(0, n)
+			.flatMap((i) -> client.get().uri(required(options, "warm")).responseSingle((r, b) -> b.then()), n)
+			.blockLast(Duration.ofSeconds(30));
 		Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
 		CountDownLatch go = new CountDownLatch(1);
 		CountDownLatch done = new CountDownLatch(n);

@@ -3,6 +3,8 @@ package io.ftgo.edge.security.jwt;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -21,13 +23,16 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
  * checked again on every hit (with the configured skew), entries leave the cache when the
  * token expires or after {@code maxAge}, and failures are never cached. A key the
  * identity provider retires stops being trusted for tokens it signed within
- * {@code maxAge}.
+ * {@code maxAge}. Concurrent first uses of one token (a burst from a client that just got
+ * it) share one verification.
  */
 final class VerifiedTokenCache implements ReactiveJwtDecoder {
 
 	private final ReactiveJwtDecoder delegate;
 
 	private final Cache<String, Jwt> verified;
+
+	private final ConcurrentMap<String, Mono<Jwt>> inFlight = new ConcurrentHashMap<>();
 
 	private final Clock clock;
 
@@ -51,7 +56,15 @@ final class VerifiedTokenCache implements ReactiveJwtDecoder {
 			return Mono.error(new JwtValidationException("Jwt expired",
 					java.util.List.of(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, "Jwt expired", null))));
 		}
-		return this.delegate.decode(token).doOnNext((jwt) -> this.verified.put(token, jwt));
+		return this.inFlight.computeIfAbsent(token, this::verify);
+	}
+
+	/** One verification, shared by the callers that arrive while it runs. */
+	private Mono<Jwt> verify(String token) {
+		return Mono.defer(() -> this.delegate.decode(token))
+			.doOnNext((jwt) -> this.verified.put(token, jwt))
+			.doFinally((signal) -> this.inFlight.remove(token))
+			.share();
 	}
 
 	private Instant now() {

@@ -2,11 +2,14 @@ package io.ftgo.edge.security.jwt;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.ftgo.edge.stubs.MutableClock;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 import org.springframework.security.oauth2.jwt.BadJwtException;
@@ -46,6 +49,55 @@ class VerifiedTokenCacheTests {
 		StepVerifier.create(cache.decode("t1")).expectNextCount(1).verifyComplete();
 
 		assertThat(this.verifications).hasValue(1);
+	}
+
+	@Test
+	void concurrentFirstUses_shareOneVerification() {
+		Sinks.One<Jwt> answer = Sinks.one();
+		ReactiveJwtDecoder slow = (token) -> {
+			this.verifications.incrementAndGet();
+			return answer.asMono();
+		};
+		VerifiedTokenCache cache = new VerifiedTokenCache(slow, 100, Duration.ofMinutes(5), Duration.ofSeconds(30),
+				this.clock);
+		List<Jwt> seen = new CopyOnWriteArrayList<>();
+		for (int i = 0; i < 50; i++) {
+			cache.decode("t1").subscribe(seen::add);
+		}
+		assertThat(this.verifications).hasValue(1);
+
+		answer.tryEmitValue(Jwt.withTokenValue("t1")
+			.header("alg", "RS256")
+			.subject("1001")
+			.expiresAt(this.clock.instant().plusSeconds(600))
+			.build());
+
+		assertThat(seen).hasSize(50);
+		StepVerifier.create(cache.decode("t1")).expectNextCount(1).verifyComplete();
+		assertThat(this.verifications).hasValue(1);
+	}
+
+	@Test
+	void concurrentFirstUses_ofABadToken_shareTheFailure_andTheNextUseVerifiesAgain() {
+		Sinks.One<Jwt> answer = Sinks.one();
+		ReactiveJwtDecoder slow = (token) -> {
+			this.verifications.incrementAndGet();
+			return answer.asMono();
+		};
+		VerifiedTokenCache cache = new VerifiedTokenCache(slow, 100, Duration.ofMinutes(5), Duration.ofSeconds(30),
+				this.clock);
+		List<Throwable> errors = new CopyOnWriteArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			cache.decode("bad").subscribe((jwt) -> {
+			}, errors::add);
+		}
+		answer.tryEmitError(new BadJwtException("signature"));
+
+		assertThat(errors).hasSize(10).allMatch(BadJwtException.class::isInstance);
+		assertThat(this.verifications).hasValue(1);
+		cache.decode("bad").subscribe((jwt) -> {
+		}, errors::add);
+		assertThat(this.verifications).hasValue(2);
 	}
 
 	@Test
