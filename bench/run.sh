@@ -297,23 +297,41 @@ if has critical; then
   start_slow_providers order:20ms,kitchen:20ms,delivery:30ms,accounting:40ms,consumer:20ms,restaurant:30ms
   # shellcheck disable=SC2046
   start_edge $(providers_at slow_port) "${high_limits[@]}"
+  # A warm edge: a closed-loop warm-up first (the open loop's 20 requests/s would leave
+  # the JIT half done), then the measured open loop.
+  taskset -c 1 wrk -t1 -c8 -d"${WARMUP}s" -H "$auth" -s "$work/random-id.lua" \
+    "http://127.0.0.1:$sut/api/web/orders/0" >/dev/null
   line=$(load --label=edge --url="http://127.0.0.1:$sut/api/web/orders/{id}" --ids=10000-99999 --rate=20 \
-    --warmup=20s --duration=${OPEN_SECONDS}s --header="$auth" --hist="$work/critical-edge.hgrm")
+    --warmup=10s --duration=${OPEN_SECONDS}s --header="$auth" --hist="$work/critical-edge.hgrm")
   echo "  $line"; stop_sut
   critical_p50=$(sed -E 's/.* p50=([0-9.]+).*/\1/' <<<"$line")
   critical_p99=$(sed -E 's/.* p99=([0-9.]+).*/\1/' <<<"$line")
   critical_statuses=$(sed -E 's/.* statuses=(.*)$/\1/' <<<"$line")
+  # The critical path as measured: the same load tool calling the order provider and the
+  # slowest other (accounting) directly, p50 of each, added.
+  line=$(load --label=order --url="http://127.0.0.1:${slow_port[order]}/orders/{id}" --ids=10000-99999 --rate=20 \
+    --warmup=5s --duration=${OPEN_SECONDS}s)
+  echo "  $line"; direct_order_p50=$(sed -E 's/.* p50=([0-9.]+).*/\1/' <<<"$line")
+  line=$(load --label=accounting --url="http://127.0.0.1:${slow_port[accounting]}/bills/{id}" --ids=10000-99999 \
+    --rate=20 --warmup=5s --duration=${OPEN_SECONDS}s)
+  echo "  $line"; direct_bill_p50=$(sed -E 's/.* p50=([0-9.]+).*/\1/' <<<"$line")
+  measured_critical=$(awk -v a="$direct_order_p50" -v b="$direct_bill_p50" 'BEGIN { printf "%.2f", a + b }')
   stop_slow_providers
   cat >>"$report" <<EOF
 Order 20 ms, then kitchen 20, delivery 30, accounting 40, consumer 20, restaurant 30 ms in
-parallel: the critical path is 20 + 40 = 60 ms. Open loop, 20 requests/s for ${OPEN_SECONDS} s after
-a 20 s warm-up, a different order id on every request (no collapsing).
+parallel: the nominal critical path is 20 + 40 = 60 ms. The measured critical path is the p50
+of the order provider plus the p50 of the accounting provider, each called directly by the
+same load tool at the same rate (so it includes a real HTTP hop per call). The edge is warmed
+by a closed loop first; then open loop, 20 requests/s for ${OPEN_SECONDS} s, a different order id
+on every request (no collapsing).
 
 | measure | value | target |
 |---|---|---|
 | composed p50 | ${critical_p50} ms | — |
 | composed p99 | ${critical_p99} ms | — |
-| composed p50 / critical path (60 ms) | $(ratio "$critical_p50" 60) | ≤ 1.05 |
+| order p50 + accounting p50, called directly | ${direct_order_p50} + ${direct_bill_p50} = ${measured_critical} ms | — |
+| composed p50 / measured critical path | $(ratio "$critical_p50" "$measured_critical") | ≤ 1.05 |
+| composed p50 / nominal critical path (60 ms) | $(ratio "$critical_p50" 60) | — |
 | answers by status | \`$critical_statuses\` | all 200 |
 EOF
 fi
