@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.ftgo.edge.gateway.tracing.LoggingSpanExporter;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
@@ -15,11 +16,14 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -37,9 +41,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = EdgeTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "edge.rate-limit.enabled=false", "management.tracing.sampling.probability=1.0",
-				"spring.cloud.gateway.server.webflux.observability.enabled=true" })
+				"spring.cloud.gateway.server.webflux.observability.enabled=true", "edge.tracing.log-spans=true" })
 @AutoConfigureWebTestClient(timeout = "20s")
 @Import(TracingIntegrationTests.Spans.class)
+@ExtendWith(OutputCaptureExtension.class)
 class TracingIntegrationTests {
 
 	static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -161,6 +166,37 @@ class TracingIntegrationTests {
 		assertThat(ticket.getAttributes().get(AttributeKey.stringKey("outcome"))).isEqualTo("omitted");
 		assertThat(ticket.getAttributes().get(AttributeKey.stringKey("fallback"))).isEqualTo("omitted");
 		assertThat(ticket.getAttributes().get(AttributeKey.stringKey("reason"))).isEqualTo("http-status");
+	}
+
+	@Test
+	void logSpans_everyFinishedSpanIsAJsonLogLine(CapturedOutput output) throws Exception {
+		String token = identity.passwordGrant("alice", "password");
+
+		this.client.get()
+			.uri("/api/web/orders/7001")
+			.headers((h) -> h.setBearerAuth(token))
+			.header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		List<SpanData> finished = awaitSpans();
+		SpanData order = finished.stream().filter((s) -> s.getName().equals("order order")).findFirst().orElseThrow();
+		for (int i = 0; i < 100 && !output.getOut().contains(order.getSpanId()); i++) {
+			Thread.sleep(50);
+		}
+		String line = output.getOut()
+			.lines()
+			.filter((l) -> l.contains(LoggingSpanExporter.CATEGORY) && l.contains(order.getSpanId()))
+			.findFirst()
+			.orElseThrow();
+		Map<?, ?> logged = JsonMapper.builder().build().readValue(line.substring(line.indexOf('{')), Map.class);
+		assertThat(logged.get("name")).isEqualTo("order order");
+		assertThat(logged.get("kind")).isEqualTo("CLIENT");
+		assertThat(logged.get("traceId")).isEqualTo(TRACE_ID);
+		assertThat(logged.get("parentSpanId")).isEqualTo(order.getParentSpanId());
+		assertThat(logged.get("attributes")).isEqualTo(Map.of("composition", "order-page", "part", "order", "provider",
+				"order", "peer.service", "order", "outcome", "fresh", "fallback", "none", "reason", "none"));
 	}
 
 	@Test
