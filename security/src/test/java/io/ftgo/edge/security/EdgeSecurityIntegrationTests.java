@@ -182,7 +182,12 @@ class EdgeSecurityIntegrationTests {
 			.valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"ftgo-edge\"",
 					"ApiKey realm=\"ftgo-edge\", header=\"X-API-Key\"")
 			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(401)
+			.jsonPath("$.code")
+			.isEqualTo("unauthorized");
 
 		assertThat(SecurityTestApplication.handled).hasValue(0);
 	}
@@ -292,7 +297,14 @@ class EdgeSecurityIntegrationTests {
 
 	@Test
 	void unmatchedPath_noCredentials_401NotAHint() {
-		this.client.get().uri("/somewhere/else").exchange().expectStatus().isUnauthorized();
+		this.client.get()
+			.uri("/somewhere/else")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("unauthorized");
 	}
 
 	@Test

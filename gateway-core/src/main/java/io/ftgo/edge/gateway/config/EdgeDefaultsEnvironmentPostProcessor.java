@@ -49,7 +49,7 @@ public class EdgeDefaultsEnvironmentPostProcessor implements EnvironmentPostProc
 		defaults.put("server.max-http-request-header-size", "16KB");
 		defaults.put("server.netty.max-initial-line-length", "16KB");
 		// Keep-alive idle limit, header/body timeouts and the connection cap:
-		// edge.server.* (EdgeGatewayProperties.Server), applied by ConnectionGuards.
+		// edge.server.* (EdgeServerProperties), applied by ConnectionGuards.
 		defaults.put("server.error.include-stacktrace", "never");
 		defaults.put("server.error.include-message", "never");
 		// Actuator: health groups and Prometheus only; on the management port.

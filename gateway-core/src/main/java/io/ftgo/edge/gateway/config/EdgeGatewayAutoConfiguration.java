@@ -52,12 +52,14 @@ import io.ftgo.edge.security.config.EdgeSettingsValidator;
 		beforeName = "org.springframework.boot.webflux.autoconfigure.error.ErrorWebFluxAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @Import(EdgeSettingsValidator.class)
-@EnableConfigurationProperties({ EdgeGatewayProperties.class, EdgeCacheProperties.class })
+@EnableConfigurationProperties({ EdgeClientAddressProperties.class, EdgeLimitsProperties.class,
+		EdgeReservedHeadersProperties.class, EdgeResponseProperties.class, EdgeServerProperties.class,
+		EdgeCorsProperties.class, EdgeCacheProperties.class })
 public class EdgeGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ClientAddressResolver clientAddressResolver(EdgeGatewayProperties properties) {
+	ClientAddressResolver clientAddressResolver(EdgeClientAddressProperties properties) {
 		return new ClientAddressResolver(properties.trustedProxies());
 	}
 
@@ -72,15 +74,16 @@ public class EdgeGatewayAutoConfiguration {
 	}
 
 	@Bean
-	RequestLimitsWebFilter edgeRequestLimitsWebFilter(EdgeGatewayProperties properties) {
-		return new RequestLimitsWebFilter(properties.limits());
+	RequestLimitsWebFilter edgeRequestLimitsWebFilter(EdgeLimitsProperties limits) {
+		return new RequestLimitsWebFilter(limits);
 	}
 
 	@Bean
-	ReservedHeadersWebFilter edgeReservedHeadersWebFilter(EdgeGatewayProperties properties,
-			ObjectProvider<IdentityPropagation> propagations, ClientAddressResolver clientAddresses) {
+	ReservedHeadersWebFilter edgeReservedHeadersWebFilter(EdgeReservedHeadersProperties reservedHeaders,
+			EdgeResponseProperties response, ObjectProvider<IdentityPropagation> propagations,
+			ClientAddressResolver clientAddresses) {
 		return new ReservedHeadersWebFilter(identityHeaders(propagations.getIfAvailable()),
-				properties.reservedHeaders().toReservedHeaders(), properties.response().stripped(), clientAddresses);
+				reservedHeaders.toReservedHeaders(), response.stripped(), clientAddresses);
 	}
 
 	/**
@@ -156,14 +159,13 @@ public class EdgeGatewayAutoConfiguration {
 	 * exposed by the chart's Service.
 	 */
 	@Bean
-	ConnectionGuards edgeConnectionGuards(EdgeGatewayProperties properties) {
-		EdgeGatewayProperties.Server server = properties.server();
+	ConnectionGuards edgeConnectionGuards(EdgeServerProperties server) {
 		return new ConnectionGuards(server.headerTimeout(), server.bodyTimeout(), server.maxConnections());
 	}
 
 	@Bean
-	NettyServerCustomizer edgeConnectionGuardsCustomizer(ConnectionGuards guards, EdgeGatewayProperties properties) {
-		Duration idle = properties.server().keepAliveIdle();
+	NettyServerCustomizer edgeConnectionGuardsCustomizer(ConnectionGuards guards, EdgeServerProperties settings) {
+		Duration idle = settings.keepAliveIdle();
 		return (server) -> guards.install(server.idleTimeout(idle));
 	}
 
@@ -181,9 +183,8 @@ public class EdgeGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	CorsConfigurationSource corsConfigurationSource(EdgeGatewayProperties properties) {
+	CorsConfigurationSource corsConfigurationSource(EdgeCorsProperties cors) {
 		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-		EdgeGatewayProperties.Cors cors = properties.cors();
 		if (!cors.allowedOrigins().isEmpty()) {
 			CorsConfiguration configuration = new CorsConfiguration();
 			configuration.setAllowedOrigins(cors.allowedOrigins());

@@ -20,7 +20,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
-import io.ftgo.edge.gateway.config.EdgeGatewayProperties;
+import io.ftgo.edge.gateway.config.EdgeLimitsProperties;
 import io.ftgo.edge.gateway.support.EdgeFilterOrder;
 import io.ftgo.edge.security.web.Problems;
 
@@ -31,9 +31,9 @@ import io.ftgo.edge.security.web.Problems;
  */
 public class RequestLimitsWebFilter implements WebFilter, Ordered {
 
-	private final EdgeGatewayProperties.Limits limits;
+	private final EdgeLimitsProperties limits;
 
-	public RequestLimitsWebFilter(EdgeGatewayProperties.Limits limits) {
+	public RequestLimitsWebFilter(EdgeLimitsProperties limits) {
 		this.limits = limits;
 	}
 

@@ -24,9 +24,9 @@ import io.ftgo.edge.security.web.Problems;
  * Limits failed authentications per client address, before security runs: the regular
  * rate limit sits after authentication and so never sees a request that security refuses,
  * which would leave API keys and tokens open to guessing at full speed. Each 401 spends
- * one unit of the {@code auth-failures} tier (through the same {@link RateLimiter}, so on
- * Redis the budget is cluster-wide); once it is spent, the address gets 429 with
- * {@code Retry-After} until the window ends, whatever it sends.
+ * one token of the {@code auth-failures} tier (through the same {@link RateLimiter}, so
+ * on Redis the budget is cluster-wide); once the bucket is empty, the address gets 429
+ * with {@code Retry-After} until its next token, whatever it sends.
  */
 public class AuthFailureLimitWebFilter implements WebFilter, Ordered {
 
@@ -82,7 +82,7 @@ public class AuthFailureLimitWebFilter implements WebFilter, Ordered {
 			count("failed");
 			return this.limiter.tryAcquire("authfail:" + address, this.tier).doOnNext((decision) -> {
 				if (!decision.allowed()) {
-					this.blocked.put(address, this.clock.instant().plus(decision.resetAfter()));
+					this.blocked.put(address, this.clock.instant().plus(decision.retryAfter()));
 				}
 			}).onErrorResume((ex) -> Mono.empty()).then();
 		});

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.bucket4j.TimeMeter;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -115,7 +116,7 @@ public class EdgeRateLimitAutoConfiguration {
 				.map(EdgeRateLimitProperties.Tier::windowOrDefault)
 				.max(Duration::compareTo)
 				.orElse(Duration.ofSeconds(1));
-			return new InMemoryRateLimiter(properties.maxKeys(), longest, Clock.systemUTC());
+			return new InMemoryRateLimiter(properties.maxKeys(), longest, TimeMeter.SYSTEM_NANOTIME);
 		}
 
 	}
@@ -146,7 +147,8 @@ public class EdgeRateLimitAutoConfiguration {
 		RedisRateLimiter edgeRateLimiter(EdgeRateLimitProperties properties, RedisConnector connector,
 				ObjectProvider<MeterRegistry> meters) {
 			RedisRateLimiter limiter = new RedisRateLimiter(connector, properties.redis().keyPrefix(),
-					properties.redis().timeout(), Duration.ofSeconds(1), meters.getIfAvailable(), Clock.systemUTC());
+					properties.redis().timeout(), Duration.ofSeconds(1), properties.maxKeys(), meters.getIfAvailable(),
+					Clock.systemUTC(), null);
 			logger.info("Rate limits are kept in Redis at " + connector.target() + " (failure mode "
 					+ properties.redis().mode().name().toLowerCase(java.util.Locale.ROOT) + ", timeout "
 					+ properties.redis().timeout().toMillis() + "ms)");

@@ -25,7 +25,7 @@ import static io.ftgo.edge.security.config.InvalidEdgeConfigurationException.req
  * edge:
  *   rate-limit:
  *     enabled: true                  # false: no limit, no headers
- *     tiers:                         # fixed windows: at most `limit` requests per `window`
+ *     tiers:                         # token buckets: `limit` at once, refilled with `limit` per `window`
  *       default:   { limit: 100, window: 1s }   # authenticated callers without a (known) tier
  *       anonymous: { limit: 20,  window: 1s }   # unauthenticated callers, per client IP
  *       standard:  { limit: 50,  window: 1s }   # a partner tier (API key `tier`, JWT `tier` claim)
@@ -65,12 +65,12 @@ public record EdgeRateLimitProperties(@DefaultValue("true") boolean enabled, Map
 	/** The tier of unauthenticated callers, keyed by client address. */
 	public static final String ANONYMOUS_TIER = "anonymous";
 
-	/** The largest accepted limit (the in-memory counter's capacity). */
+	/** The largest accepted limit. */
 	public static final int MAX_LIMIT = 10_000_000;
 
 	/**
 	 * The tier of failed authentications (401) per client address: once spent, the
-	 * address gets 429 until its window ends, so credentials cannot be guessed at full
+	 * address gets 429 until its next token, so credentials cannot be guessed at full
 	 * speed.
 	 */
 	public static final String AUTH_FAILURES_TIER = "auth-failures";
@@ -96,9 +96,11 @@ public record EdgeRateLimitProperties(@DefaultValue("true") boolean enabled, Map
 	}
 
 	/**
-	 * One tier: at most {@code limit} requests per {@code window} (a fixed window).
+	 * One tier: a token bucket of {@code limit} tokens refilled greedily with
+	 * {@code limit} per {@code window}.
 	 *
-	 * @param limit requests allowed per window, 1..{@value #MAX_LIMIT}
+	 * @param limit the bucket's capacity and its refill per window,
+	 * 1..{@value #MAX_LIMIT}
 	 * @param window the window, between 1s and 1h; default 1s
 	 */
 	public record Tier(Integer limit, Duration window) {

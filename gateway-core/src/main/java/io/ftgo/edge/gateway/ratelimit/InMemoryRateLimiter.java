@@ -1,70 +1,47 @@
 package io.ftgo.edge.gateway.ratelimit;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
 import reactor.core.publisher.Mono;
 
 /**
- * Fixed windows in memory: one budget per replica. Each key has one {@link AtomicLong}
- * packing the window index (upper 40 bits) and the count in it (lower 24 bits), updated
- * by compare-and-set, so concurrent requests never over-admit and never lock. Keys live
- * in a bounded Caffeine cache (least recently used evicted first; an evicted caller
- * starts a fresh window). Time comes from the injected {@link Clock}; windows are aligned
- * to the epoch ({@code millis / window}).
+ * Token buckets in memory (Bucket4j local buckets): one budget per replica. Each caller
+ * and tier has one lock-free bucket (compare-and-set, so concurrent requests never
+ * over-admit and never lock) in a bounded Caffeine cache: least recently used evicted
+ * first, and a bucket idle for the longest window is dropped, which changes nothing,
+ * since by then it is full again. Time comes from the injected {@link TimeMeter}
+ * ({@link TimeMeter#SYSTEM_NANOTIME} in production, monotonic).
  */
 public final class InMemoryRateLimiter implements RateLimiter {
 
-	private static final int COUNT_BITS = 24;
+	private final Cache<String, Bucket> buckets;
 
-	private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
-
-	private final Cache<String, AtomicLong> counters;
-
-	private final Clock clock;
+	private final TimeMeter time;
 
 	/**
-	 * @param maxKeys how many callers are tracked at once
-	 * @param longestWindow the longest tier window (idle keys expire after it)
-	 * @param clock the time source
+	 * @param maxKeys how many buckets are kept at once
+	 * @param longestWindow the longest tier window (idle buckets expire after it)
+	 * @param time the time source
 	 */
-	public InMemoryRateLimiter(int maxKeys, Duration longestWindow, Clock clock) {
-		this.counters = Caffeine.newBuilder().maximumSize(maxKeys).expireAfterAccess(longestWindow).build();
-		this.clock = clock;
+	public InMemoryRateLimiter(int maxKeys, Duration longestWindow, TimeMeter time) {
+		this.buckets = Caffeine.newBuilder().maximumSize(maxKeys).expireAfterAccess(longestWindow).build();
+		this.time = time;
 	}
 
 	@Override
 	public Mono<Decision> tryAcquire(String key, Tier tier) {
-		return Mono.just(acquire(key, tier));
+		return Mono.fromSupplier(() -> acquire(key, tier));
 	}
 
-	/** The synchronous decision (non-blocking: a CAS loop). */
+	/** The synchronous decision (non-blocking: Bucket4j's lock-free bucket). */
 	Decision acquire(String key, Tier tier) {
-		AtomicLong counter = this.counters.get(key, (k) -> new AtomicLong());
-		long now = this.clock.millis();
-		long windowMillis = tier.windowMillis();
-		long window = now / windowMillis;
-		long resetAfter = (window + 1) * windowMillis - now;
-		int limit = tier.limit();
-		while (true) {
-			long state = counter.get();
-			long count = ((state >>> COUNT_BITS) == window) ? (state & COUNT_MASK) : 0;
-			if (count >= limit) {
-				return new Decision(false, limit, 0, Duration.ofMillis(resetAfter));
-			}
-			long next = count + 1;
-			if (counter.compareAndSet(state, (window << COUNT_BITS) | next)) {
-				return new Decision(true, limit, (int) (limit - next), Duration.ofMillis(resetAfter));
-			}
-		}
-	}
-
-	/** Callers tracked now (approximate; for tests and metrics). */
-	long trackedKeys() {
-		return this.counters.estimatedSize();
+		Bucket bucket = this.buckets.get(tier.bucketKey(key),
+				(k) -> Bucket.builder().addLimit(tier.bandwidth()).withCustomTimePrecision(this.time).build());
+		return Decision.of(bucket.tryConsumeAndReturnRemaining(1), tier.limit());
 	}
 
 }

@@ -40,11 +40,12 @@ import io.ftgo.edge.security.web.Problems;
  * proxies). Every limited answer carries the header fields of the current IETF draft
  * (draft-ietf-httpapi-ratelimit-headers):
  * {@code RateLimit-Policy: "<tier>";q=<limit>;w=<window
- * seconds>} and {@code RateLimit: "<tier>";r=<remaining>;t=<seconds to reset>}; the older
- * {@code RateLimit-Limit/-Remaining/-Reset} only with {@code legacy-headers: true}.
- * Beyond the limit the answer is 429 problem+json ({@code rate_limited}) with
- * {@code Retry-After}. When the limiter cannot decide, the failure mode applies: open
- * lets the request through (with {@code RateLimit-Policy} only), closed answers 503
+ * seconds>} and {@code RateLimit: "<tier>";r=<tokens left>;t=<seconds until the bucket is
+ * full again>}; the older {@code RateLimit-Limit/-Remaining/-Reset} only with
+ * {@code legacy-headers: true}. Beyond the limit the answer is 429 problem+json
+ * ({@code rate_limited}) with {@code Retry-After} (seconds until the next token). When
+ * the limiter cannot decide, the failure mode applies: open lets the request through
+ * (with {@code RateLimit-Policy} only), closed answers 503
  * ({@code rate_limit_unavailable}).
  */
 public class RateLimitWebFilter implements WebFilter, Ordered {
@@ -199,7 +200,7 @@ public class RateLimitWebFilter implements WebFilter, Ordered {
 			return chain.filter(exchange);
 		}
 		record(exchange, tier, Outcome.LIMITED);
-		headers.set(HttpHeaders.RETRY_AFTER, reset);
+		headers.set(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
 		return Problems.write(exchange, HttpStatus.TOO_MANY_REQUESTS, tier.limitedDetail(), "rate_limited");
 	}
 

@@ -2,11 +2,18 @@ package io.ftgo.edge.gateway.ratelimit;
 
 import java.time.Duration;
 
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
 import reactor.core.publisher.Mono;
 
 /**
- * Decides whether one more request of a caller fits its budget: fixed windows, at most
- * {@link Tier#limit()} requests per {@link Tier#window()} and key.
+ * Decides whether one more request of a caller fits its budget: a token bucket per caller
+ * and tier (Bucket4j) that holds {@link Tier#limit()} tokens and is refilled greedily
+ * with {@code limit} tokens per {@link Tier#window()}. A caller gets at most
+ * {@code limit} requests at once, and at most {@code limit} more per window after that:
+ * in any interval of length {@code d} at most {@code limit + limit * d / window}, so
+ * there is no window boundary across which twice the limit can be sent at once.
  * <p>
  * Implementations: in memory (one budget per replica, the default) and Redis (one budget
  * for all replicas). An implementation answers one {@link Decision} per call, never
@@ -17,26 +24,46 @@ import reactor.core.publisher.Mono;
 public interface RateLimiter {
 
 	/**
-	 * Counts one request of {@code key} against {@code tier}.
-	 * @param key the caller: {@code client:<id>}, {@code sub:<subject>} or
-	 * {@code ip:<address>}
+	 * Takes one token of {@code key}'s bucket for {@code tier}.
+	 * @param key the caller: {@code client:<id>}, {@code sub:<subject>},
+	 * {@code ip:<address>} or {@code authfail:<address>}
 	 * @param tier the caller's tier
 	 * @return the decision; {@link RateLimiterUnavailableException} when none can be made
 	 */
 	Mono<Decision> tryAcquire(String key, Tier tier);
 
 	/**
-	 * A tier, resolved: at most {@code limit} requests per {@code window}.
+	 * A tier, resolved: a bucket of {@code limit} tokens refilled with {@code limit} per
+	 * {@code window}.
 	 *
 	 * @param name the tier name (a metric tag)
-	 * @param limit requests allowed per window, &gt; 0
+	 * @param limit the bucket's capacity and the tokens added per window, &gt; 0
 	 * @param window the window length, whole seconds
 	 */
 	record Tier(String name, int limit, Duration window) {
 
-		/** The window in milliseconds. */
-		public long windowMillis() {
-			return this.window.toMillis();
+		/**
+		 * The bucket of this tier: capacity {@code limit}, refilled greedily (token by
+		 * token as time passes, not all at once) with {@code limit} tokens per window.
+		 */
+		public Bandwidth bandwidth() {
+			return Bandwidth.builder().capacity(this.limit).refillGreedy(this.limit, this.window).build();
+		}
+
+		/** The bucket of this tier as a distributed bucket's configuration. */
+		public BucketConfiguration bucket() {
+			return BucketConfiguration.builder().addLimit(bandwidth()).build();
+		}
+
+		/**
+		 * Where the bucket of {@code key} in this tier is kept: a bucket belongs to a
+		 * caller and a tier (its name, limit and window), so a changed limit takes effect
+		 * at once with a fresh bucket instead of the stored one.
+		 * @param key the caller key
+		 * @return e.g. {@code client:partner-ajanta:standard:50/1s}
+		 */
+		public String bucketKey(String key) {
+			return key + ":" + this.name + ":" + this.limit + "/" + this.window.toSeconds() + "s";
 		}
 
 	}
@@ -46,14 +73,39 @@ public interface RateLimiter {
 	 *
 	 * @param allowed whether the request may proceed
 	 * @param limit the tier's limit
-	 * @param remaining requests left in the current window after this one (&ge; 0)
-	 * @param resetAfter time until the current window ends
+	 * @param remaining tokens left in the bucket after this request (&ge; 0): requests
+	 * that may be sent at once now
+	 * @param resetAfter time until the bucket is full again ({@code remaining} back at
+	 * {@code limit})
+	 * @param retryAfter when refused, the time until the next token (when a request would
+	 * be allowed again); zero when allowed
 	 */
-	record Decision(boolean allowed, int limit, int remaining, Duration resetAfter) {
+	record Decision(boolean allowed, int limit, int remaining, Duration resetAfter, Duration retryAfter) {
 
-		/** Seconds until the window ends, rounded up, at least 1 (for headers). */
+		/** The decision Bucket4j's probe describes. */
+		static Decision of(ConsumptionProbe probe, int limit) {
+			return new Decision(probe.isConsumed(), limit, (int) Math.max(0, probe.getRemainingTokens()),
+					Duration.ofNanos(Math.max(0, probe.getNanosToWaitForReset())),
+					Duration.ofNanos(probe.isConsumed() ? 0 : Math.max(0, probe.getNanosToWaitForRefill())));
+		}
+
+		/**
+		 * Seconds until the bucket is full again, rounded up, at least 1 (for headers).
+		 */
 		public long resetSeconds() {
-			long millis = this.resetAfter.toMillis();
+			return seconds(this.resetAfter);
+		}
+
+		/**
+		 * Seconds until the next request would be allowed, rounded up, at least 1 (for
+		 * {@code Retry-After}).
+		 */
+		public long retryAfterSeconds() {
+			return seconds(this.retryAfter);
+		}
+
+		private static long seconds(Duration duration) {
+			long millis = duration.toMillis();
 			return Math.max(1, (millis + 999) / 1000);
 		}
 

@@ -11,6 +11,8 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 
@@ -29,7 +31,10 @@ import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
  * computation threads (the request chain then continues there, not on one I/O thread).
  */
 final class RedisConnector
-		implements Supplier<CompletableFuture<StatefulRedisConnection<String, String>>>, AutoCloseable {
+		implements Supplier<CompletableFuture<StatefulRedisConnection<String, byte[]>>>, AutoCloseable {
+
+	/** Keys are text, values Bucket4j's serialized bucket states. */
+	private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
 	private final RedisClient client;
 
@@ -66,9 +71,9 @@ final class RedisConnector
 		ClientOptions.Builder options = ClientOptions.builder()
 			.autoReconnect(true)
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-			// Emit replies on Lettuce's computation threads, not on the one I/O thread of
-			// the connection: the rest of the request's chain continues where the
-			// decision is emitted.
+			// Emit reactive replies on Lettuce's computation threads, not on the one I/O
+			// thread of the connection: the rest of the request's chain continues where
+			// the decision is emitted.
 			.publishOnScheduler(true)
 			.timeoutOptions(TimeoutOptions.enabled(commandTimeout))
 			.socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build());
@@ -84,8 +89,8 @@ final class RedisConnector
 	}
 
 	@Override
-	public CompletableFuture<StatefulRedisConnection<String, String>> get() {
-		return this.client.connectAsync(StringCodec.UTF8, this.uri).toCompletableFuture();
+	public CompletableFuture<StatefulRedisConnection<String, byte[]>> get() {
+		return this.client.connectAsync(CODEC, this.uri).toCompletableFuture();
 	}
 
 	/** Where it connects, without credentials (for logs). */

@@ -2,13 +2,25 @@ package io.ftgo.edge.gateway.ratelimit;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
-import io.lettuce.core.RedisNoScriptException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.github.bucket4j.redis.lettuce.RedisApi;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.Counter;
@@ -18,41 +30,36 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Fixed windows in Redis: one budget per key for all replicas. One Lua script per
- * request, atomic in Redis: {@code INCR} the key, give it the window as expiry on its
- * first hit, answer the count and the time left ({@code PTTL}). The window starts with
- * the key's first request (Redis's clock, not the replicas'), so replicas need no clock
- * agreement.
+ * Token buckets in Redis (Bucket4j's Lettuce integration, asynchronous): one budget per
+ * caller and tier for all replicas. A bucket's state lives under
+ * {@code <key-prefix><key>:<tier>:<limit>/<window>s}; each decision reads it and writes
+ * it back with a compare-and-swap Lua script, retried when another replica wrote in
+ * between. Concurrent decisions on one bucket in this replica are merged into one round
+ * trip (Bucket4j's batching), so a burst of one caller costs a few round trips, not one
+ * per request. A key expires once its bucket would be full again.
  * <p>
  * Never hangs: every decision is bounded by {@code timeout}; a timeout, a lost or refused
  * connection, or a Redis error becomes {@link RateLimiterUnavailableException} (and
  * counts in {@code edge.ratelimit.redis.failures{reason}}), for the failure mode to
  * handle.
  * <p>
- * Uses Lettuce's reactive API on a connection opened asynchronously (never on the
- * caller's thread): Spring Data's template acquires its shared connection under a lock
- * and blocks while connecting, which must not happen on an event loop. Once connected,
- * Lettuce reconnects by itself; before that, a failed connect is retried at most once per
- * {@code reconnectInterval}, requests in between fail fast.
+ * The connection is opened asynchronously (never on the caller's thread): Spring Data's
+ * template acquires its shared connection under a lock and blocks while connecting, which
+ * must not happen on an event loop. Once connected, Lettuce reconnects by itself; before
+ * that, a failed connect is retried at most once per {@code reconnectInterval}, requests
+ * in between fail fast. Commands go through Lettuce's reactive API, so replies (and the
+ * request chain after the decision) continue on Lettuce's computation threads, not on the
+ * connection's one I/O thread.
  */
 public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
-
-	static final String SCRIPT = """
-			local count = redis.call('INCR', KEYS[1])
-			local ttl = redis.call('PTTL', KEYS[1])
-			if ttl < 0 then
-			  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-			  ttl = tonumber(ARGV[1])
-			end
-			return {count, ttl}
-			""";
-
-	static final String SCRIPT_SHA = sha1(SCRIPT);
 
 	private static final RateLimiterUnavailableException NOT_CONNECTED = new RateLimiterUnavailableException("error",
 			null);
 
-	private final Supplier<CompletableFuture<StatefulRedisConnection<String, String>>> connector;
+	/** How long a full bucket's key stays in Redis after it would be full again. */
+	private static final Duration KEEP_FULL_BUCKET = Duration.ofSeconds(1);
+
+	private final Supplier<CompletableFuture<StatefulRedisConnection<String, byte[]>>> connector;
 
 	private final String keyPrefix;
 
@@ -63,6 +70,14 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 	private final Clock clock;
 
 	private final AtomicReference<Attempt> connection = new AtomicReference<>();
+
+	private final AsyncProxyManager<String> buckets;
+
+	/**
+	 * Bucket proxies by Redis key: a proxy merges the concurrent decisions of its bucket,
+	 * so it is kept while its caller is active.
+	 */
+	private final Cache<String, AsyncBucketProxy> proxies;
 
 	/**
 	 * Commands are written from this thread, never from a server event loop: Lettuce's
@@ -79,7 +94,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 	private final Counter errors;
 
-	private record Attempt(CompletableFuture<StatefulRedisConnection<String, String>> future, long startedAt) {
+	private record Attempt(CompletableFuture<StatefulRedisConnection<String, byte[]>> future, long startedAt) {
 	}
 
 	/**
@@ -88,11 +103,15 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 	 * @param keyPrefix prefix of every key, e.g. {@code edge:rl:}
 	 * @param timeout the bound on one decision
 	 * @param reconnectInterval the minimum time between two connect attempts
+	 * @param maxKeys how many buckets' proxies are kept at once
 	 * @param meters where failures are counted (may be null)
 	 * @param clock the time source for connect attempts
+	 * @param bucketClock the time buckets are refilled by, wall-clock based (replicas'
+	 * clocks must agree, e.g. by NTP); null for the system clock
 	 */
-	public RedisRateLimiter(Supplier<CompletableFuture<StatefulRedisConnection<String, String>>> connector,
-			String keyPrefix, Duration timeout, Duration reconnectInterval, MeterRegistry meters, Clock clock) {
+	public RedisRateLimiter(Supplier<CompletableFuture<StatefulRedisConnection<String, byte[]>>> connector,
+			String keyPrefix, Duration timeout, Duration reconnectInterval, int maxKeys, MeterRegistry meters,
+			Clock clock, TimeMeter bucketClock) {
 		this.connector = connector;
 		this.keyPrefix = keyPrefix;
 		this.timeout = timeout;
@@ -100,6 +119,15 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 		this.clock = clock;
 		this.timeouts = (meters != null) ? failures(meters, "timeout") : null;
 		this.errors = (meters != null) ? failures(meters, "error") : null;
+		Bucket4jLettuce.LettuceBasedProxyManagerBuilder<String> builder = new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(
+				new Commands<>(this::connection, this.dispatcher));
+		builder
+			.expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_FULL_BUCKET));
+		if (bucketClock != null) {
+			builder.clientClock(bucketClock);
+		}
+		this.buckets = builder.build().asAsync();
+		this.proxies = Caffeine.newBuilder().maximumSize(maxKeys).expireAfterAccess(Duration.ofHours(1)).build();
 	}
 
 	private static Counter failures(MeterRegistry meters, String reason) {
@@ -116,36 +144,35 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 	@Override
 	public Mono<Decision> tryAcquire(String key, Tier tier) {
-		String redisKey = this.keyPrefix + key;
-		String window = Long.toString(tier.windowMillis());
 		if (this.closed) {
 			return Mono.error(new RateLimiterUnavailableException("error", null));
 		}
-		return connection().flatMap((connection) -> eval(connection, redisKey, window).subscribeOn(this.dispatcher))
-			.<Decision>handle((reply, sink) -> {
-				Decision decision = decide(reply, tier);
-				if (decision != null) {
-					sink.next(decision);
-				}
-				else {
-					sink.error(new RateLimiterUnavailableException("error", null));
-				}
-			})
+		String redisKey = this.keyPrefix + tier.bucketKey(key);
+		return Mono.defer(() -> {
+			AsyncBucketProxy bucket = this.proxies.get(redisKey,
+					(k) -> this.buckets.builder()
+						.withOptimization(Optimizations.batching())
+						.build(k, () -> CompletableFuture.completedFuture(tier.bucket())));
+			// Its failure becomes a value: after a timeout, an error signal would be
+			// dropped (and logged as such).
+			CompletableFuture<Object> reply = bucket.tryConsumeAndReturnRemaining(1)
+				.handle((probe, ex) -> (ex instanceof CompletionException wrapper && wrapper.getCause() != null)
+						? wrapper.getCause() : (ex != null) ? ex : probe);
+			return Mono.fromFuture(reply, true);
+		}).<Decision>handle((reply, sink) -> {
+			if (reply instanceof ConsumptionProbe probe) {
+				sink.next(Decision.of(probe, tier.limit()));
+			}
+			else {
+				sink.error((reply instanceof Throwable ex) ? ex : new IllegalStateException());
+			}
+		})
 			.timeout(this.timeout)
 			.onErrorMap((ex) -> !(ex instanceof RateLimiterUnavailableException), this::unavailable)
 			.doOnError(RateLimiterUnavailableException.class, this::count);
 	}
 
-	private Mono<List<Object>> eval(StatefulRedisConnection<String, String> connection, String key, String window) {
-		String[] keys = { key };
-		return connection.reactive()
-			.<Object>evalsha(SCRIPT_SHA, ScriptOutputType.MULTI, keys, window)
-			.onErrorResume(RedisNoScriptException.class,
-					(ex) -> connection.reactive().<Object>eval(SCRIPT, ScriptOutputType.MULTI, keys, window))
-			.collectList();
-	}
-
-	private Mono<StatefulRedisConnection<String, String>> connection() {
+	private Mono<StatefulRedisConnection<String, byte[]>> connection() {
 		Attempt attempt = this.connection.get();
 		if (attempt == null || (attempt.future().isCompletedExceptionally()
 				&& this.clock.millis() - attempt.startedAt() >= this.reconnectInterval.toMillis())) {
@@ -166,28 +193,19 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 				}
 			}
 			attempt = this.connection.get();
+			if (attempt == null) {
+				return Mono.error(NOT_CONNECTED);
+			}
 		}
-		CompletableFuture<StatefulRedisConnection<String, String>> future = attempt.future();
+		CompletableFuture<StatefulRedisConnection<String, byte[]>> future = attempt.future();
 		if (future.isDone()) {
-			StatefulRedisConnection<String, String> connection = future.isCompletedExceptionally() ? null
+			StatefulRedisConnection<String, byte[]> connection = future.isCompletedExceptionally() ? null
 					: future.getNow(null);
 			return (connection != null) ? Mono.just(connection) : Mono.error(NOT_CONNECTED);
 		}
 		// Still connecting: wait (within the timeout) without ever cancelling the shared
 		// attempt, and without an error signal after a timeout (it would be dropped).
 		return Mono.fromFuture(future.exceptionally((ex) -> null), true).switchIfEmpty(Mono.error(NOT_CONNECTED));
-	}
-
-	/** The decision from the script's reply, or null when the reply is not one. */
-	private static Decision decide(List<Object> reply, Tier tier) {
-		List<?> values = (reply.size() == 1 && reply.get(0) instanceof List<?> nested) ? nested : reply;
-		if (values.size() != 2 || !(values.get(0) instanceof Number count) || !(values.get(1) instanceof Number ttl)) {
-			return null;
-		}
-		int limit = tier.limit();
-		long used = count.longValue();
-		long resetAfter = Math.max(1, Math.min(ttl.longValue(), tier.windowMillis()));
-		return new Decision(used <= limit, limit, (int) Math.max(0, limit - used), Duration.ofMillis(resetAfter));
 	}
 
 	private RateLimiterUnavailableException unavailable(Throwable ex) {
@@ -216,15 +234,76 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 		this.dispatcher.dispose();
 	}
 
-	private static String sha1(String text) {
-		try {
-			byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
-				.digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-			return java.util.HexFormat.of().formatHex(digest);
+	/**
+	 * The three commands Bucket4j's compare-and-swap needs (GET, EVAL, DEL), on the
+	 * current connection, each written from the dispatcher thread through Lettuce's
+	 * reactive API. Generic in the key type because Bucket4j passes its keys as an
+	 * {@code Object[]}.
+	 */
+	private static final class Commands<K> implements RedisApi<K> {
+
+		private final Supplier<Mono<StatefulRedisConnection<K, byte[]>>> connection;
+
+		private final Scheduler dispatcher;
+
+		Commands(Supplier<Mono<StatefulRedisConnection<K, byte[]>>> connection, Scheduler dispatcher) {
+			this.connection = connection;
+			this.dispatcher = dispatcher;
 		}
-		catch (java.security.NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
+
+		@Override
+		public <V> RedisFuture<V> eval(String script, ScriptOutputType type, K[] keys, byte[][] params) {
+			return send((connection) -> connection.reactive().<V>eval(script, type, keys, params).next());
 		}
+
+		@Override
+		public RedisFuture<byte[]> get(K key) {
+			return send((connection) -> connection.reactive().get(key));
+		}
+
+		@Override
+		public RedisFuture<?> delete(K key) {
+			return send((connection) -> connection.reactive().del(key));
+		}
+
+		private <V> RedisFuture<V> send(Function<StatefulRedisConnection<K, byte[]>, Mono<V>> command) {
+			Reply<V> reply = new Reply<>();
+			this.connection.get()
+				.flatMap((connection) -> command.apply(connection).subscribeOn(this.dispatcher))
+				.subscribe(reply::complete, reply::completeExceptionally, () -> reply.complete(null));
+			return reply;
+		}
+
+	}
+
+	/** A reply for Bucket4j, which only converts it to a {@link CompletableFuture}. */
+	private static final class Reply<V> extends CompletableFuture<V> implements RedisFuture<V> {
+
+		@Override
+		public String getError() {
+			try {
+				getNow(null);
+				return null;
+			}
+			catch (RuntimeException ex) {
+				return String.valueOf(ex.getCause());
+			}
+		}
+
+		@Override
+		public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+			try {
+				get(timeout, unit);
+				return true;
+			}
+			catch (java.util.concurrent.ExecutionException ex) {
+				return true;
+			}
+			catch (TimeoutException ex) {
+				return false;
+			}
+		}
+
 	}
 
 }

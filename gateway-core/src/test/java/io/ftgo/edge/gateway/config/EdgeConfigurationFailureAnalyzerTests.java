@@ -62,11 +62,33 @@ class EdgeConfigurationFailureAnalyzerTests {
 
 	@Test
 	void overridingTheBeanBuiltFromTheSettings_doesNotSkipTheCheck() {
-		Throwable failure = catchThrowable(() -> start(OverridingApplication.class, "edge.trusted-proxies=not-an-ip"));
+		Throwable failure = catchThrowable(
+				() -> start(OverridingApplication.class, "edge.client-address.trusted-proxies=not-an-ip"));
 
 		assertThat(failure).hasRootCauseInstanceOf(InvalidEdgeConfigurationException.class)
 			.rootCause()
-			.hasMessageStartingWith("edge.trusted-proxies: not-an-ip (expected: an IP address or CIDR block");
+			.hasMessageStartingWith(
+					"edge.client-address.trusted-proxies: not-an-ip (expected: an IP address or CIDR block");
+	}
+
+	@Test
+	void movedKey_stopsStartUpNamingTheNewKey(CapturedOutput output) {
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> start("edge.trusted-proxies=10.0.0.0/8"));
+
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Property: edge.trusted-proxies")
+			.contains("Expected: no value: this key moved to edge.client-address.trusted-proxies")
+			.contains("Rename 'edge.trusted-proxies' to 'edge.client-address.trusted-proxies'")
+			.doesNotContain("at io.ftgo.");
+	}
+
+	@Test
+	void movedKey_asAYamlList_stillRefused() {
+		Throwable list = catchThrowable(() -> start("edge.trusted-proxies[0]=10.0.0.0/8"));
+
+		assertThat(list).hasRootCauseInstanceOf(InvalidEdgeConfigurationException.class)
+			.rootCause()
+			.hasMessageContaining("moved to edge.client-address.trusted-proxies");
 	}
 
 	@Test
@@ -86,7 +108,8 @@ class EdgeConfigurationFailureAnalyzerTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties(EdgeGatewayProperties.class)
+	@EnableConfigurationProperties({ EdgeClientAddressProperties.class, EdgeLimitsProperties.class,
+			EdgeServerProperties.class })
 	@Import(EdgeSettingsValidator.class)
 	static class SettingsApplication {
 
@@ -97,7 +120,7 @@ class EdgeConfigurationFailureAnalyzerTests {
 	static class OverridingApplication {
 
 		@Bean
-		ClientAddressResolver clientAddressResolver(EdgeGatewayProperties properties) {
+		ClientAddressResolver clientAddressResolver(EdgeClientAddressProperties properties) {
 			return new ClientAddressResolver(java.util.List.of());
 		}
 

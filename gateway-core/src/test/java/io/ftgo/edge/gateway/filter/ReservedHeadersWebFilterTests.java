@@ -13,7 +13,9 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.util.unit.DataSize;
 
-import io.ftgo.edge.gateway.config.EdgeGatewayProperties;
+import io.ftgo.edge.gateway.config.EdgeReservedHeadersProperties;
+import io.ftgo.edge.gateway.config.EdgeResponseProperties;
+import io.ftgo.edge.gateway.config.EdgeServerProperties;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
 import io.ftgo.edge.gateway.support.ReservedHeaders;
 import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
@@ -23,12 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class ReservedHeadersWebFilterTests {
 
-	static final EdgeGatewayProperties.Limits LIMITS = new EdgeGatewayProperties.Limits(4096, DataSize.ofKilobytes(8),
-			DataSize.ofMegabytes(1));
-
 	static ReservedHeadersWebFilter filter(ReservedHeaders reserved) {
 		return new ReservedHeadersWebFilter(Set.of("X-Partner-Restaurant-Ids"), reserved,
-				EdgeGatewayProperties.Response.ALWAYS_STRIPPED, new ClientAddressResolver(List.of("10.0.0.0/8")));
+				EdgeResponseProperties.ALWAYS_STRIPPED, new ClientAddressResolver(List.of("10.0.0.0/8")));
 	}
 
 	static HttpHeaders seenByTheChain(ReservedHeadersWebFilter filter, String peer) {
@@ -92,38 +91,27 @@ class ReservedHeadersWebFilterTests {
 	@Test
 	void configuration_badEntriesRefusedNamingTheKey() {
 		assertThatExceptionOfType(InvalidEdgeConfigurationException.class)
-			.isThrownBy(() -> properties(List.of(), List.of("X-Consumer-Id")).validate())
+			.isThrownBy(() -> properties(List.of(), List.of("X-Consumer-Id")).validate(null))
 			.withMessageStartingWith(
 					"edge.reserved-headers.unreserved: X-Consumer-Id (expected: an entry of the default");
 		assertThatExceptionOfType(InvalidEdgeConfigurationException.class)
-			.isThrownBy(() -> properties(List.of("X Tenant"), List.of()).validate())
+			.isThrownBy(() -> properties(List.of("X Tenant"), List.of()).validate(null))
 			.withMessageStartingWith("edge.reserved-headers.additional: X Tenant");
-		properties(List.of("X-Tenant-*"), List.of("x-real-ip")).validate();
+		properties(List.of("X-Tenant-*"), List.of("x-real-ip")).validate(null);
 	}
 
 	@Test
 	void serverLimits_checkedAtStartUp() {
-		EdgeGatewayProperties tooLong = new EdgeGatewayProperties(null, LIMITS, cors(),
-				new EdgeGatewayProperties.ReservedHeaderSettings(null, null), new EdgeGatewayProperties.Response(null),
-				new EdgeGatewayProperties.Server(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10),
-						100, java.time.Duration.ofSeconds(60)));
+		EdgeServerProperties tooLong = new EdgeServerProperties(java.time.Duration.ofSeconds(10),
+				java.time.Duration.ofSeconds(10), 100, java.time.Duration.ofSeconds(60));
 
-		assertThatExceptionOfType(InvalidEdgeConfigurationException.class).isThrownBy(tooLong::validate)
+		assertThatExceptionOfType(InvalidEdgeConfigurationException.class).isThrownBy(() -> tooLong.validate(null))
 			.withMessageContaining("edge.server.keep-alive-idle: PT1M")
 			.withMessageContaining("below the usual load-balancer idle timeout");
 	}
 
-	static EdgeGatewayProperties properties(List<String> additional, List<String> unreserved) {
-		return new EdgeGatewayProperties(null, LIMITS, cors(),
-				new EdgeGatewayProperties.ReservedHeaderSettings(additional, unreserved),
-				new EdgeGatewayProperties.Response(null),
-				new EdgeGatewayProperties.Server(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10),
-						100, java.time.Duration.ofSeconds(30)));
-	}
-
-	static EdgeGatewayProperties.Cors cors() {
-		return new EdgeGatewayProperties.Cors(null, List.of("GET"), List.of("Accept"), List.of(), false,
-				java.time.Duration.ofMinutes(30));
+	static EdgeReservedHeadersProperties properties(List<String> additional, List<String> unreserved) {
+		return new EdgeReservedHeadersProperties(additional, unreserved);
 	}
 
 	@Test

@@ -100,10 +100,12 @@ final class RateLimitHttp {
 	/** A 429 as the API promises it: headers, problem+json, no internals. */
 	static void assertLimited(Answer answer, int limit, long windowSeconds) {
 		assertThat(answer.status()).isEqualTo(429);
-		assertThat(Long.parseLong(answer.header(HttpHeaders.RETRY_AFTER))).isBetween(1L, windowSeconds);
+		long retryAfter = Long.parseLong(answer.header(HttpHeaders.RETRY_AFTER));
+		assertThat(retryAfter).isBetween(1L, windowSeconds);
 		assertThat(answer.header("RateLimit-Policy")).matches(policy(limit, windowSeconds));
 		assertThat(remaining(answer)).isEqualTo("0");
-		assertThat(answer.header("RateLimit")).endsWith(";t=" + answer.header(HttpHeaders.RETRY_AFTER));
+		// t: until the bucket is full again; Retry-After: until its next token
+		assertThat(reset(answer)).isBetween(retryAfter, windowSeconds);
 		assertThat(answer.header("RateLimit-Limit")).isNull();
 		assertThat(MediaType.parseMediaType(answer.header(HttpHeaders.CONTENT_TYPE)))
 			.isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
@@ -116,10 +118,7 @@ final class RateLimitHttp {
 		assertThat(answer.status()).isEqualTo(200);
 		assertThat(answer.header("RateLimit-Policy")).matches(policy(limit, windowSeconds));
 		assertThat(Integer.parseInt(remaining(answer))).isBetween(0, limit - 1);
-		java.util.regex.Matcher reset = java.util.regex.Pattern.compile(";t=(\\d+)$")
-			.matcher(answer.header("RateLimit"));
-		assertThat(reset.find()).isTrue();
-		assertThat(Long.parseLong(reset.group(1))).isBetween(1L, windowSeconds);
+		assertThat(reset(answer)).isBetween(1L, windowSeconds);
 		assertThat(answer.header(HttpHeaders.RETRY_AFTER)).isNull();
 	}
 
@@ -129,6 +128,14 @@ final class RateLimitHttp {
 	 */
 	static String policy(int limit, long windowSeconds) {
 		return "\"[a-z0-9_-]+\";q=" + limit + ";w=" + windowSeconds;
+	}
+
+	/** The {@code t} (seconds until the bucket is full again) of {@code RateLimit}. */
+	static long reset(Answer answer) {
+		java.util.regex.Matcher reset = java.util.regex.Pattern.compile(";t=(\\d+)$")
+			.matcher(answer.header("RateLimit"));
+		assertThat(reset.find()).as("RateLimit: %s", answer.header("RateLimit")).isTrue();
+		return Long.parseLong(reset.group(1));
 	}
 
 	/** The {@code r} (remaining) parameter of the {@code RateLimit} field, or null. */

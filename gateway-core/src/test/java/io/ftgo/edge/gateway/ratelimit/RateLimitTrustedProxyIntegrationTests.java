@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Anonymous callers behind a trusted proxy (the test client at 127.0.0.1 plays it). */
 @SpringBootTest(classes = RateLimitTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "edge.trusted-proxies[0]=127.0.0.1/32")
+		properties = "edge.client-address.trusted-proxies[0]=127.0.0.1/32")
 class RateLimitTrustedProxyIntegrationTests {
 
 	static final DevIdentityProvider identity = DevIdentityProvider.startOnRandomPort();

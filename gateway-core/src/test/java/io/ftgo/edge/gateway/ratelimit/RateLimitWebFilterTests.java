@@ -111,7 +111,8 @@ class RateLimitWebFilterTests {
 	private RateLimiter recording() {
 		return (key, tier) -> {
 			this.keys.add(key);
-			return Mono.just(new RateLimiter.Decision(true, tier.limit(), tier.limit() - 1, Duration.ofSeconds(1)));
+			return Mono.just(new RateLimiter.Decision(true, tier.limit(), tier.limit() - 1, Duration.ofSeconds(1),
+					Duration.ZERO));
 		};
 	}
 

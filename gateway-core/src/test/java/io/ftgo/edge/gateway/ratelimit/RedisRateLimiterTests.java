@@ -105,7 +105,7 @@ class RedisRateLimiterTests {
 	}
 
 	@Test
-	void tryAcquire_firstHit_windowStartsWithFullTtl() {
+	void tryAcquire_firstHit_fullBucketLessOneToken() {
 		RedisRateLimiter limiter = connectedLimiter(redis.port(), "t3:");
 		Tier tenPerMinute = new Tier("default", 10, Duration.ofMinutes(1));
 
@@ -114,7 +114,72 @@ class RedisRateLimiterTests {
 		assertThat(first.allowed()).isTrue();
 		assertThat(first.limit()).isEqualTo(10);
 		assertThat(first.remaining()).isEqualTo(9);
-		assertThat(first.resetAfter()).isBetween(Duration.ofSeconds(55), Duration.ofMinutes(1));
+		// one token of ten per minute comes back in 6s
+		assertThat(first.resetAfter()).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(6));
+		assertThat(this.stored("t3:" + tenPerMinute.bucketKey("sub:1002"))).isTrue();
+	}
+
+	/**
+	 * On the bucket's own clock (moved by the test): the whole limit just before a
+	 * fixed-window boundary, then, 2 ms later, only what was refilled (nothing); one
+	 * token per tenth of the window after that, in Redis as in memory.
+	 */
+	@Test
+	void tryAcquire_limitJustBeforeAndJustAfterAWindowBoundary_secondBurstRefused() {
+		ManualTimeMeter time = new ManualTimeMeter(Instant.parse("2026-11-22T10:00:00.999Z"));
+		RedisRateLimiter limiter = limiter(redis.port(), "t9:", GENEROUS, time);
+		Tier tenPerSecond = new Tier("standard", 10, Duration.ofSeconds(1));
+
+		long before = allowed(limiter, "client:greedy", tenPerSecond, 10);
+		time.advance(Duration.ofMillis(2));
+		long after = allowed(limiter, "client:greedy", tenPerSecond, 10);
+		time.advance(Duration.ofMillis(100));
+		long oneTenthLater = allowed(limiter, "client:greedy", tenPerSecond, 10);
+
+		assertThat(before).isEqualTo(10);
+		assertThat(after).isZero();
+		assertThat(oneTenthLater).isEqualTo(1);
+	}
+
+	/**
+	 * In real time, with a bound instead of a timing assertion: a client firing bursts at
+	 * one Redis bucket for about two windows never gets more than the limit plus what the
+	 * measured elapsed time refilled, however slow the machine.
+	 */
+	@Test
+	void tryAcquire_burstsForTwoWindowsInRealTime_neverMoreThanLimitPlusRefill() {
+		RedisRateLimiter limiter = connectedLimiter(redis.port(), "t10:");
+		Tier fivePerSecond = new Tier("standard", 5, Duration.ofSeconds(1));
+
+		long started = System.nanoTime();
+		long admitted = 0;
+		long elapsed;
+		do {
+			admitted += allowed(limiter, "client:greedy", fivePerSecond, 20);
+			elapsed = System.nanoTime() - started;
+		}
+		while (elapsed < Duration.ofSeconds(2).toNanos());
+
+		long refilled = (5 * elapsed + Duration.ofSeconds(1).toNanos() - 1) / Duration.ofSeconds(1).toNanos();
+		assertThat(admitted).isGreaterThan(5).isLessThanOrEqualTo(5 + refilled);
+	}
+
+	private static long allowed(RedisRateLimiter limiter, String key, Tier tier, int requests) {
+		return Flux.range(0, requests)
+			.flatMap((i) -> limiter.tryAcquire(key, tier), requests)
+			.filter(Decision::allowed)
+			.count()
+			.block(Duration.ofSeconds(10));
+	}
+
+	private boolean stored(String key) {
+		RedisClient client = RedisClient.create("redis://127.0.0.1:" + redis.port());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			return connection.sync().exists(key) == 1 && connection.sync().pttl(key) > 0;
+		}
+		finally {
+			client.shutdown();
+		}
 	}
 
 	@Test
@@ -241,9 +306,13 @@ class RedisRateLimiterTests {
 	}
 
 	private RedisRateLimiter limiter(int port, String prefix, Duration timeout) {
+		return limiter(port, prefix, timeout, null);
+	}
+
+	private RedisRateLimiter limiter(int port, String prefix, Duration timeout, ManualTimeMeter time) {
 		RedisConnector connector = connector(port, timeout);
-		RedisRateLimiter limiter = new RedisRateLimiter(connector, prefix, timeout, Duration.ofSeconds(1), this.meters,
-				this.clock);
+		RedisRateLimiter limiter = new RedisRateLimiter(connector, prefix, timeout, Duration.ofSeconds(1), 1000,
+				this.meters, this.clock, time);
 		this.resources.add(limiter);
 		this.resources.add(connector);
 		return limiter;

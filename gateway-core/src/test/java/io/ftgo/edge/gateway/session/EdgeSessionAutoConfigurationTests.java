@@ -84,13 +84,13 @@ class EdgeSessionAutoConfigurationTests {
 	@ValueSource(strings = { "https://evil.example", "//evil.example", "/\\evil", "/%2F%2Fevil", "/%252F%252Fevil",
 			"/%5Cevil", "javascript:alert(1)", "/a\tb", "https:/evil" })
 	void returnTo_offSite_null(String returnTo) {
-		assertThat(BrowserSessionWebFilter.safeReturnTo(returnTo)).isNull();
+		assertThat(LoginFlow.safeReturnTo(returnTo)).isNull();
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "/", "/#/orders/7001", "/orders?page=2&state=APPROVED", "/orders/7001" })
 	void returnTo_onSite_kept(String returnTo) {
-		assertThat(BrowserSessionWebFilter.safeReturnTo(returnTo)).isEqualTo(returnTo);
+		assertThat(LoginFlow.safeReturnTo(returnTo)).isEqualTo(returnTo);
 	}
 
 }

@@ -23,9 +23,12 @@ public class EdgeConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<In
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidEdgeConfigurationException cause) {
 		String description = "Invalid edge setting:\n\n    Property: " + cause.getKey() + "\n    Value:    "
 				+ cause.getValue() + "\n    Expected: " + cause.getExpected();
-		String action = "Change '" + cause.getKey() + "' to " + cause.getExpected()
-				+ " (in application.yaml, an environment variable or a system property), or remove it to use"
-				+ " the default.";
+		String action = (cause.getMovedTo() != null)
+				? "Rename '" + cause.getKey() + "' to '" + cause.getMovedTo()
+						+ "' (in application.yaml, an environment variable or a system property), keeping its value."
+				: "Change '" + cause.getKey() + "' to " + cause.getExpected()
+						+ " (in application.yaml, an environment variable or a system property), or remove it to use"
+						+ " the default.";
 		return new FailureAnalysis(description, action, cause);
 	}
 

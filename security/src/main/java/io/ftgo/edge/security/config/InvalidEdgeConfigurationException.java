@@ -17,11 +17,30 @@ public class InvalidEdgeConfigurationException extends IllegalStateException {
 
 	private final String expected;
 
+	private final String movedTo;
+
 	public InvalidEdgeConfigurationException(String key, Object value, String expected) {
+		this(key, value, expected, null);
+	}
+
+	private InvalidEdgeConfigurationException(String key, Object value, String expected, String movedTo) {
 		super(key + ": " + value + " (expected: " + expected + ")");
 		this.key = key;
 		this.value = value;
 		this.expected = expected;
+		this.movedTo = movedTo;
+	}
+
+	/**
+	 * A key that is no longer read because it moved: set, it stops start-up naming its
+	 * new key (an old key silently ignored would drop the setting).
+	 * @param key the old key, e.g. {@code edge.trusted-proxies}
+	 * @param value the value it has
+	 * @param newKey where the setting lives now
+	 * @return the exception to throw
+	 */
+	public static InvalidEdgeConfigurationException moved(String key, Object value, String newKey) {
+		return new InvalidEdgeConfigurationException(key, value, "no value: this key moved to " + newKey, newKey);
 	}
 
 	/**
@@ -45,6 +64,11 @@ public class InvalidEdgeConfigurationException extends IllegalStateException {
 	/** The value at fault. */
 	public Object getValue() {
 		return this.value;
+	}
+
+	/** The key a moved setting lives under now, or null. */
+	public String getMovedTo() {
+		return this.movedTo;
 	}
 
 	/** What an acceptable value looks like. */

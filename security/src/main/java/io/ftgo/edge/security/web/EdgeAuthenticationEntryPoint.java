@@ -18,8 +18,9 @@ import io.ftgo.edge.security.apikey.ApiKeyAuthenticationException;
 /**
  * 401 answers: problem+json, and {@code WWW-Authenticate} as RFC 6750 section 3 says: no
  * error code when no credentials came, {@code invalid_token} or {@code invalid_request}
- * when they were bad. The description is one of a few fixed sentences, never the parser's
- * own message (which can name hosts or internals).
+ * when they were bad. The problem's {@code code} is that error code, {@code unauthorized}
+ * when no credentials came, or {@code invalid_api_key}. The description is one of a few
+ * fixed sentences, never the parser's own message (which can name hosts or internals).
  */
 public final class EdgeAuthenticationEntryPoint implements ServerAuthenticationEntryPoint {
 
@@ -55,11 +56,25 @@ public final class EdgeAuthenticationEntryPoint implements ServerAuthenticationE
 				headers.add(HttpHeaders.WWW_AUTHENTICATE,
 						"ApiKey realm=\"" + this.realm + "\", header=\"" + this.apiKeyHeader + "\"");
 			}
-			return Problems.write(exchange, HttpStatus.UNAUTHORIZED, failure.description(), failure.code());
+			return Problems.write(exchange, HttpStatus.UNAUTHORIZED, failure.description(), failure.problemCode());
 		});
 	}
 
+	/**
+	 * @param code the RFC 6750 error code of the challenge; null when no credentials came
+	 * @param description a fixed, client-safe sentence
+	 * @param apiKey whether an API key failed (no bearer error in the challenge)
+	 */
 	private record Failure(String code, String description, boolean apiKey) {
+
+		/**
+		 * The problem's {@code code}: the challenge's error code, else the catalogue's
+		 * code for 401 ({@code unauthorized}), so that every problem carries one.
+		 */
+		String problemCode() {
+			return (this.code != null) ? this.code : Problems.code(Problems.forStatus(HttpStatus.UNAUTHORIZED));
+		}
+
 	}
 
 	static Failure classify(AuthenticationException ex) {
