@@ -70,7 +70,9 @@ final class FanOut {
 			return itemFailed(part, new CallFailure(FailureReason.UNRESOLVED, 0), null);
 		}
 		return this.partCall.run(run, part, call)
-			.map((value) -> new Item(value, PartStatus.FRESH, null, 0, null))
+			.map((served) -> served.revalidating()
+					? new Item(served.value(), PartStatus.STALE, FailureReason.REVALIDATING, 0, served.age())
+					: new Item(served.value(), PartStatus.FRESH, null, 0, null))
 			.onErrorResume((error) -> itemFailed(part, Failures.classify(error), call.key()));
 	}
 

@@ -100,4 +100,9 @@ public class ObservingCompositionListener implements CompositionListener {
 		this.delegate.onError(composition, error);
 	}
 
+	@Override
+	public void onRefresh(String provider, Refresh outcome) {
+		this.delegate.onRefresh(provider, outcome);
+	}
+
 }
