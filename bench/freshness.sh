@@ -20,6 +20,10 @@
 #
 #   bench/freshness.sh                     # 100 req/s, 20 s warm-up, 60 s per endpoint
 #   RATE=100 WARMUP=10 DURATION=30 SKIP_BUILD=1 bench/freshness.sh
+#   PIN=0 bench/freshness.sh               # no CPU pinning (a machine shared with other pinned work)
+#
+# Before measuring, each endpoint gets a JIT warm-up at a fifth of the rate (PREWARM
+# seconds), so a cold JVM does not start the measured run with a queue.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,9 +32,11 @@ WARMUP=${WARMUP:-20}
 DURATION=${DURATION:-60}
 HOT_DELAY=${HOT_DELAY:-80ms}
 DELAY=${DELAY:-20ms}
+PREWARM=${PREWARM:-30}
+if [ "${PIN:-1}" = 1 ]; then cpu0=(taskset -c 0); cpu1=(taskset -c 1); else cpu0=(); cpu1=(); fi
 JVM=(-Xms512m -Xmx512m -XX:+UseParallelGC -XX:ActiveProcessorCount=1 -Dreactor.netty.ioWorkerCount=1)
 
-for tool in taskset curl java; do
+for tool in curl java; do
   command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install util-linux procps curl; a JDK 17+)" >&2; exit 1; }
 done
 
@@ -69,11 +75,11 @@ ports=${ports%,}
 wait_for() { for _ in $(seq 1 180); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 1; done; echo "not up: $1" >&2; return 1; }
 
 # The identity provider (the stubs jar also starts WireMock providers; they are unused here).
-taskset -c 1 java -Xmx256m -jar "$stubs_jar" --identity-port=$identity --order-port=20191 --kitchen-port=20192 \
+"${cpu1[@]}" java -Xmx256m -jar "$stubs_jar" --identity-port=$identity --order-port=20191 --kitchen-port=20192 \
   --delivery-port=20193 --accounting-port=20194 --consumer-port=20195 --restaurant-port=20196 \
   >"$work/logs/identity.log" 2>&1 &
 pids+=($!)
-taskset -c 1 java -Xmx256m -jar "$tools_jar" providers --seeds=stubs/src/main/resources/wiremock --ports="$ports" \
+"${cpu1[@]}" java -Xmx256m -jar "$tools_jar" providers --seeds=stubs/src/main/resources/wiremock --ports="$ports" \
   --delay="order:$DELAY,kitchen:$DELAY,delivery:$DELAY,accounting:$DELAY,consumer:$DELAY,restaurant:$HOT_DELAY" \
   >"$work/logs/providers.log" 2>&1 &
 pids+=($!)
@@ -101,7 +107,7 @@ variant() { # name path with-restaurant
 }
 mapfile -t extra < <(variant order-page-noswr /api/web/orders-noswr 1; variant order-page-lite /api/web/orders-lite 0)
 
-taskset -c 0 java "${JVM[@]}" -jar "$web_jar" --server.port=$edge --management.server.port=$edge_mgmt \
+"${cpu0[@]}" java "${JVM[@]}" -jar "$web_jar" --server.port=$edge --management.server.port=$edge_mgmt \
   --edge.security.jwt.issuer-uri=http://localhost:$identity --logging.level.io.ftgo.edge.access=WARN \
   --edge.rate-limit.tiers.default.limit=10000000 --edge.rate-limit.tiers.default.window=1s \
   "${urls[@]}" "${extra[@]}" >"$work/logs/edge.log" 2>&1 &
@@ -110,13 +116,18 @@ wait_for "http://127.0.0.1:$edge_mgmt/actuator/health/readiness" || { tail -n 40
 
 calls() { curl -s "http://127.0.0.1:${provider_port[restaurant]}/__calls" | sed -E 's/.*"restaurant":([0-9]+).*/\1/'; }
 declare -A line per_request
+prewarm() { # path
+  "${cpu1[@]}" java -Xmx512m -jar "$tools_jar" load --label=prewarm --url="http://127.0.0.1:$edge$1/{id}" \
+    --ids=10000-99999 --rate=$((RATE / 5 > 0 ? RATE / 5 : 1)) --duration="${PREWARM}s" \
+    --header="Authorization: Bearer $token" 2>>"$work/logs/load.log" >/dev/null
+}
 measure() { # name path
   curl -s -o /dev/null -X POST "http://127.0.0.1:${provider_port[restaurant]}/__reset" || true
   local before after
   # The load tool warms up, then measures; restaurant calls are counted over both and
   # divided by the requests of both (the rate is constant).
   before=$(calls)
-  line[$1]=$(taskset -c 1 java -Xmx512m -jar "$tools_jar" load --label="$1" \
+  line[$1]=$("${cpu1[@]}" java -Xmx512m -jar "$tools_jar" load --label="$1" \
     --url="http://127.0.0.1:$edge$2/{id}" --ids=10000-99999 --rate="$RATE" \
     --warmup="${WARMUP}s" --duration="${DURATION}s" --header="Authorization: Bearer $token" 2>>"$work/logs/load.log")
   after=$(calls)
@@ -126,6 +137,7 @@ measure() { # name path
 field() { sed -E "s/.* $2=([0-9.]+).*/\1/" <<<"${line[$1]}"; }
 
 echo "== freshness: $RATE req/s open loop, ${WARMUP}s warm-up + ${DURATION}s per endpoint"
+for path in /api/web/orders /api/web/orders-noswr /api/web/orders-lite; do prewarm "$path"; done
 measure swr /api/web/orders
 measure no-swr /api/web/orders-noswr
 measure no-part /api/web/orders-lite
@@ -135,7 +147,7 @@ cat <<EOF
 Order page on bff-web, $RATE requests/s open loop (bench/tools \`load\`: constant arrival rate),
 ${WARMUP} s warm-up then ${DURATION} s measured per endpoint, a different order id per request.
 Providers answer after $DELAY, the restaurant (restaurant 501 for every order) after $HOT_DELAY.
-$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(uname -m)), edge pinned to CPU 0.
+$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(uname -m)), $([ "${PIN:-1}" = 1 ] && echo "edge pinned to CPU 0, load and providers to CPU 1" || echo "no CPU pinning"); JIT warm-up ${PREWARM} s per endpoint at $((RATE / 5)) req/s.
 
 | endpoint | p50 ms | p90 ms | p99 ms | 2xx / sent | restaurant calls per request |
 |---|---|---|---|---|---|

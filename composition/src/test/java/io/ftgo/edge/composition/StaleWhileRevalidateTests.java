@@ -287,6 +287,38 @@ class StaleWhileRevalidateTests {
 	}
 
 	@Test
+	void fanOutItems_eachUnderThePolicy_revalidatingKeepsThePageComplete() {
+		ProviderRegistry registry = ProviderRegistry.of(Map.of("order", provider(null), "restaurant",
+				provider(Freshness.of(Duration.ofSeconds(5), Duration.ofSeconds(30)))));
+		CompositionEngine engine = engine(registry);
+		Composition composition = Composition.builder("history")
+			.request("GET /history")
+			.part("history",
+					(p) -> p.from("order")
+						.required()
+						.source((ctx) -> Mono.just(MAPPER.readTree("{\"orders\":[{\"r\":1},{\"r\":2}]}"))))
+			.part("restaurants",
+					(p) -> p.from("restaurant")
+						.forEach("history.orders")
+						.uses("item.r")
+						.idempotent(true)
+						.source(this.source))
+			.build(registry);
+		atOnce(engine, composition, alice());
+		assertThat(this.calls).hasValue(2);
+		this.time.advanceTimeBy(Duration.ofSeconds(6));
+
+		CompositionResult result = atOnce(engine, composition, alice());
+
+		assertThat(result.parts().get("restaurants").status()).isEqualTo(PartStatus.STALE);
+		assertThat(result.parts().get("restaurants").reason()).isEqualTo(FailureReason.REVALIDATING);
+		assertThat(result.complete()).isTrue();
+		assertThat(this.calls).as("one background refresh per item").hasValue(4);
+		assertThat(this.refreshes).containsExactly("restaurant:started", "restaurant:succeeded", "restaurant:started",
+				"restaurant:succeeded");
+	}
+
+	@Test
 	void nonIdempotentCall_refusedAtStartup() {
 		ProviderRegistry registry = ProviderRegistry.of(Map.of("order", provider(null)));
 

@@ -101,7 +101,8 @@ final class FanOut {
 		Integer status = null;
 		Duration age = null;
 		for (Item item : items) {
-			if (item.reason != null && reason == null) {
+			// A failure's reason wins over revalidating (which is not a degradation).
+			if (item.reason != null && (reason == null || reason == FailureReason.REVALIDATING)) {
 				reason = item.reason;
 				status = (item.httpStatus != 0) ? item.httpStatus : null;
 			}
