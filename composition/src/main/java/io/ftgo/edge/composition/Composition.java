@@ -70,7 +70,7 @@ public final class Composition {
 						part.project(), part.forEach(), part.concurrency(), part.onItemFailure(), defaultValue, null,
 						null, null, part.expect(), part.where(), (part.page() != null) ? part.page().number() : null,
 						(part.page() != null) ? part.page().size() : null,
-						(part.page() != null) ? part.page().defaultSize() : null, part.when()));
+						(part.page() != null) ? part.page().defaultSize() : null, part.when(), part.freshness()));
 			});
 		}
 		return new Composition(Planner.plan(name, definition.request(), models, definition.authorize(),
@@ -202,9 +202,10 @@ public final class Composition {
 		 */
 		public Composition build(ProviderRegistry providers) {
 			List<PartModel> models = new ArrayList<>();
-			this.parts.forEach((partName, p) -> models.add(new PartModel(partName, p.from, p.get, p.required,
-					p.project.isEmpty() ? null : p.project, p.forEach, p.concurrency, p.onItemFailure, p.defaultValue,
-					p.source, p.uses, p.idempotent, p.expect, p.where, p.page, p.size, p.defaultSize, p.when)));
+			this.parts.forEach((partName, p) -> models
+				.add(new PartModel(partName, p.from, p.get, p.required, p.project.isEmpty() ? null : p.project,
+						p.forEach, p.concurrency, p.onItemFailure, p.defaultValue, p.source, p.uses, p.idempotent,
+						p.expect, p.where, p.page, p.size, p.defaultSize, p.when, p.freshness)));
 			return new Composition(Planner.plan(this.name, this.request, models, this.authorize, this.timeout,
 					this.parameters, providers.settings()), providers);
 		}
@@ -251,7 +252,32 @@ public final class Composition {
 
 		private String when;
 
+		private Freshness freshness;
+
 		private PartSpec() {
+		}
+
+		/**
+		 * Stale-while-revalidate for this part's call: served from the cache for
+		 * {@code refreshAfter}, then served stale at once while one background call
+		 * refreshes it for {@code serveStaleFor} more; idempotent calls only.
+		 * @param refreshAfter the fresh window
+		 * @param serveStaleFor the grace while the provider's breaker is closed
+		 * @return this spec
+		 */
+		public PartSpec freshness(Duration refreshAfter, Duration serveStaleFor) {
+			return freshness(Freshness.of(refreshAfter, serveStaleFor));
+		}
+
+		/**
+		 * Stale-while-revalidate for this part's call ({@link Freshness}); each component
+		 * given overrides the provider's.
+		 * @param freshness the policy
+		 * @return this spec
+		 */
+		public PartSpec freshness(Freshness freshness) {
+			this.freshness = freshness;
+			return this;
 		}
 
 		/**

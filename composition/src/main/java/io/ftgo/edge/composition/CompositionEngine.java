@@ -53,7 +53,7 @@ public final class CompositionEngine {
 		this.bulkheads = builder.bulkheads;
 		this.retries = builder.retries;
 		this.calls = new ProtectedCalls(builder.providers.settings(), builder.providerClient, builder.scheduler,
-				this.circuitBreakers, this.bulkheads, this.retries);
+				this.circuitBreakers, this.bulkheads, this.retries, builder.listener);
 		this.executor = new Executor(this.calls, builder.listener);
 	}
 

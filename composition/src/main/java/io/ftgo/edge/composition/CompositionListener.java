@@ -57,6 +57,40 @@ public interface CompositionListener {
 	default void onError(String composition, CompositionException error) {
 	}
 
+	/**
+	 * A background refresh of a stale-while-revalidate value ({@link Freshness}) started
+	 * or ended. Not tied to any request.
+	 * @param provider the provider id (the metric tag)
+	 * @param outcome started, succeeded or failed
+	 */
+	default void onRefresh(String provider, Refresh outcome) {
+	}
+
+	/** What happened to a background refresh. */
+	enum Refresh {
+
+		/** One refresh of a key started (one per key at a time). */
+		STARTED,
+
+		/** The provider answered; the cache holds the new value. */
+		SUCCEEDED,
+
+		/**
+		 * The refresh failed (including refused by the breaker or bulkhead, or past its
+		 * deadline); the cache keeps the old value.
+		 */
+		FAILED;
+
+		/**
+		 * The lower-case name used in metric tags.
+		 * @return e.g. {@code succeeded}
+		 */
+		public String label() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
 	/** One part's evaluation, from {@link #startPart} to its outcome. */
 	interface PartScope {
 

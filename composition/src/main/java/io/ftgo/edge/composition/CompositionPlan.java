@@ -51,11 +51,13 @@ public record CompositionPlan(String name, String request, Duration deadline, St
 	 * @param project the projection (output field to source path), empty for the whole
 	 * answer
 	 * @param expect the expected answer shape, e.g. {@code object {orderId: integer}}
+	 * @param freshness the stale-while-revalidate policy, e.g.
+	 * {@code refresh-after PT5S, stale PT30S (PT10M when open)}, or {@code null}
 	 */
 	public record Step(String name, String provider, String call, boolean required, List<String> dependsOn,
 			String forEach, int concurrency, ItemFailure onItemFailure, Duration timeout, int maxAttempts,
 			boolean collapsed, boolean shared, int bulkhead, List<String> fallback, Map<String, String> project,
-			String expect) {
+			String expect, String freshness) {
 	}
 
 	/**
@@ -98,8 +100,11 @@ public record CompositionPlan(String name, String request, Duration deadline, St
 					.append(" attempts ")
 					.append(step.maxAttempts())
 					.append(" fallback ")
-					.append(step.fallback())
-					.append('\n');
+					.append(step.fallback());
+				if (step.freshness() != null) {
+					sb.append(" freshness ").append(step.freshness());
+				}
+				sb.append('\n');
 			}
 		}
 		if (this.authorize != null) {

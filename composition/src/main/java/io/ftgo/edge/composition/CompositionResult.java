@@ -10,7 +10,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @param body the merged document
  * @param parts per-part metadata, in the composition's part order
- * @param complete {@code true} when every part is {@link PartStatus#FRESH}
+ * @param complete {@code true} when every part is {@link PartStatus#FRESH}, or
+ * {@code stale} with reason {@code revalidating} (served by a stale-while-revalidate
+ * policy, not a degradation)
  */
 public record CompositionResult(ObjectNode body, Map<String, PartMetadata> parts, boolean complete) {
 

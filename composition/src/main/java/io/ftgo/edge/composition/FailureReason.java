@@ -34,7 +34,13 @@ public enum FailureReason {
 	UNRESOLVED("unresolved"),
 
 	/** Any other error raised by a Java DSL source. */
-	ERROR("error");
+	ERROR("error"),
+
+	/**
+	 * Not a failure: the value is older than its {@code refresh-after} but within the
+	 * grace ({@link Freshness}), served at once while one background call refreshes it.
+	 */
+	REVALIDATING("revalidating");
 
 	private final String label;
 

@@ -39,10 +39,12 @@ import java.util.Map;
  * {@code where}); only the items of the requested page are called
  * @param when for {@code for-each}: a condition an item of the page must meet to be
  * called, e.g. {@code item.status not in [REJECTED, CANCELLED]}
+ * @param freshness stale-while-revalidate for this part's call ({@link Freshness}); each
+ * component given overrides the provider's; {@code null} for the provider's policy
  */
 public record PartDefinition(String from, String get, Boolean required, Map<String, String> project, String forEach,
 		Integer concurrency, ItemFailure onItemFailure, Map<String, Object> defaultValue, PayloadShape expect,
-		String where, Paging page, String when) {
+		String where, Paging page, String when, Freshness freshness) {
 
 	/**
 	 * Paging of a fan-out part's items: {@code page: { number: page, size: size,
@@ -62,7 +64,7 @@ public record PartDefinition(String from, String get, Boolean required, Map<Stri
 	 * @return the definition
 	 */
 	public static PartDefinition of(String from, String get) {
-		return new PartDefinition(from, get, null, null, null, null, null, null, null, null, null, null);
+		return new PartDefinition(from, get, null, null, null, null, null, null, null, null, null, null, null);
 	}
 
 }

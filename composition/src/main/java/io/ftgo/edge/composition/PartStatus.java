@@ -8,7 +8,11 @@ public enum PartStatus {
 	/** A fresh answer from the provider. */
 	FRESH,
 
-	/** The last good answer for the same call, served because the call failed. */
+	/**
+	 * The last good answer for the same call, served because the call failed, or (reason
+	 * {@code revalidating}) because it is past its {@code refresh-after} and within the
+	 * grace while a background call refreshes it.
+	 */
 	STALE,
 
 	/** The part's static {@code default-value}, served because the call failed. */

@@ -21,9 +21,12 @@ import java.time.Duration;
  * @param circuitBreaker the provider's circuit breaker
  * @param bulkhead the provider's bulkhead
  * @param fallback the provider's last-good cache
+ * @param freshness stale-while-revalidate for the provider's idempotent calls
+ * ({@link Freshness}), or {@code null} for none
  */
 public record ProviderDefinition(String url, Duration timeout, Boolean shared, RetryDefinition retry,
-		CircuitBreakerDefinition circuitBreaker, BulkheadDefinition bulkhead, FallbackDefinition fallback) {
+		CircuitBreakerDefinition circuitBreaker, BulkheadDefinition bulkhead, FallbackDefinition fallback,
+		Freshness freshness) {
 
 	/**
 	 * A provider with every setting at its default.
@@ -31,7 +34,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 * @return the definition
 	 */
 	public static ProviderDefinition of(String url) {
-		return new ProviderDefinition(url, null, null, null, null, null, null);
+		return new ProviderDefinition(url, null, null, null, null, null, null, null);
 	}
 
 	/**
@@ -41,7 +44,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withTimeout(Duration timeout) {
 		return new ProviderDefinition(this.url, timeout, this.shared, this.retry, this.circuitBreaker, this.bulkhead,
-				this.fallback);
+				this.fallback, this.freshness);
 	}
 
 	/**
@@ -51,7 +54,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withShared(boolean shared) {
 		return new ProviderDefinition(this.url, this.timeout, shared, this.retry, this.circuitBreaker, this.bulkhead,
-				this.fallback);
+				this.fallback, this.freshness);
 	}
 
 	/**
@@ -61,7 +64,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withRetry(RetryDefinition retry) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, retry, this.circuitBreaker, this.bulkhead,
-				this.fallback);
+				this.fallback, this.freshness);
 	}
 
 	/**
@@ -71,7 +74,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withCircuitBreaker(CircuitBreakerDefinition circuitBreaker) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, circuitBreaker, this.bulkhead,
-				this.fallback);
+				this.fallback, this.freshness);
 	}
 
 	/**
@@ -81,7 +84,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withBulkhead(BulkheadDefinition bulkhead) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker, bulkhead,
-				this.fallback);
+				this.fallback, this.freshness);
 	}
 
 	/**
@@ -91,7 +94,17 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withFallback(FallbackDefinition fallback) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, fallback);
+				this.bulkhead, fallback, this.freshness);
+	}
+
+	/**
+	 * A copy with another stale-while-revalidate policy.
+	 * @param freshness the policy, or {@code null} for none
+	 * @return the copy
+	 */
+	public ProviderDefinition withFreshness(Freshness freshness) {
+		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
+				this.bulkhead, this.fallback, freshness);
 	}
 
 	/**

@@ -178,7 +178,7 @@ public final class Executor {
 			return failed(run, part, new CallFailure(FailureReason.UNRESOLVED, 0), null, started);
 		}
 		Mono<Outcome> outcome = this.partCall.run(run, part, call)
-			.map((value) -> fresh(run, part, value, started))
+			.map((served) -> fresh(run, part, served, started))
 			.onErrorResume((error) -> failed(run, part, Failures.classify(error), call.key(), started));
 		if (run.plan.authorization() != null && run.plan.authorization().partIndex() == part.index()) {
 			return outcome.flatMap((o) -> authorize(run, part, o));
@@ -186,10 +186,18 @@ public final class Executor {
 		return outcome;
 	}
 
-	private Outcome fresh(Run run, PlannedPart part, JsonNode value, long started) {
+	/**
+	 * A provider answer, just fetched or from the stale-while-revalidate cache: within
+	 * {@code refresh-after} it is {@code fresh} (with its age), within the grace
+	 * {@code stale} with reason {@code revalidating}.
+	 */
+	private Outcome fresh(Run run, PlannedPart part, ProtectedCalls.Served served, long started) {
+		JsonNode value = served.value();
 		run.raw[part.index()] = value;
-		return outcome(run, part, part.projection().apply(value),
-				new PartMetadata(PartStatus.FRESH, null, null, null, since(started), 0, 0));
+		PartMetadata metadata = served.revalidating() ? new PartMetadata(PartStatus.STALE, FailureReason.REVALIDATING,
+				null, served.age(), since(started), 0, 0)
+				: new PartMetadata(PartStatus.FRESH, null, null, served.age(), since(started), 0, 0);
+		return outcome(run, part, part.projection().apply(value), metadata);
 	}
 
 	private Mono<Outcome> authorize(Run run, PlannedPart part, Outcome outcome) {
@@ -234,7 +242,10 @@ public final class Executor {
 				body.set(name, outcome.output);
 			}
 			metadata.put(name, outcome.metadata);
-			complete &= outcome.metadata.status() == PartStatus.FRESH;
+			// A value served stale by a stale-while-revalidate policy is not a
+			// degradation.
+			complete &= outcome.metadata.status() == PartStatus.FRESH
+					|| outcome.metadata.reason() == FailureReason.REVALIDATING;
 		}
 		return new CompositionResult(body, metadata, complete);
 	}

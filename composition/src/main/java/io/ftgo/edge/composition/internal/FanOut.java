@@ -70,7 +70,9 @@ final class FanOut {
 			return itemFailed(part, new CallFailure(FailureReason.UNRESOLVED, 0), null);
 		}
 		return this.partCall.run(run, part, call)
-			.map((value) -> new Item(value, PartStatus.FRESH, null, 0, null))
+			.map((served) -> served.revalidating()
+					? new Item(served.value(), PartStatus.STALE, FailureReason.REVALIDATING, 0, served.age())
+					: new Item(served.value(), PartStatus.FRESH, null, 0, null))
 			.onErrorResume((error) -> itemFailed(part, Failures.classify(error), call.key()));
 	}
 
@@ -99,7 +101,8 @@ final class FanOut {
 		Integer status = null;
 		Duration age = null;
 		for (Item item : items) {
-			if (item.reason != null && reason == null) {
+			// A failure's reason wins over revalidating (which is not a degradation).
+			if (item.reason != null && (reason == null || reason == FailureReason.REVALIDATING)) {
 				reason = item.reason;
 				status = (item.httpStatus != 0) ? item.httpStatus : null;
 			}

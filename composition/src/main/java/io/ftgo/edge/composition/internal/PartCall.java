@@ -65,9 +65,16 @@ final class PartCall {
 							.switchIfEmpty(Mono.error(() -> new CallFailure(FailureReason.BAD_PAYLOAD, 0)))));
 	}
 
-	/** The protected, collapsed call. */
-	Mono<JsonNode> run(Run run, PlannedPart part, Call call) {
-		return this.calls.call(call.key(), call.attempt(), run.deadline, part.idempotent());
+	/**
+	 * The protected, collapsed call; under the part's stale-while-revalidate policy when
+	 * it has one.
+	 */
+	Mono<ProtectedCalls.Served> run(Run run, PlannedPart part, Call call) {
+		if (part.freshness() != null) {
+			return this.calls.fresh(call.key(), call.attempt(), run.deadline, part.freshness());
+		}
+		return this.calls.call(call.key(), call.attempt(), run.deadline, part.idempotent())
+			.map((value) -> new ProtectedCalls.Served(value, null, false));
 	}
 
 	/**

@@ -3,8 +3,10 @@ package io.ftgo.edge.composition.internal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import io.ftgo.edge.composition.CompositionListener;
 import io.ftgo.edge.composition.CompositionRequest;
 import io.ftgo.edge.composition.FailureReason;
 import io.ftgo.edge.composition.ProviderClient;
@@ -13,9 +15,11 @@ import io.ftgo.edge.composition.fallback.InFlightCalls;
 import io.ftgo.edge.composition.fallback.LastGoodCache;
 import io.ftgo.edge.composition.policy.CallFailure;
 import io.ftgo.edge.composition.policy.Deadline;
+import io.ftgo.edge.composition.policy.FreshnessPolicy;
 import io.ftgo.edge.composition.policy.ProviderPolicy;
 import io.ftgo.edge.composition.policy.ProviderSettings;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 import reactor.core.publisher.Mono;
@@ -38,8 +42,13 @@ public final class ProtectedCalls {
 
 	private final Scheduler scheduler;
 
+	/** Keys with a background refresh in flight (stale-while-revalidate). */
+	private final ConcurrentHashMap<CallKey, Boolean> refreshing = new ConcurrentHashMap<>();
+
+	private final CompositionListener listener;
+
 	/**
-	 * Create one policy and one last-good cache per provider.
+	 * Create one policy and one last-good cache per provider, without a listener.
 	 * @param providers provider settings by id
 	 * @param client the transport of HTTP attempts
 	 * @param scheduler timers and clock
@@ -49,11 +58,30 @@ public final class ProtectedCalls {
 	 */
 	public ProtectedCalls(Map<String, ProviderSettings> providers, ProviderClient client, Scheduler scheduler,
 			CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads, RetryRegistry retries) {
+		this(providers, client, scheduler, breakers, bulkheads, retries, CompositionListener.NONE);
+	}
+
+	/**
+	 * Create one policy and one last-good cache per provider.
+	 * @param providers provider settings by id
+	 * @param client the transport of HTTP attempts
+	 * @param scheduler timers and clock
+	 * @param breakers the engine's circuit breakers
+	 * @param bulkheads the engine's bulkheads
+	 * @param retries the engine's retries
+	 * @param listener told about background refreshes
+	 */
+	public ProtectedCalls(Map<String, ProviderSettings> providers, ProviderClient client, Scheduler scheduler,
+			CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads, RetryRegistry retries,
+			CompositionListener listener) {
 		this.client = client;
 		this.scheduler = scheduler;
+		this.listener = listener;
+		// The cache also holds stale-while-revalidate values, which any part may ask for:
+		// kept unless max-size is 0 (LastGoodCache.get still honours stale-for).
 		providers.forEach((id, settings) -> this.runtimes.put(id,
 				new Runtime(settings, new ProviderPolicy(settings, scheduler, breakers, bulkheads, retries),
-						settings.keepsLastGood() ? new LastGoodCache(settings, scheduler) : null)));
+						(settings.cacheSize() > 0) ? new LastGoodCache(settings, scheduler) : null)));
 	}
 
 	/**
@@ -101,10 +129,92 @@ public final class ProtectedCalls {
 	 * @return the answer or a {@link CallFailure}
 	 */
 	public Mono<JsonNode> call(CallKey key, Supplier<Mono<JsonNode>> attempt, Deadline deadline, boolean idempotent) {
+		return call(key, attempt, deadline, idempotent, Duration.ZERO);
+	}
+
+	/**
+	 * A call under a stale-while-revalidate policy: a value younger than
+	 * {@code refresh-after} is served without a call; an older one within the grace
+	 * ({@code serve-stale-for}, or {@code serve-stale-for-when-open} while the provider's
+	 * breaker is not closed) is served at once while one background call per key
+	 * refreshes it; otherwise the call is made as {@link #call} does (its answer kept for
+	 * the policy's horizon). Idempotent calls only.
+	 * @param key the call identity (provider, target, identity scope)
+	 * @param attempt makes one attempt
+	 * @param deadline the request deadline (of an inline call)
+	 * @param freshness the policy
+	 * @return the value served, with its age when it came from the cache
+	 */
+	public Mono<Served> fresh(CallKey key, Supplier<Mono<JsonNode>> attempt, Deadline deadline,
+			FreshnessPolicy freshness) {
+		Runtime runtime = this.runtimes.get(key.provider());
+		return Mono.defer(() -> {
+			LastGoodCache.Stamped stamped = (runtime.lastGood != null) ? runtime.lastGood.peek(key) : null;
+			if (stamped != null) {
+				long age = runtime.lastGood.ageNanos(stamped);
+				long freshFor = freshness.refreshAfter().toNanos();
+				if (age < freshFor) {
+					return Mono.just(new Served(stamped.value(), Duration.ofNanos(age), false));
+				}
+				Duration grace = breakerClosed(runtime) ? freshness.serveStaleFor() : freshness.serveStaleForWhenOpen();
+				if (age < freshFor + grace.toNanos()) {
+					refresh(key, attempt, runtime, freshness);
+					return Mono.just(new Served(stamped.value(), Duration.ofNanos(age), true));
+				}
+			}
+			return call(key, attempt, deadline, true, freshness.horizon())
+				.map((value) -> new Served(value, null, false));
+		});
+	}
+
+	/**
+	 * Background refreshes in flight now (for tests).
+	 * @return the number of keys being refreshed
+	 */
+	public int refreshing() {
+		return this.refreshing.size();
+	}
+
+	/**
+	 * Starts the one background refresh of {@code key} unless one is in flight: detached
+	 * from every caller (subscribed here, never cancelled by a caller going away), under
+	 * the provider's breaker, bulkhead and retries, and bounded by a deadline of one
+	 * provider timeout, so it cannot outlive it. A call for the same key already in
+	 * flight is joined rather than repeated.
+	 */
+	private void refresh(CallKey key, Supplier<Mono<JsonNode>> attempt, Runtime runtime, FreshnessPolicy freshness) {
+		if (this.refreshing.putIfAbsent(key, Boolean.TRUE) != null) {
+			return;
+		}
+		String provider = key.provider();
+		notifyRefresh(provider, CompositionListener.Refresh.STARTED);
+		Deadline deadline = new Deadline(this.scheduler, runtime.settings.timeout());
+		call(key, attempt, deadline, true, freshness.horizon()).doFinally((signal) -> this.refreshing.remove(key))
+			.subscribe((value) -> notifyRefresh(provider, CompositionListener.Refresh.SUCCEEDED),
+					(error) -> notifyRefresh(provider, CompositionListener.Refresh.FAILED));
+	}
+
+	private static boolean breakerClosed(Runtime runtime) {
+		CircuitBreaker.State state = runtime.policy.circuitBreaker().getState();
+		return state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.FORCED_OPEN
+				&& state != CircuitBreaker.State.HALF_OPEN;
+	}
+
+	private void notifyRefresh(String provider, CompositionListener.Refresh outcome) {
+		try {
+			this.listener.onRefresh(provider, outcome);
+		}
+		catch (RuntimeException ex) {
+			// A faulty listener must not fail the refresh.
+		}
+	}
+
+	private Mono<JsonNode> call(CallKey key, Supplier<Mono<JsonNode>> attempt, Deadline deadline, boolean idempotent,
+			Duration keep) {
 		Runtime runtime = this.runtimes.get(key.provider());
 		Supplier<Mono<JsonNode>> shared = () -> {
 			Mono<JsonNode> mono = runtime.policy.protect(attempt, deadline, idempotent);
-			return (runtime.lastGood != null) ? mono.doOnNext((value) -> runtime.lastGood.put(key, value)) : mono;
+			return (runtime.lastGood != null) ? mono.doOnNext((value) -> runtime.lastGood.put(key, value, keep)) : mono;
 		};
 		if (!idempotent) {
 			return shared.get();
@@ -163,6 +273,17 @@ public final class ProtectedCalls {
 			}
 		}
 		return request.principal().isEmpty() ? "" : "principal:" + request.principal();
+	}
+
+	/**
+	 * A value served under a stale-while-revalidate policy.
+	 *
+	 * @param value the provider answer
+	 * @param age its age when it came from the cache, {@code null} when just fetched
+	 * @param revalidating whether it is older than {@code refresh-after} and a background
+	 * refresh was asked for
+	 */
+	public record Served(JsonNode value, Duration age, boolean revalidating) {
 	}
 
 	/** Per-provider runtime state. */

@@ -3,6 +3,7 @@ package io.ftgo.edge.composition.plan;
 import java.util.List;
 import java.util.Map;
 
+import io.ftgo.edge.composition.Freshness;
 import io.ftgo.edge.composition.ItemFailure;
 import io.ftgo.edge.composition.PartSource;
 import io.ftgo.edge.composition.PayloadShape;
@@ -31,9 +32,10 @@ import tools.jackson.databind.JsonNode;
  * @param defaultSize the fan-out page size when the request sends none, or {@code null}
  * @param when the condition a fan-out item of the page must meet to be called, or
  * {@code null}
+ * @param freshness the part's stale-while-revalidate policy as written, or {@code null}
  */
 public record PartModel(String name, String from, String get, boolean required, Map<String, String> project,
 		String forEach, Integer concurrency, ItemFailure onItemFailure, JsonNode defaultValue, PartSource source,
 		List<String> uses, Boolean idempotent, PayloadShape expect, String where, String page, String size,
-		Integer defaultSize, String when) {
+		Integer defaultSize, String when, Freshness freshness) {
 }

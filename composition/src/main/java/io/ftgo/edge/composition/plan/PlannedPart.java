@@ -6,6 +6,7 @@ import java.util.Map;
 import io.ftgo.edge.composition.ItemFailure;
 import io.ftgo.edge.composition.PartSource;
 import io.ftgo.edge.composition.PayloadShape;
+import io.ftgo.edge.composition.policy.FreshnessPolicy;
 import io.ftgo.edge.composition.policy.ProviderSettings;
 import tools.jackson.databind.JsonNode;
 
@@ -31,9 +32,12 @@ import tools.jackson.databind.JsonNode;
  * @param hasDependents whether another part depends on it
  * @param expect the expected answer shape
  * @param selection which fan-out items are called, or {@code null} for all
+ * @param freshness the stale-while-revalidate policy (part over provider), or
+ * {@code null}
  */
 public record PlannedPart(int index, String name, ProviderSettings provider, Template template, PartSource source,
 		Map<String, Reference> uses, int[] dependsOn, List<String> dependsOnNames, boolean required,
 		Projection projection, Reference forEach, int concurrency, ItemFailure onItemFailure, JsonNode defaultValue,
-		boolean idempotent, int stage, boolean hasDependents, PayloadShape expect, ItemSelection selection) {
+		boolean idempotent, int stage, boolean hasDependents, PayloadShape expect, ItemSelection selection,
+		FreshnessPolicy freshness) {
 }

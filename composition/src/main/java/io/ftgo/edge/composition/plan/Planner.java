@@ -11,10 +11,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.ftgo.edge.composition.CompositionPlan;
+import io.ftgo.edge.composition.Freshness;
 import io.ftgo.edge.composition.ItemFailure;
 import io.ftgo.edge.composition.ParameterType;
 import io.ftgo.edge.composition.PayloadShape;
 import io.ftgo.edge.composition.RequestLine;
+import io.ftgo.edge.composition.policy.FreshnessPolicy;
 import io.ftgo.edge.composition.policy.ProviderSettings;
 
 /**
@@ -187,11 +189,36 @@ public final class Planner {
 					(model.concurrency() != null) ? model.concurrency() : DEFAULT_CONCURRENCY,
 					(model.onItemFailure() != null) ? model.onItemFailure() : ItemFailure.SKIP, model.defaultValue(),
 					idempotent, stage[i], hasDependents[i],
-					(model.expect() != null) ? model.expect() : PayloadShape.OBJECT, p.selection()));
+					(model.expect() != null) ? model.expect() : PayloadShape.OBJECT, p.selection(),
+					freshness(key + ".parts." + model.name() + ".freshness", model, p.provider(), idempotent)));
 		}
 		CompositionPlan plan = explain(name, request, deadline, authorize, parts, parameterTypes);
 		return new PlannedComposition(name, request, Set.copyOf(usedParameters), List.copyOf(parts), order, deadline,
 				authorization, plan, parameterTypes);
+	}
+
+	/**
+	 * The part's stale-while-revalidate policy: its own components over the provider's. A
+	 * provider's policy applies to its idempotent calls only; a part's own policy on a
+	 * non-idempotent call is refused (a background refresh must never repeat a call with
+	 * side effects).
+	 */
+	private static FreshnessPolicy freshness(String key, PartModel model, ProviderSettings provider,
+			boolean idempotent) {
+		if (model.freshness() != null && !idempotent) {
+			throw new IllegalArgumentException(key + ": the call is not idempotent (expected: freshness only on GETs "
+					+ "or sources declared idempotent(true); fix: remove " + key + ")");
+		}
+		if (!idempotent) {
+			return null;
+		}
+		if (model.freshness() != null && provider.cacheSize() == 0) {
+			throw new IllegalArgumentException(key + ": provider '" + provider.id()
+					+ "' keeps no cache (fallback.max-size: 0; fix: allow entries or remove " + key + ")");
+		}
+		Freshness merged = (model.freshness() != null) ? model.freshness().over(provider.freshness())
+				: provider.freshness();
+		return FreshnessPolicy.of(key, merged);
 	}
 
 	private static Map<String, ParameterType> parameterTypes(String key, Set<String> requestParameters,
@@ -396,7 +423,7 @@ public final class Planner {
 		Reference right = Reference.parse(stripBraces(sides[1].trim()));
 		int partIndex = -1;
 		PartModel self = new PartModel("", null, null, false, null, null, null, null, null, null, null, null, null,
-				null, null, null, null, null);
+				null, null, null, null, null, null);
 		for (Reference ref : List.of(left, right)) {
 			if (ref.kind() == Reference.Kind.ITEM) {
 				throw new IllegalArgumentException(key + ": {" + ref + "} (expected: no item references in authorize)");
@@ -462,7 +489,8 @@ public final class Planner {
 						(part.forEach() != null) ? part.concurrency() : 0,
 						(part.forEach() != null) ? part.onItemFailure() : null, p.timeout(),
 						part.idempotent() ? p.maxAttempts() : 1, part.idempotent(), p.shared(), p.maxConcurrentCalls(),
-						List.copyOf(fallback), Map.copyOf(part.projection().mapping()), part.expect().describe()));
+						List.copyOf(fallback), Map.copyOf(part.projection().mapping()), part.expect().describe(),
+						(part.freshness() != null) ? part.freshness().describe() : null));
 			}
 			result.add(new CompositionPlan.Stage(s, List.copyOf(steps)));
 		}

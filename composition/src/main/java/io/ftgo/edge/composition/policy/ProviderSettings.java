@@ -3,6 +3,7 @@ package io.ftgo.edge.composition.policy;
 import java.net.URI;
 import java.time.Duration;
 
+import io.ftgo.edge.composition.Freshness;
 import io.ftgo.edge.composition.ProviderDefinition;
 
 /**
@@ -24,11 +25,13 @@ import io.ftgo.edge.composition.ProviderDefinition;
  * @param maxConcurrentCalls bulkhead limit
  * @param staleFor last-good maximum age, zero when disabled
  * @param cacheSize last-good maximum entries
+ * @param freshness the provider's stale-while-revalidate policy as configured
+ * (validated), or {@code null}; parts merge their own over it
  */
 public record ProviderSettings(String id, String url, Duration timeout, boolean shared, int maxAttempts,
 		Duration backoff, double jitter, float failureRateThreshold, int slidingWindowSize, int minimumNumberOfCalls,
 		Duration waitInOpenState, int permittedCallsInHalfOpenState, int maxConcurrentCalls, Duration staleFor,
-		long cacheSize) {
+		long cacheSize, Freshness freshness) {
 
 	/**
 	 * Validates a definition and applies defaults.
@@ -89,8 +92,13 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 		if (size < 0) {
 			throw new IllegalArgumentException(key + ".fallback.max-size: " + size + " (expected: >= 0)");
 		}
+		FreshnessPolicy.of(key + ".freshness", d.freshness());
+		if (d.freshness() != null && size == 0) {
+			throw new IllegalArgumentException(key + ".fallback.max-size: 0 (expected: > 0 with freshness; fix: "
+					+ "remove " + key + ".freshness or allow entries)");
+		}
 		return new ProviderSettings(id, url, timeout, Boolean.TRUE.equals(d.shared()), maxAttempts, backoff, jitter,
-				rate, window, minCalls, waitOpen, halfOpen, maxConcurrent, staleFor, size);
+				rate, window, minCalls, waitOpen, halfOpen, maxConcurrent, staleFor, size, d.freshness());
 	}
 
 	/**

@@ -51,7 +51,8 @@ public record EdgeCacheProperties(@DefaultValue("true") boolean enabled, @Defaul
 	 * One cached path.
 	 *
 	 * @param path a pattern of request paths ({@code *} one segment, {@code **} the rest)
-	 * @param ttl how long an answer is served from the cache
+	 * @param ttl how long an answer is served from the cache when the provider sends no
+	 * {@code max-age}/{@code s-maxage}, and the ceiling of those when it does
 	 * @param shared true when the answer is the same for every caller (one entry for
 	 * all); false keeps one entry per caller identity
 	 */

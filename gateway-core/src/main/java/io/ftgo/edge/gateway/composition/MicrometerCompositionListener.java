@@ -20,7 +20,8 @@ import io.ftgo.edge.composition.PartStatus;
  * provider, status = fresh|stale|default|omitted|partial|failed, reason) says per
  * provider call what happened and which fallback was used;
  * {@code edge.composition.requests} (counter; tags composition, outcome =
- * complete|degraded|failed).
+ * complete|degraded|failed); {@code edge.composition.refreshes} (counter; tags provider,
+ * result = started|succeeded|failed) counts stale-while-revalidate background refreshes.
  * <p>
  * Each meter is registered once, the first time its tags occur, and then found by a map
  * lookup: the request path builds no tags and asks the registry nothing.
@@ -32,6 +33,8 @@ public class MicrometerCompositionListener implements CompositionListener {
 	private final Map<PartKey, Timer> parts = new ConcurrentHashMap<>();
 
 	private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
+
+	private final Map<RequestKey, Counter> refreshes = new ConcurrentHashMap<>();
 
 	public MicrometerCompositionListener(MeterRegistry registry) {
 		this.registry = registry;
@@ -59,6 +62,15 @@ public class MicrometerCompositionListener implements CompositionListener {
 	@Override
 	public void onError(String composition, CompositionException error) {
 		count(composition, "failed");
+	}
+
+	@Override
+	public void onRefresh(String provider, Refresh outcome) {
+		this.refreshes
+			.computeIfAbsent(new RequestKey(provider, outcome.label()),
+					(key) -> this.registry.counter("edge.composition.refreshes", "provider", key.composition(),
+							"result", key.outcome()))
+			.increment();
 	}
 
 	private void count(String composition, String outcome) {

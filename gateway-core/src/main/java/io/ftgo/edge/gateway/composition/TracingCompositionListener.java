@@ -148,4 +148,9 @@ public class TracingCompositionListener implements CompositionListener {
 		this.delegate.onError(composition, error);
 	}
 
+	@Override
+	public void onRefresh(String provider, Refresh outcome) {
+		this.delegate.onRefresh(provider, outcome);
+	}
+
 }

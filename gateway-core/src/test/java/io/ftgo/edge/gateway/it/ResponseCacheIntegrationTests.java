@@ -2,9 +2,12 @@ package io.ftgo.edge.gateway.it;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.ftgo.edge.gateway.cache.ResponseCacheWebFilter;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
+
+import com.github.tomakehurst.wiremock.http.Fault;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -74,8 +79,19 @@ class ResponseCacheIntegrationTests {
 		identity.close();
 	}
 
+	@Autowired
+	ResponseCacheWebFilter cache;
+
+	@Autowired
+	MeterRegistry meters;
+
+	/** The cache's clock, moved by hand: no test waits for an entry to age. */
+	final AtomicLong now = new AtomicLong();
+
 	@BeforeEach
 	void reset() {
+		this.cache.clock(this.now::get);
+		this.cache.clear();
 		provider.resetAll();
 		provider.stubFor(get(urlPathMatching("/restaurants/50[0-9]"))
 			.willReturn(aResponse().withHeader("Content-Type", "application/json")
@@ -181,6 +197,127 @@ class ResponseCacheIntegrationTests {
 			assertThat(answer.getBody()).isEqualTo("{\"id\":506}");
 		});
 		provider.verify(1, getRequestedFor(urlPathEqualTo("/restaurants/506")));
+	}
+
+	private void advance(Duration duration) {
+		this.now.addAndGet(duration.toNanos());
+	}
+
+	private void stubMenu(String id, String cacheControl, String body, int delayMillis) {
+		provider.stubFor(get(urlPathEqualTo("/restaurants/" + id))
+			.willReturn(aResponse().withHeader("Content-Type", "application/json")
+				.withHeader("Cache-Control", cacheControl)
+				.withFixedDelay(delayMillis)
+				.withBody(body)));
+	}
+
+	private double revalidations(String result) {
+		var counter = this.meters.find("edge.cache.revalidations").tag("result", result).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	@Test
+	void providerMaxAge1StaleWhileRevalidate30_staleServedAtOnceToTwenty_oneBackgroundCall() throws Exception {
+		stubMenu("601", "max-age=1, stale-while-revalidate=30", "{\"menu\":\"v1\"}", 0);
+		call("/api/web/restaurants/601", "alice").expectHeader()
+			.valueEquals("X-Cache", "MISS")
+			.expectHeader()
+			.valueEquals("Age", "0");
+		advance(Duration.ofMillis(900));
+		call("/api/web/restaurants/601", "alice").expectHeader().valueEquals("X-Cache", "HIT");
+		provider.verify(1, getRequestedFor(urlPathEqualTo("/restaurants/601")));
+
+		// Past max-age: the provider now answers v2, slowly. A caller waiting for it
+		// would see v2; every caller sees v1 at once.
+		advance(Duration.ofMillis(1100));
+		stubMenu("601", "max-age=1, stale-while-revalidate=30", "{\"menu\":\"v2\"}", 1500);
+		double succeeded = revalidations("succeeded");
+		String token = identity.passwordGrant("alice", "password");
+		WebClient web = WebClient.create("http://localhost:" + this.port);
+		List<ResponseEntity<String>> answers = Flux.range(0, 20)
+			.flatMap((i) -> web.get()
+				.uri("/api/web/restaurants/601")
+				.headers((h) -> h.setBearerAuth(token))
+				.retrieve()
+				.toEntity(String.class), 20)
+			.collectList()
+			.block(Duration.ofSeconds(20));
+
+		assertThat(answers).hasSize(20).allSatisfy((answer) -> {
+			assertThat(answer.getBody()).isEqualTo("{\"menu\":\"v1\"}");
+			assertThat(answer.getHeaders().getFirst("X-Cache")).isEqualTo("STALE");
+			assertThat(answer.getHeaders().getFirst("Age")).isEqualTo("2");
+		});
+		for (int i = 0; i < 200 && revalidations("succeeded") == succeeded; i++) {
+			Thread.sleep(100);
+		}
+		provider.verify(2, getRequestedFor(urlPathEqualTo("/restaurants/601")));
+		call("/api/web/restaurants/601", "bob").expectHeader()
+			.valueEquals("X-Cache", "HIT")
+			.expectBody()
+			.jsonPath("$.menu")
+			.isEqualTo("v2");
+		provider.verify(2, getRequestedFor(urlPathEqualTo("/restaurants/601")));
+	}
+
+	@Test
+	void ruleTtlIsTheCeiling_andMaxAgeShortensIt() {
+		stubMenu("602", "max-age=3600", "{}", 0);
+		stubMenu("603", "s-maxage=5, max-age=3600", "{}", 0);
+		call("/api/web/restaurants/602", "alice");
+		call("/api/web/restaurants/603", "alice");
+		advance(Duration.ofSeconds(6));
+		call("/api/web/restaurants/602", "alice").expectHeader()
+			.valueEquals("X-Cache", "HIT")
+			.expectHeader()
+			.valueEquals("Age", "6");
+		call("/api/web/restaurants/603", "alice").expectHeader().valueEquals("X-Cache", "MISS");
+		advance(Duration.ofSeconds(55));
+		call("/api/web/restaurants/602", "alice").expectHeader().valueEquals("X-Cache", "MISS");
+
+		provider.verify(2, getRequestedFor(urlPathEqualTo("/restaurants/602")));
+		provider.verify(2, getRequestedFor(urlPathEqualTo("/restaurants/603")));
+	}
+
+	@Test
+	void staleIfError_upstream5xxOrReset_staleServed_thenPassesOnceItEnds() {
+		stubMenu("604", "max-age=1, stale-if-error=60", "{\"menu\":\"v1\"}", 0);
+		call("/api/web/restaurants/604", "alice").expectHeader().valueEquals("X-Cache", "MISS");
+		advance(Duration.ofSeconds(2));
+		provider.stubFor(get(urlPathEqualTo("/restaurants/604")).willReturn(aResponse().withStatus(503)));
+
+		call("/api/web/restaurants/604", "alice").expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("X-Cache", "STALE")
+			.expectHeader()
+			.valueEquals("Age", "2")
+			.expectBody()
+			.jsonPath("$.menu")
+			.isEqualTo("v1");
+		provider.stubFor(get(urlPathEqualTo("/restaurants/604"))
+			.willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		call("/api/web/restaurants/604", "alice").expectStatus().isOk().expectBody().jsonPath("$.menu").isEqualTo("v1");
+		provider.verify(3, getRequestedFor(urlPathEqualTo("/restaurants/604")));
+
+		advance(Duration.ofSeconds(60));
+		provider.stubFor(get(urlPathEqualTo("/restaurants/604")).willReturn(aResponse().withStatus(503)));
+		call("/api/web/restaurants/604", "alice").expectStatus().is5xxServerError();
+	}
+
+	@Test
+	void pastStaleWhileRevalidate_withoutStaleIfError_callMadeInline() {
+		stubMenu("605", "max-age=1, stale-while-revalidate=5", "{\"menu\":\"v1\"}", 0);
+		call("/api/web/restaurants/605", "alice");
+		advance(Duration.ofSeconds(7));
+		stubMenu("605", "max-age=1, stale-while-revalidate=5", "{\"menu\":\"v2\"}", 0);
+
+		call("/api/web/restaurants/605", "alice").expectHeader()
+			.valueEquals("X-Cache", "MISS")
+			.expectBody()
+			.jsonPath("$.menu")
+			.isEqualTo("v2");
+		provider.verify(2, getRequestedFor(urlPathEqualTo("/restaurants/605")));
 	}
 
 	@Test
