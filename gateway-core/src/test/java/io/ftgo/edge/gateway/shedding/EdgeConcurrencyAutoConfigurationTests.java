@@ -1,5 +1,8 @@
 package io.ftgo.edge.gateway.shedding;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -7,7 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
@@ -55,6 +60,44 @@ class EdgeConcurrencyAutoConfigurationTests {
 				assertThat(classifier.partition(MockServerHttpRequest.get("/a").build())).isEqualTo("interactive");
 				assertThat(context.getBean(ConcurrencyLimitWebFilter.class).limit()).isEqualTo(100);
 			});
+	}
+
+	@Test
+	void yamlAsTheBffsWriteIt_headerNamesKeptAndMatched() {
+		String yaml = """
+				edge:
+				  concurrency:
+				    enabled: true
+				    partitions:
+				      interactive: 80
+				      prefetch: 20
+				    default-partition: interactive
+				    rules:
+				      - { partition: prefetch, headers: { "[X-Prefetch]": "1" } }
+				      - { partition: prefetch, headers: { "[Sec-Purpose]": "prefetch*" } }
+				      - { partition: prefetch, paths: [/v1/**], methods: [get] }
+				""";
+		this.runner.withInitializer((context) -> {
+			try {
+				new YamlPropertySourceLoader().load("bff", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
+					.forEach(context.getEnvironment().getPropertySources()::addFirst);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}).run((context) -> {
+			assertThat(context).hasNotFailed();
+			EdgeConcurrencyProperties properties = context.getBean(EdgeConcurrencyProperties.class);
+			assertThat(properties.rules().get(0).headers()).containsOnlyKeys("X-Prefetch");
+			PriorityClassifier classifier = new PriorityClassifier(properties);
+			assertThat(classifier.partition(MockServerHttpRequest.get("/a").header("x-prefetch", "1").build()))
+				.isEqualTo("prefetch");
+			assertThat(classifier.partition(MockServerHttpRequest.get("/a").header("Sec-Purpose", "prefetch").build()))
+				.isEqualTo("prefetch");
+			assertThat(classifier.partition(MockServerHttpRequest.get("/v1/orders/1").build())).isEqualTo("prefetch");
+			assertThat(classifier.partition(MockServerHttpRequest.get("/v2/orders/1").build()))
+				.isEqualTo("interactive");
+		});
 	}
 
 	@ParameterizedTest(name = "{0}")
