@@ -25,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WORKERS=${WORKERS:-16}
-SERVICE=${SERVICE:-40ms}
+SERVICE=${SERVICE:-200ms}
 DEADLINE=${DEADLINE:-1s}
 LOW_SHARE=${LOW_SHARE:-0.5}
 if [ "${QUICK:-}" = 1 ]; then
