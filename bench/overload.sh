@@ -9,6 +9,9 @@
 #   bench/overload.sh                    # about 6 minutes
 #   SKIP_BUILD=1 bench/overload.sh       # reuse the jars already built
 #   QUICK=1 bench/overload.sh            # short windows: checks the script, not the figures
+#   PIN=0 bench/overload.sh              # no CPU pinning (a machine shared with other work)
+#   MODES="off on" bench/overload.sh     # default "off on vegas": vegas is the limiter with
+#                                        # edge.concurrency.algorithm=vegas instead of gradient2
 #
 # The system: bff-web (the shipped jar and YAML: partitions interactive 80% / prefetch 20%,
 # gradient2) with one proxied route to a provider of finite capacity (bench/tools
@@ -34,7 +37,14 @@ else
   WARMUP=${WARMUP:-15}; DURATION=${DURATION:-30}
 fi
 OUT=${OUT:-$(mktemp -t overload-XXXX.md)}
+PIN=${PIN:-1}
 JVM=(-Xms512m -Xmx512m -XX:+UseParallelGC -XX:ActiveProcessorCount=1 -Dreactor.netty.ioWorkerCount=1)
+cpu0=(taskset -c 0) cpu1=(taskset -c 1)
+if [ "$PIN" != 1 ]; then
+  # Unpinned, the edge may use both CPUs (two event loops).
+  cpu0=() cpu1=()
+  JVM=(-Xms512m -Xmx512m -XX:+UseParallelGC -Dreactor.netty.ioWorkerCount=2)
+fi
 
 for tool in wrk taskset curl java; do
   command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install wrk util-linux curl; a JDK 17+)" >&2; exit 1; }
@@ -66,14 +76,14 @@ trap cleanup EXIT INT TERM
 wait_for() { for _ in $(seq 1 180); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 1; done; echo "not up: $1" >&2; return 1; }
 
 # The dev identity provider: bff-web needs an issuer to start (its stub providers are unused).
-taskset -c 1 java -Xmx256m -jar "$stubs_jar" --identity-port=$identity --order-port=20381 --kitchen-port=20382 \
+"${cpu1[@]}" java -Xmx256m -jar "$stubs_jar" --identity-port=$identity --order-port=20381 --kitchen-port=20382 \
   --delivery-port=20383 --accounting-port=20384 --consumer-port=20385 --restaurant-port=20386 \
   >"$work/identity.log" 2>&1 &
 pids+=($!)
 
 provider_pid=
 start_provider() {
-  taskset -c 1 java -Xmx512m -jar "$tools_jar" overload-provider --port=$provider --workers="$WORKERS" \
+  "${cpu1[@]}" java -Xmx512m -jar "$tools_jar" overload-provider --port=$provider --workers="$WORKERS" \
     --service="$SERVICE" >"$work/provider.log" 2>&1 &
   provider_pid=$!; pids+=($provider_pid)
   wait_for "http://127.0.0.1:$provider/__calls"
@@ -82,15 +92,22 @@ stop_provider() { kill "$provider_pid" 2>/dev/null || true; wait "$provider_pid"
 
 url=http://127.0.0.1:$sut/bench/orders/7001
 sut_pid=
-start_edge() { # limiter on|off
-  taskset -c 0 java "${JVM[@]}" -jar "$web_jar" --server.port=$sut --management.server.port=$sut_mgmt \
-    --logging.level.io.ftgo.edge.access=WARN --edge.security.jwt.issuer-uri=http://localhost:$identity \
+start_edge() { # off | on | vegas
+  local limiter=(--edge.concurrency.enabled=false) access=WARN
+  case $1 in
+    on) limiter=(--edge.concurrency.enabled=true); access=INFO ;;
+    vegas) limiter=(--edge.concurrency.enabled=true --edge.concurrency.algorithm=vegas); access=INFO ;;
+  esac
+  # With the limiter, the access log (one JSON line per request) gives the edge's own time
+  # for each 503.
+  "${cpu0[@]}" java "${JVM[@]}" -jar "$web_jar" --server.port=$sut --management.server.port=$sut_mgmt \
+    --logging.level.io.ftgo.edge.access=$access --edge.security.jwt.issuer-uri=http://localhost:$identity \
     --edge.rate-limit.enabled=false \
     "--edge.security.rules[0].path=/bench/**" "--edge.security.rules[0].permit-all=true" \
     "--spring.cloud.gateway.server.webflux.routes[0].id=bench" \
     "--spring.cloud.gateway.server.webflux.routes[0].uri=http://127.0.0.1:$provider" \
     "--spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/bench/**" \
-    "--edge.concurrency.enabled=$([ "$1" = on ] && echo true || echo false)" \
+    "${limiter[@]}" \
     >"$work/edge-$1.log" 2>&1 &
   sut_pid=$!; pids+=($sut_pid)
   wait_for "http://127.0.0.1:$sut_mgmt/actuator/health/readiness" || { tail -n 40 "$work/edge-$1.log" >&2; exit 1; }
@@ -98,23 +115,26 @@ start_edge() { # limiter on|off
 stop_edge() { kill "$sut_pid" 2>/dev/null || true; wait "$sut_pid" 2>/dev/null || true; }
 
 load() { # rate warmup-seconds
-  taskset -c 1 java -Xmx1g -jar "$tools_jar" overload --url="$url" --rate="$1" --warmup="${2}s" \
+  "${cpu1[@]}" java -Xmx1g -jar "$tools_jar" overload --url="$url" --rate="$1" --warmup="${2}s" \
     --duration="${DURATION}s" --deadline="$DEADLINE" --low-share="$LOW_SHARE" --low-header="X-Prefetch: 1" \
     2>>"$work/load.log"
 }
 field() { sed -E "s/.* $2=([0-9.]+).*/\1/" <<<"$(grep "^$1 " <<<"$3")"; }
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # ---- capacity: closed loop, limiter off
 start_provider
 start_edge off
-taskset -c 1 wrk -t1 -c64 -d"${WARMUP}s" "$url" >/dev/null
-taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" "$url" >"$work/capacity.txt"
+"${cpu1[@]}" wrk -t1 -c64 -d"${WARMUP}s" "$url" >/dev/null
+"${cpu1[@]}" wrk -t1 -c64 -d"${DURATION}s" "$url" >"$work/capacity.txt"
 capacity=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/capacity.txt")
 echo "capacity: $capacity req/s (provider: $WORKERS workers x $SERVICE = $(awk -v w="$WORKERS" -v s="${SERVICE%ms}" 'BEGIN { printf "%.0f", w * 1000 / s }') req/s)"
 stop_edge; stop_provider
 
+MODES=${MODES:-off on vegas}
 declare -A result
-for mode in off on; do
+for mode in $MODES; do
   start_provider
   start_edge "$mode"
   for level in 0.5 2 4; do
@@ -126,6 +146,12 @@ for mode in off on; do
   done
   limit=$(curl -s "http://127.0.0.1:$sut_mgmt/actuator/prometheus" | awk '/^edge_concurrency_limit\{/ {print $2}')
   result[$mode,limit]=${limit:-n/a}
+  # the edge's own duration of each 503 (access log, whole milliseconds)
+  result[$mode,edge503]=$(grep -o '"status":503[^}]*"duration_ms":[0-9]*' "$work/edge-$mode.log" \
+    | sed -E 's/.*"duration_ms":([0-9]+)/\1/' | sort -n \
+    | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
+        i50 = int(NR * 0.50); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1
+        printf "%d / %d / %d ms (%d)", v[i50], v[i99], v[NR], NR }')
   stop_edge; stop_provider
 done
 
@@ -133,11 +159,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 {
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($(uname -m)); provider: $WORKERS workers x $SERVICE;"
   echo "capacity (wrk, 64 connections, limiter off): **$capacity req/s**; deadline $DEADLINE; ${DURATION}s per run;"
-  echo "half the requests high priority, half \`X-Prefetch: 1\`. Command: \`bench/overload.sh\`."
+  echo "half the requests high priority, half \`X-Prefetch: 1\`. CPU pinning: $([ "$PIN" = 1 ] && echo "edge on CPU 0, the rest on CPU 1" || echo none);"
+  echo "load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg). Command: \`$([ "$PIN" = 1 ] || echo "PIN=0 ")bench/overload.sh\`."
   echo
-  echo "| limiter | load | goodput (2xx within $DEADLINE) | goodput / capacity | high: 2xx p99 | high p99 / unloaded | high shed | low shed | 503 answered in (p99 / max) | errors + other |"
+  echo "| limiter | load | goodput (2xx within $DEADLINE) | goodput / capacity | high: 2xx p99 | high p99 / unloaded | high shed | low shed | 503 at the client (p99 / max) | errors + other |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
-  for mode in off on; do
+  for mode in $MODES; do
     unloaded=$(field high ok_p99 "${result[$mode,0.5]}")
     for level in 0.5 2 4; do
       r=${result[$mode,$level]}
@@ -153,6 +180,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
   done
   echo
   echo "Targets at 2x and 4x, limiter on: goodput / capacity >= 0.8; high p99 / unloaded <= 2; 503 answered in < 5 ms."
-  echo "The limit at the end of the run (edge_concurrency_limit): off ${result[off,limit]}, on ${result[on,limit]}."
+  echo
+  echo "| limiter | limit at the end (edge_concurrency_limit) | 503s: the edge's own time, p50 / p99 / max (count), access log |"
+  echo "|---|---|---|"
+  for mode in $MODES; do
+    [ "$mode" = off ] || echo "| $mode | ${result[$mode,limit]} | ${result[$mode,edge503]} |"
+  done
 } | tee "$OUT"
 echo "written: $OUT"
