@@ -73,6 +73,7 @@ public final class Tools {
 			case "burst" -> burst(options);
 			case "raw-proxy" -> rawProxy(options);
 			case "plot" -> plot(options);
+			case "overload", "overload-provider" -> Overload.run(args[0], options);
 			default -> usage("a known command, not " + args[0]);
 		}
 	}

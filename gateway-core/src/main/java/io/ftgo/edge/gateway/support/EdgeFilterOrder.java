@@ -3,9 +3,9 @@ package io.ftgo.edge.gateway.support;
 /**
  * The order of the edge chain's web filters, one place for all of them, one job each:
  * access log → request context (trace context, client address) → request limits →
- * reserved headers → (browser sessions) → authentication and authorization (Spring
- * Security, {@value #SECURITY}) → rate limit → response cache → route (gateway handler
- * mapping or composed endpoint).
+ * reserved headers → (concurrency limit) → (browser sessions) → authentication and
+ * authorization (Spring Security, {@value #SECURITY}) → rate limit → response cache →
+ * route (gateway handler mapping or composed endpoint).
  */
 public final class EdgeFilterOrder {
 
@@ -30,6 +30,14 @@ public final class EdgeFilterOrder {
 	 * last of the hygiene filters: filters that must see clean requests order after it.
 	 */
 	public static final int HYGIENE = -500;
+
+	/**
+	 * The adaptive concurrency limit and priority shedding
+	 * ({@code ConcurrencyLimitWebFilter}, only with {@code edge.concurrency.enabled}):
+	 * after the hygiene filters, before sessions, authentication and anything that calls
+	 * a provider, so a shed request costs the least and reaches nothing.
+	 */
+	public static final int SHEDDING = -475;
 
 	/** Spring Security's {@code WebFilterChainProxy} (its default order). */
 	public static final int SECURITY = -100;

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# bench/overload.sh: the edge under overload, with and without the adaptive concurrency
+# limit (edge.concurrency, docs/load-shedding.md), in one run on the same machine. Prints a
+# Markdown table (and writes it to $OUT). Not a test: nothing here asserts; the targets are
+# printed next to the figures.
+#
+# Needs (Debian): apt-get install wrk util-linux curl   and a JDK 17+.
+#
+#   bench/overload.sh                    # about 6 minutes
+#   SKIP_BUILD=1 bench/overload.sh       # reuse the jars already built
+#   QUICK=1 bench/overload.sh            # short windows: checks the script, not the figures
+#   PIN=0 bench/overload.sh              # no CPU pinning (a machine shared with other work)
+#   MODES="off on" bench/overload.sh     # default "off on vegas": vegas is the limiter with
+#                                        # edge.concurrency.algorithm=vegas instead of gradient2
+#
+# The system: bff-web (the shipped jar and YAML: partitions interactive 80% / prefetch 20%,
+# gradient2) with one proxied route to a provider of finite capacity (bench/tools
+# overload-provider: WORKERS requests served at a time for SERVICE each, the rest queued
+# FIFO, and a request whose caller has gone is still served). Capacity is measured first
+# (wrk, closed loop, limiter off). Then, for the limiter off and on: an unloaded run at half
+# the capacity, and open-loop runs (bench/tools overload: constant arrival rate, latency
+# from when each request was due) at 2x and 4x the capacity; half the requests are
+# high priority (interactive), half low priority (X-Prefetch: 1).
+#
+# CPU 0 runs the edge; CPU 1 the provider, the identity provider and the load. Ports
+# 20300-20399 only; everything it starts is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WORKERS=${WORKERS:-16}
+SERVICE=${SERVICE:-200ms}
+DEADLINE=${DEADLINE:-1s}
+LOW_SHARE=${LOW_SHARE:-0.5}
+if [ "${QUICK:-}" = 1 ]; then
+  WARMUP=${WARMUP:-5}; DURATION=${DURATION:-5}
+else
+  WARMUP=${WARMUP:-15}; DURATION=${DURATION:-30}
+fi
+OUT=${OUT:-$(mktemp -t overload-XXXX.md)}
+PIN=${PIN:-1}
+JVM=(-Xms512m -Xmx512m -XX:+UseParallelGC -XX:ActiveProcessorCount=1 -Dreactor.netty.ioWorkerCount=1)
+cpu0=(taskset -c 0) cpu1=(taskset -c 1)
+if [ "$PIN" != 1 ]; then
+  # Unpinned, the edge may use both CPUs (two event loops).
+  cpu0=() cpu1=()
+  JVM=(-Xms512m -Xmx512m -XX:+UseParallelGC -Dreactor.netty.ioWorkerCount=2)
+fi
+
+for tool in wrk taskset curl java; do
+  command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install wrk util-linux curl; a JDK 17+)" >&2; exit 1; }
+done
+
+version=0.1.0-SNAPSHOT
+web_jar=bff-web/target/bff-web-$version.jar
+stubs_jar=stubs/target/stubs-$version-exec.jar
+tools_jar=bench/tools/target/bench-tools-$version.jar
+if [ "${SKIP_BUILD:-}" != 1 ]; then
+  echo "Building bff-web, the stubs and the benchmark tools..."
+  ./mvnw -q -B -DskipTests package -pl bff-web,stubs -am
+  ./mvnw -q -B -f bench/pom.xml -DskipTests package -pl tools
+fi
+for jar in "$web_jar" "$stubs_jar" "$tools_jar"; do
+  [ -f "$jar" ] || { echo "missing $jar: run without SKIP_BUILD=1" >&2; exit 1; }
+done
+
+sut=20300 sut_mgmt=20301 provider=20310 identity=20390
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "${KEEP:-}" = 1 ]; then echo "logs kept in $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT INT TERM
+
+wait_for() { for _ in $(seq 1 180); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 1; done; echo "not up: $1" >&2; return 1; }
+
+# The dev identity provider: bff-web needs an issuer to start (its stub providers are unused).
+"${cpu1[@]}" java -Xmx256m -jar "$stubs_jar" --identity-port=$identity --order-port=20381 --kitchen-port=20382 \
+  --delivery-port=20383 --accounting-port=20384 --consumer-port=20385 --restaurant-port=20386 \
+  >"$work/identity.log" 2>&1 &
+pids+=($!)
+
+provider_pid=
+start_provider() {
+  "${cpu1[@]}" java -Xmx512m -jar "$tools_jar" overload-provider --port=$provider --workers="$WORKERS" \
+    --service="$SERVICE" >"$work/provider.log" 2>&1 &
+  provider_pid=$!; pids+=($provider_pid)
+  wait_for "http://127.0.0.1:$provider/__calls"
+}
+stop_provider() { kill "$provider_pid" 2>/dev/null || true; wait "$provider_pid" 2>/dev/null || true; }
+
+url=http://127.0.0.1:$sut/bench/orders/7001
+sut_pid=
+start_edge() { # off | on | vegas
+  local limiter=(--edge.concurrency.enabled=false) access=WARN
+  case $1 in
+    on) limiter=(--edge.concurrency.enabled=true); access=INFO ;;
+    vegas) limiter=(--edge.concurrency.enabled=true --edge.concurrency.algorithm=vegas); access=INFO ;;
+  esac
+  # With the limiter, the access log (one JSON line per request) gives the edge's own time
+  # for each 503.
+  "${cpu0[@]}" java "${JVM[@]}" -jar "$web_jar" --server.port=$sut --management.server.port=$sut_mgmt \
+    --logging.level.io.ftgo.edge.access=$access --edge.security.jwt.issuer-uri=http://localhost:$identity \
+    --edge.rate-limit.enabled=false \
+    "--edge.security.rules[0].path=/bench/**" "--edge.security.rules[0].permit-all=true" \
+    "--spring.cloud.gateway.server.webflux.routes[0].id=bench" \
+    "--spring.cloud.gateway.server.webflux.routes[0].uri=http://127.0.0.1:$provider" \
+    "--spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/bench/**" \
+    "${limiter[@]}" \
+    >"$work/edge-$1.log" 2>&1 &
+  sut_pid=$!; pids+=($sut_pid)
+  wait_for "http://127.0.0.1:$sut_mgmt/actuator/health/readiness" || { tail -n 40 "$work/edge-$1.log" >&2; exit 1; }
+}
+stop_edge() { kill "$sut_pid" 2>/dev/null || true; wait "$sut_pid" 2>/dev/null || true; }
+
+load() { # rate warmup-seconds
+  "${cpu1[@]}" java -Xmx1g -jar "$tools_jar" overload --url="$url" --rate="$1" --warmup="${2}s" \
+    --duration="${DURATION}s" --deadline="$DEADLINE" --low-share="$LOW_SHARE" --low-header="X-Prefetch: 1" \
+    2>>"$work/load.log"
+}
+field() { sed -E "s/.* $2=([0-9.]+).*/\1/" <<<"$(grep "^$1 " <<<"$3")"; }
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---- capacity: closed loop, limiter off
+start_provider
+start_edge off
+"${cpu1[@]}" wrk -t1 -c64 -d"${WARMUP}s" "$url" >/dev/null
+"${cpu1[@]}" wrk -t1 -c64 -d"${DURATION}s" "$url" >"$work/capacity.txt"
+capacity=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/capacity.txt")
+echo "capacity: $capacity req/s (provider: $WORKERS workers x $SERVICE = $(awk -v w="$WORKERS" -v s="${SERVICE%ms}" 'BEGIN { printf "%.0f", w * 1000 / s }') req/s)"
+stop_edge; stop_provider
+
+MODES=${MODES:-off on vegas}
+declare -A result
+for mode in $MODES; do
+  start_provider
+  start_edge "$mode"
+  for level in 0.5 2 4; do
+    rate=$(awk -v c="$capacity" -v l="$level" 'BEGIN { printf "%.0f", c * l }')
+    warm=$([ "$level" = 0.5 ] && echo "$WARMUP" || echo 3)
+    result[$mode,$level]=$(load "$rate" "$warm")
+    echo "limiter $mode, ${level}x capacity ($rate req/s):"; sed 's/^/  /' <<<"${result[$mode,$level]}"
+    sleep 3
+  done
+  limit=$(curl -s "http://127.0.0.1:$sut_mgmt/actuator/prometheus" | awk '/^edge_concurrency_limit\{/ {print $2}')
+  result[$mode,limit]=${limit:-n/a}
+  # the edge's own duration of each 503 (access log, whole milliseconds)
+  result[$mode,edge503]=$({ grep -o '"status":503[^}]*"duration_ms":[0-9]*' "$work/edge-$mode.log" || true; } \
+    | sed -E 's/.*"duration_ms":([0-9]+)/\1/' | sort -n \
+    | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
+        i50 = int(NR * 0.50); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1
+        printf "%d / %d / %d ms (%d)", v[i50], v[i99], v[NR], NR }')
+  stop_edge; stop_provider
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+{
+  echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($(uname -m)); provider: $WORKERS workers x $SERVICE;"
+  echo "capacity (wrk, 64 connections, limiter off): **$capacity req/s**; deadline $DEADLINE; ${DURATION}s per run;"
+  echo "half the requests high priority, half \`X-Prefetch: 1\`. CPU pinning: $([ "$PIN" = 1 ] && echo "edge on CPU 0, the rest on CPU 1" || echo none);"
+  echo "load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg). Command: \`$([ "$PIN" = 1 ] || echo "PIN=0 ")bench/overload.sh\`."
+  echo
+  echo "| limiter | load | goodput (2xx within $DEADLINE) | goodput / capacity | high: 2xx p99 | high p99 / unloaded | high shed | low shed | 503 at the client (p99 / max) | errors + other |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  for mode in $MODES; do
+    unloaded=$(field high ok_p99 "${result[$mode,0.5]}")
+    for level in 0.5 2 4; do
+      r=${result[$mode,$level]}
+      good=$(( $(field high good "$r") + $(field low good "$r") ))
+      goodput=$(awk -v g="$good" -v d="$DURATION" 'BEGIN { printf "%.0f", g / d }')
+      sent=$(( $(field high sent "$r") + $(field low sent "$r") ))
+      hp99=$(field high ok_p99 "$r")
+      shed_p99=$(awk -v a="$(field high shed_p99 "$r")" -v b="$(field low shed_p99 "$r")" 'BEGIN { printf "%.2f", (a > b) ? a : b }')
+      shed_max=$(awk -v a="$(field high shed_max "$r")" -v b="$(field low shed_max "$r")" 'BEGIN { printf "%.2f", (a > b) ? a : b }')
+      bad=$(( $(field high errors "$r") + $(field low errors "$r") + $(field high other "$r") + $(field low other "$r") ))
+      echo "| $mode | ${level}x ($(awk -v s="$sent" -v d="$DURATION" 'BEGIN { printf "%.0f", s / d }')/s) | $goodput/s | $(ratio "$goodput" "$capacity") | $hp99 ms | $(ratio "$hp99" "$unloaded") | $(field high shed "$r")/$(field high sent "$r") | $(field low shed "$r")/$(field low sent "$r") | $shed_p99 / $shed_max ms | $bad |"
+    done
+  done
+  echo
+  echo "Targets at 2x and 4x, limiter on: goodput / capacity >= 0.8; high p99 / unloaded <= 2; 503 answered in < 5 ms."
+  echo
+  echo "| limiter | limit at the end (edge_concurrency_limit) | 503s: the edge's own time, p50 / p99 / max (count), access log |"
+  echo "|---|---|---|"
+  for mode in $MODES; do
+    [ "$mode" = off ] || echo "| $mode | ${result[$mode,limit]} | ${result[$mode,edge503]} |"
+  done
+} | tee "$OUT"
+echo "written: $OUT"

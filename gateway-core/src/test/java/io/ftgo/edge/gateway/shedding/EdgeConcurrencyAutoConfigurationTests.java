@@ -1,0 +1,146 @@
+package io.ftgo.edge.gateway.shedding;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+
+import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Wiring and start-up validation: bad values stop the context, naming the key. */
+class EdgeConcurrencyAutoConfigurationTests {
+
+	final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(EdgeGatewayAutoConfiguration.class, EdgeConcurrencyAutoConfiguration.class));
+
+	@Test
+	void noConfiguration_offAndValid() {
+		this.runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(ConcurrencyLimitWebFilter.class);
+			EdgeConcurrencyProperties properties = context.getBean(EdgeConcurrencyProperties.class);
+			assertThat(properties.algorithm()).isEqualTo("gradient2");
+			assertThat(properties.partitions()).containsExactly(Map.entry("default", 100));
+			assertThat(properties.bypassWrites()).isTrue();
+			assertThat(properties.exclude()).containsExactly("/actuator/**");
+		});
+	}
+
+	@Test
+	void enabledWithPartitionsAndRules_filterClassifiesAsBound() {
+		this.runner
+			.withPropertyValues("edge.concurrency.enabled=true", "edge.concurrency.partitions.interactive=80",
+					"edge.concurrency.partitions.prefetch=20", "edge.concurrency.default-partition=interactive",
+					"edge.concurrency.rules[0].partition=prefetch", "edge.concurrency.rules[0].headers[X-Prefetch]=1",
+					"edge.concurrency.rules[1].partition=prefetch",
+					"edge.concurrency.rules[1].headers[Sec-Purpose]=prefetch*")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(ConcurrencyLimitWebFilter.class);
+				EdgeConcurrencyProperties properties = context.getBean(EdgeConcurrencyProperties.class);
+				PriorityClassifier classifier = new PriorityClassifier(properties);
+				assertThat(classifier.partition(MockServerHttpRequest.get("/a").header("X-Prefetch", "1").build()))
+					.isEqualTo("prefetch");
+				assertThat(classifier
+					.partition(MockServerHttpRequest.get("/a").header("Sec-Purpose", "prefetch;prerender").build()))
+					.isEqualTo("prefetch");
+				assertThat(classifier.partition(MockServerHttpRequest.get("/a").build())).isEqualTo("interactive");
+				assertThat(context.getBean(ConcurrencyLimitWebFilter.class).limit()).isEqualTo(100);
+			});
+	}
+
+	@Test
+	void yamlAsTheBffsWriteIt_headerNamesKeptAndMatched() {
+		String yaml = """
+				edge:
+				  concurrency:
+				    enabled: true
+				    partitions:
+				      interactive: 80
+				      prefetch: 20
+				    default-partition: interactive
+				    rules:
+				      - { partition: prefetch, headers: { "[X-Prefetch]": "1" } }
+				      - { partition: prefetch, headers: { "[Sec-Purpose]": "prefetch*" } }
+				      - { partition: prefetch, paths: [/v1/**], methods: [get] }
+				""";
+		this.runner.withInitializer((context) -> {
+			try {
+				new YamlPropertySourceLoader().load("bff", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
+					.forEach(context.getEnvironment().getPropertySources()::addFirst);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}).run((context) -> {
+			assertThat(context).hasNotFailed();
+			EdgeConcurrencyProperties properties = context.getBean(EdgeConcurrencyProperties.class);
+			assertThat(properties.rules().get(0).headers()).containsOnlyKeys("X-Prefetch");
+			PriorityClassifier classifier = new PriorityClassifier(properties);
+			assertThat(classifier.partition(MockServerHttpRequest.get("/a").header("x-prefetch", "1").build()))
+				.isEqualTo("prefetch");
+			assertThat(classifier.partition(MockServerHttpRequest.get("/a").header("Sec-Purpose", "prefetch").build()))
+				.isEqualTo("prefetch");
+			assertThat(classifier.partition(MockServerHttpRequest.get("/v1/orders/1").build())).isEqualTo("prefetch");
+			assertThat(classifier.partition(MockServerHttpRequest.get("/v2/orders/1").build()))
+				.isEqualTo("interactive");
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					edge.concurrency.algorithm=aimd              | edge.concurrency.algorithm: aimd (expected: one of [gradient2, vegas, fixed] (Netflix concurrency-limits))
+					edge.concurrency.partitions.interactive=70   | edge.concurrency.partitions: {interactive=70} (expected: percentages that sum to 100 (they sum to 70))
+					edge.concurrency.partitions.interactive=170  | edge.concurrency.partitions.interactive: 170 (expected: a percentage between 0 and 100)
+					edge.concurrency.writes=shed                 | edge.concurrency.writes: shed (expected: one of [bypass, classify])
+					edge.concurrency.min-limit=0                 | edge.concurrency.min-limit: 0 (expected: between 1 and 100000)
+					edge.concurrency.max-limit=10                | edge.concurrency.max-limit: 10 (expected: between min-limit (20) and 100000)
+					edge.concurrency.initial-limit=5000          | edge.concurrency.initial-limit: 5000 (expected: between min-limit (20) and max-limit (1000))
+					edge.concurrency.retry-after=100ms           | edge.concurrency.retry-after: PT0.1S (expected: between 1s and 1h)
+					edge.concurrency.default-partition=vip       | edge.concurrency.default-partition: vip (expected: one of the partitions [default])
+					edge.concurrency.rules[0].partition=vip      | edge.concurrency.rules[0].partition: vip (expected: one of the partitions [default])
+					edge.concurrency.exclude[0]=actuator/**      | edge.concurrency.exclude[0]: actuator/** (expected: a path pattern starting with / (*, ** at the end, {name}))
+					""")
+	void badValue_startFails_messageNamesKeyValueAndExpectation(String property, String message) {
+		this.runner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidEdgeConfigurationException.class)
+				.hasMessage(message);
+		});
+	}
+
+	@Test
+	void partitionsThatDoNotSumTo100_evenWhenDisabled_stopStartUp() {
+		this.runner
+			.withPropertyValues("edge.concurrency.partitions.interactive=60", "edge.concurrency.partitions.partner=30",
+					"edge.concurrency.default-partition=interactive")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidEdgeConfigurationException.class)
+				.hasMessageContaining("edge.concurrency.partitions")
+				.hasMessageContaining("they sum to 90"));
+	}
+
+	@Test
+	void ruleWithoutCondition_stopStartUp() {
+		this.runner.withPropertyValues("edge.concurrency.rules[0].partition=default")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("edge.concurrency.rules[0]")
+				.hasMessageContaining("at least one of paths, methods, headers"));
+	}
+
+}
