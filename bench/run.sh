@@ -203,6 +203,8 @@ report=$work/report.md
 section() { printf '\n## %s\n\n' "$1" >>"$report"; echo "== $1"; }
 has() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 bench_route=(--spring.cloud.gateway.server.webflux.routes[0].id=bench
   --spring.cloud.gateway.server.webflux.routes[0].uri=http://127.0.0.1:$backend
@@ -501,6 +503,8 @@ jdk=$(java -version 2>&1 | head -1)
   echo "| | |"
   echo "|---|---|"
   echo "| run | $started → $(date -u '+%H:%M UTC') |"
+  echo "| commit | \`$commit\` |"
+  echo "| load average (1, 5, 15 min) | at the start $load_at_start; at the end $(cut -d' ' -f1-3 /proc/loadavg) |"
   echo "| scenarios | $SCENARIOS$([ "${QUICK:-}" = 1 ] && echo ' (QUICK=1: short windows, not for comparison)') |"
   echo "| machine | $cpu, $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GiB |"
   echo "| JDK | $jdk |"
