@@ -164,7 +164,7 @@ public final class Planner {
 				}
 			}
 		}
-		int[] order = topologicalOrder(key, models, deps);
+		int[] order = DependencyOrder.of(key, models, deps);
 		Authorization authorization = authorization(key + ".authorize", authorize, names);
 		int[] stage = new int[n];
 		for (int i : order) {
@@ -192,7 +192,7 @@ public final class Planner {
 					(model.expect() != null) ? model.expect() : PayloadShape.OBJECT, p.selection(),
 					freshness(key + ".parts." + model.name() + ".freshness", model, p.provider(), idempotent)));
 		}
-		CompositionPlan plan = explain(name, request, deadline, authorize, parts, parameterTypes);
+		CompositionPlan plan = PlanExplainer.explain(name, request, deadline, authorize, parts, parameterTypes);
 		return new PlannedComposition(name, request, Set.copyOf(usedParameters), List.copyOf(parts), order, deadline,
 				authorization, plan, parameterTypes);
 	}
@@ -373,40 +373,6 @@ public final class Planner {
 		}
 	}
 
-	private static int[] topologicalOrder(String key, List<PartModel> models, List<Set<Integer>> deps) {
-		int n = models.size();
-		int[] state = new int[n];
-		int[] order = new int[n];
-		int[] next = { 0 };
-		for (int i = 0; i < n; i++) {
-			visit(key, i, models, deps, state, order, next, new ArrayList<>());
-		}
-		return order;
-	}
-
-	private static void visit(String key, int i, List<PartModel> models, List<Set<Integer>> deps, int[] state,
-			int[] order, int[] next, List<Integer> path) {
-		if (state[i] == 2) {
-			return;
-		}
-		path.add(i);
-		if (state[i] == 1) {
-			List<String> cycle = path.subList(path.indexOf(i), path.size())
-				.stream()
-				.map((p) -> models.get(p).name())
-				.toList();
-			throw new IllegalArgumentException(key + ".parts: cycle " + String.join(" -> ", cycle)
-					+ " (fix: remove one of these references; parts cannot wait on each other)");
-		}
-		state[i] = 1;
-		for (int d : deps.get(i)) {
-			visit(key, d, models, deps, state, order, next, path);
-		}
-		state[i] = 2;
-		order[next[0]++] = i;
-		path.remove(path.size() - 1);
-	}
-
 	private static Authorization authorization(String key, String authorize, Names names) {
 		List<PartModel> models = names.models();
 		if (authorize == null || authorize.isBlank()) {
@@ -457,47 +423,6 @@ public final class Planner {
 	private static String stripBraces(String text) {
 		String t = text.trim();
 		return (t.startsWith("{") && t.endsWith("}")) ? t.substring(1, t.length() - 1) : t;
-	}
-
-	private static CompositionPlan explain(String name, String request, Duration deadline, String authorize,
-			List<PlannedPart> parts, Map<String, ParameterType> parameterTypes) {
-		int stages = parts.stream().mapToInt(PlannedPart::stage).max().orElse(0) + 1;
-		List<CompositionPlan.Stage> result = new ArrayList<>();
-		for (int s = 0; s < stages; s++) {
-			List<CompositionPlan.Step> steps = new ArrayList<>();
-			for (PlannedPart part : parts) {
-				if (part.stage() != s) {
-					continue;
-				}
-				ProviderSettings p = part.provider();
-				List<String> fallback = new ArrayList<>();
-				if (part.required()) {
-					fallback.add("fail");
-				}
-				else {
-					if (p.keepsLastGood()) {
-						fallback.add("stale " + p.staleFor());
-					}
-					if (part.defaultValue() != null) {
-						fallback.add("default");
-					}
-					fallback.add("omit");
-				}
-				steps.add(new CompositionPlan.Step(part.name(), p.id(),
-						(part.template() != null) ? "GET " + part.template() : "source", part.required(),
-						part.dependsOnNames(), (part.forEach() != null) ? part.forEach().text() : null,
-						(part.forEach() != null) ? part.concurrency() : 0,
-						(part.forEach() != null) ? part.onItemFailure() : null, p.timeout(),
-						part.idempotent() ? p.maxAttempts() : 1, part.idempotent(), p.shared(), p.maxConcurrentCalls(),
-						List.copyOf(fallback), Map.copyOf(part.projection().mapping()), part.expect().describe(),
-						(part.freshness() != null) ? part.freshness().describe() : null));
-			}
-			result.add(new CompositionPlan.Stage(s, List.copyOf(steps)));
-		}
-		Map<String, String> parameters = new LinkedHashMap<>();
-		parameterTypes.forEach((parameter, type) -> parameters.put(parameter, type.spec()));
-		return new CompositionPlan(name, request.trim(), deadline, (authorize != null) ? authorize.trim() : null,
-				List.copyOf(result), java.util.Collections.unmodifiableMap(parameters));
 	}
 
 }
