@@ -51,11 +51,14 @@ public record CompositionPlan(String name, String request, Duration deadline, St
 	 * @param project the projection (output field to source path), empty for the whole
 	 * answer
 	 * @param expect the expected answer shape, e.g. {@code object {orderId: integer}}
+	 * @param hedge the provider's hedge policy, e.g.
+	 * {@code after p95 (floor PT0.05S), max-extra 1, budget 0.05}, or {@code null} when
+	 * the part's calls are not hedged
 	 */
 	public record Step(String name, String provider, String call, boolean required, List<String> dependsOn,
 			String forEach, int concurrency, ItemFailure onItemFailure, Duration timeout, int maxAttempts,
 			boolean collapsed, boolean shared, int bulkhead, List<String> fallback, Map<String, String> project,
-			String expect) {
+			String expect, String hedge) {
 	}
 
 	/**
@@ -98,8 +101,11 @@ public record CompositionPlan(String name, String request, Duration deadline, St
 					.append(" attempts ")
 					.append(step.maxAttempts())
 					.append(" fallback ")
-					.append(step.fallback())
-					.append('\n');
+					.append(step.fallback());
+				if (step.hedge() != null) {
+					sb.append(" hedge ").append(step.hedge());
+				}
+				sb.append('\n');
 			}
 		}
 		if (this.authorize != null) {

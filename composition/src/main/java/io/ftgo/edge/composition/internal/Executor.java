@@ -22,6 +22,7 @@ import io.ftgo.edge.composition.plan.PlannedPart;
 import io.ftgo.edge.composition.policy.CallFailure;
 import io.ftgo.edge.composition.policy.Deadline;
 import io.ftgo.edge.composition.policy.Failures;
+import io.ftgo.edge.composition.policy.HedgeMark;
 import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
 import tools.jackson.databind.JsonNode;
@@ -167,29 +168,35 @@ public final class Executor {
 
 	private Mono<Outcome> evaluate(Run run, PlannedPart part) {
 		long started = now();
+		// Set by the provider's hedging when a hedge answers one of this part's calls.
+		HedgeMark mark = part.provider().hedge() != null ? new HedgeMark() : null;
 		if (part.forEach() != null) {
 			return this.fanOut.run(run, part).map((aggregate) -> {
 				run.raw[part.index()] = aggregate.raw();
-				return outcome(run, part, aggregate.output(), aggregate.metadata(since(started)));
-			}).onErrorResume(CallFailure.class, (failure) -> failed(run, part, failure, null, started));
+				return outcome(run, part, aggregate.output(),
+						aggregate.metadata(since(started)).withHedged(mark != null && mark.hedged()));
+			})
+				.onErrorResume(CallFailure.class, (failure) -> failed(run, part, failure, null, started))
+				.contextWrite((context) -> (mark != null) ? context.put(HedgeMark.class, mark) : context);
 		}
 		PartCall.Call call = this.partCall.prepare(run, part, null);
 		if (call == null) {
 			return failed(run, part, new CallFailure(FailureReason.UNRESOLVED, 0), null, started);
 		}
 		Mono<Outcome> outcome = this.partCall.run(run, part, call)
-			.map((value) -> fresh(run, part, value, started))
-			.onErrorResume((error) -> failed(run, part, Failures.classify(error), call.key(), started));
+			.map((value) -> fresh(run, part, value, started, mark != null && mark.hedged()))
+			.onErrorResume((error) -> failed(run, part, Failures.classify(error), call.key(), started))
+			.contextWrite((context) -> (mark != null) ? context.put(HedgeMark.class, mark) : context);
 		if (run.plan.authorization() != null && run.plan.authorization().partIndex() == part.index()) {
 			return outcome.flatMap((o) -> authorize(run, part, o));
 		}
 		return outcome;
 	}
 
-	private Outcome fresh(Run run, PlannedPart part, JsonNode value, long started) {
+	private Outcome fresh(Run run, PlannedPart part, JsonNode value, long started, boolean hedged) {
 		run.raw[part.index()] = value;
 		return outcome(run, part, part.projection().apply(value),
-				new PartMetadata(PartStatus.FRESH, null, null, null, since(started), 0, 0));
+				new PartMetadata(PartStatus.FRESH, null, null, null, since(started), 0, 0, hedged));
 	}
 
 	private Mono<Outcome> authorize(Run run, PlannedPart part, Outcome outcome) {

@@ -98,6 +98,12 @@ public final class Planner {
 					throw new IllegalArgumentException(
 							partKey + ": both get and a source (expected: one of them; fix: remove one)");
 				}
+				if (provider.hedge() != null && !Boolean.TRUE.equals(model.idempotent())) {
+					throw new IllegalArgumentException(partKey + ": a source that is not idempotent, on provider '"
+							+ provider.id() + "' which hedges its calls (edge.providers." + provider.id()
+							+ ".hedge; expected: hedged calls only for GETs and idempotent sources; fix: declare the"
+							+ " source idempotent(true) if sending it twice is safe, or remove the provider's hedge)");
+				}
 				for (String use : (model.uses() != null) ? model.uses() : List.<String>of()) {
 					Reference ref = Reference.parse(stripBraces(use));
 					uses.put(ref.text(), ref);
@@ -462,7 +468,8 @@ public final class Planner {
 						(part.forEach() != null) ? part.concurrency() : 0,
 						(part.forEach() != null) ? part.onItemFailure() : null, p.timeout(),
 						part.idempotent() ? p.maxAttempts() : 1, part.idempotent(), p.shared(), p.maxConcurrentCalls(),
-						List.copyOf(fallback), Map.copyOf(part.projection().mapping()), part.expect().describe()));
+						List.copyOf(fallback), Map.copyOf(part.projection().mapping()), part.expect().describe(),
+						(part.idempotent() && p.hedge() != null) ? p.hedge().describe() : null));
 			}
 			result.add(new CompositionPlan.Stage(s, List.copyOf(steps)));
 		}
