@@ -110,42 +110,44 @@ public final class Hedging implements HedgeStats {
 			this.tokens.getAndUpdate((t) -> Math.min(CAPACITY * UNIT, t + this.deposit));
 			long delay = delayNanos();
 			long start = now();
+			Race race = new Race(context.getOrDefault(HedgeMark.class, null));
 			List<Publisher<Event>> legs = new ArrayList<>(1 + this.settings.maxExtra());
-			legs.add(leg(0, leg, start));
+			legs.add(leg(0, leg, start, race));
 			for (int k = 1; k <= this.settings.maxExtra(); k++) {
 				long at = delay * k;
 				if (at >= windowNanos) {
 					break;
 				}
 				int index = k;
-				legs.add(Mono.delay(Duration.ofNanos(at), this.scheduler).flatMapMany((tick) -> hedge(index, leg)));
+				legs.add(Mono.delay(Duration.ofNanos(at), this.scheduler)
+					.flatMapMany((tick) -> hedge(index, leg, race)));
 			}
 			if (legs.size() == 1) {
 				return leg.get().doOnNext((value) -> record(start));
 			}
-			HedgeMark mark = context.getOrDefault(HedgeMark.class, null);
-			Race race = new Race(mark);
 			return Flux.merge(legs).<JsonNode>handle(race::on).next();
 		});
 	}
 
-	private Flux<Event> hedge(int index, Supplier<Mono<JsonNode>> leg) {
+	private Flux<Event> hedge(int index, Supplier<Mono<JsonNode>> leg, Race race) {
 		if (!take()) {
 			this.refused.increment();
 			return Flux.just(new Refused());
 		}
 		this.sent.increment();
-		return Flux.concat(Mono.just(new Launched()), leg(index, leg, now()));
+		return Flux.concat(Mono.just(new Launched()), leg(index, leg, now(), race));
 	}
 
-	private Mono<Event> leg(int index, Supplier<Mono<JsonNode>> leg, long started) {
+	private Mono<Event> leg(int index, Supplier<Mono<JsonNode>> leg, long started, Race race) {
 		return Mono.defer(leg)
-			// Once per leg: its latency when it answered, and when cancelled (a loser, or
-			// the attempt's timeout) the time it had taken so far, a lower bound that
-			// keeps the tail hedging cuts visible in the window. Failures are not
-			// latency.
+			// Once per leg: its latency when it answered; for a loser cancelled because
+			// another leg answered, the time it had taken so far (a lower bound that
+			// keeps
+			// the tail hedging cuts visible in the window). Failures and legs cancelled
+			// by
+			// the attempt's timeout are not latency samples (the breaker sees those).
 			.doFinally((signal) -> {
-				if (signal != SignalType.ON_ERROR) {
+				if (signal == SignalType.ON_COMPLETE || (signal == SignalType.CANCEL && race.answered)) {
 					record(started);
 				}
 			})
@@ -176,6 +178,8 @@ public final class Hedging implements HedgeStats {
 
 		private int inFlight = 1;
 
+		private volatile boolean answered;
+
 		private Throwable firstFailure;
 
 		Race(HedgeMark mark) {
@@ -183,14 +187,15 @@ public final class Hedging implements HedgeStats {
 		}
 
 		void on(Event event, SynchronousSink<JsonNode> sink) {
-			if (event instanceof Answered answered) {
-				if (answered.index() > 0) {
+			if (event instanceof Answered answer) {
+				this.answered = true;
+				if (answer.index() > 0) {
 					Hedging.this.won.increment();
 					if (this.mark != null) {
 						this.mark.set();
 					}
 				}
-				sink.next(answered.value());
+				sink.next(answer.value());
 			}
 			else if (event instanceof Launched) {
 				this.inFlight++;
