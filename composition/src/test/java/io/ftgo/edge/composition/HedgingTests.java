@@ -238,16 +238,20 @@ class HedgingTests {
 	}
 
 	@Test
-	void hedgedProvider_refusesANonIdempotentSource() {
+	void hedgedProvider_nonIdempotentSource_neverHedged_andExplainSaysSo() {
 		ProviderRegistry registry = registry(ProviderDefinition.HedgeDefinition.after(Duration.ofMillis(50)));
+		Composition cancel = Composition.builder("cancel")
+			.request("POST /api/deliveries/{orderId}/cancel")
+			.timeout(Duration.ofSeconds(2))
+			.part("cancel", (p) -> p.from("delivery").uses("orderId").source(source(1000, 10)))
+			.build(registry);
 
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> Composition.builder("delivery-page")
-				.request("GET /api/deliveries/{orderId}")
-				.part("delivery", (p) -> p.from("delivery").uses("orderId").source(source(10)))
-				.build(registry))
-			.withMessageStartingWith("edge.compositions.delivery-page.parts.delivery: a source that is not idempotent,"
-					+ " on provider 'delivery' which hedges its calls (edge.providers.delivery.hedge;");
+		CompositionResult result = run(engine(registry), cancel, 1_000);
+
+		assertThat(result.body().path("cancel").path("call").asInt()).isZero();
+		assertThat(result.parts().get("cancel").hedged()).isFalse();
+		assertThat(this.starts).containsExactly(0L);
+		assertThat(cancel.explain().stages().get(0).parts().get(0).hedge()).isNull();
 	}
 
 	@Test

@@ -98,12 +98,6 @@ public final class Planner {
 					throw new IllegalArgumentException(
 							partKey + ": both get and a source (expected: one of them; fix: remove one)");
 				}
-				if (provider.hedge() != null && !Boolean.TRUE.equals(model.idempotent())) {
-					throw new IllegalArgumentException(partKey + ": a source that is not idempotent, on provider '"
-							+ provider.id() + "' which hedges its calls (edge.providers." + provider.id()
-							+ ".hedge; expected: hedged calls only for GETs and idempotent sources; fix: declare the"
-							+ " source idempotent(true) if sending it twice is safe, or remove the provider's hedge)");
-				}
 				for (String use : (model.uses() != null) ? model.uses() : List.<String>of()) {
 					Reference ref = Reference.parse(stripBraces(use));
 					uses.put(ref.text(), ref);

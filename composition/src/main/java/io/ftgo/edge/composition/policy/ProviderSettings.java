@@ -209,6 +209,8 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 					case "us" -> Duration.ofNanos(n * 1000);
 					case "s" -> Duration.ofSeconds(n);
 					case "m" -> Duration.ofMinutes(n);
+					case "h" -> Duration.ofHours(n);
+					case "d" -> Duration.ofDays(n);
 					default -> null;
 				};
 			}
