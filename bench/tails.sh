@@ -6,10 +6,11 @@
 #
 # Needs (Debian): apt-get install util-linux procps curl   and a JDK 17+.
 #
-#   bench/tails.sh                  # about 7 minutes: 3 runs of 2 x 20 s warm-up + 60 s
+#   bench/tails.sh                  # about 10 minutes: 3 runs of 2 x 20 s warm-up + 120 s
 #   QUICK=1 bench/tails.sh          # short windows: checks the script, not the figures
 #   SKIP_BUILD=1 bench/tails.sh     # reuse the jars already built
-#   RATE=50 DURATION=60 bench/tails.sh    # the defaults
+#   RATE=20 DURATION=120 bench/tails.sh   # the defaults
+#   RUNS="off all" bench/tails.sh          # some of the runs (off, shipped, all)
 #
 # The providers (bench/tools "providers", Reactor Netty) answer the seeds of the stubs
 # module with a heavy tail: each call takes 10 ms, or 300 ms with probability 5%
@@ -35,9 +36,9 @@ root=$(pwd)
 if [ "${QUICK:-}" = 1 ]; then
   WARMUP=${WARMUP:-5}; DURATION=${DURATION:-10}
 else
-  WARMUP=${WARMUP:-20}; DURATION=${DURATION:-60}
+  WARMUP=${WARMUP:-20}; DURATION=${DURATION:-120}
 fi
-RATE=${RATE:-50}
+RATE=${RATE:-20}
 FAST=${FAST:-10ms}
 TAIL=${TAIL:-0.05:300ms}
 JVM=(-Xms512m -Xmx512m -XX:+UseParallelGC -XX:ActiveProcessorCount=1 -Dreactor.netty.ioWorkerCount=1)
@@ -137,17 +138,32 @@ run() { # label edge-args...
 
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 echo "== tails: $RATE pages/s, ${WARMUP}s warm-up + ${DURATION}s measured per run; calls $FAST, tail $TAIL"
-run off "${never[@]}"
-run shipped
-run all "${all[@]}"
+RUNS=${RUNS:-off shipped all}
+for r in $RUNS; do
+  case $r in
+    off) run off "${never[@]}" ;;
+    shipped) run shipped ;;
+    all) run all "${all[@]}" ;;
+    *) echo "unknown run: $r (expected: off, shipped, all)" >&2; exit 1 ;;
+  esac
+done
 
-field() { sed -E "s/.* $2=([0-9.]+).*/\1/" <<<"${line[$1]}"; }
-ok() { sed -E 's/.* 2xx=([0-9]+).*/\1/' <<<"${line[$1]}"; }
-per_page() { awk -v c="${calls[$1]}" -v n="$(ok "$1")" 'BEGIN { if (n > 0) printf "%.3f", c / n; else printf "n/a" }'; }
-extra() { awk -v c="${calls[$1]}" -v b="${calls[off]}" -v n="$(ok "$1")" -v nb="$(ok off)" \
+field() { sed -E "s/.* $2=([0-9.]+).*/\1/" <<<"${line[$1]:-}"; }
+ok() { sed -E 's/.* 2xx=([0-9]+).*/\1/' <<<"${line[$1]:-}"; }
+per_page() { awk -v c="${calls[$1]:-0}" -v n="$(ok "$1")" 'BEGIN { if (n > 0) printf "%.3f", c / n; else printf "n/a" }'; }
+extra() { awk -v c="${calls[$1]:-0}" -v b="${calls[off]:-0}" -v n="$(ok "$1")" -v nb="$(ok off)" \
   'BEGIN { if (n > 0 && nb > 0 && b > 0) printf "%+.1f%%", ((c / n) / (b / nb) - 1) * 100; else printf "n/a" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else printf "n/a" }'; }
-statuses() { sed -E 's/.* statuses=(.*)$/\1/' <<<"${line[$1]}"; }
+statuses() { sed -E 's/.* statuses=(.*)$/\1/' <<<"${line[$1]:-}"; }
+
+describe() { case $1 in off) echo "off: no hedging" ;; shipped) echo "shipped: kitchen + delivery, p95, floor 100 ms, budget 5%" ;;
+  all) echo "all six providers: p95, floor 20 ms, budget 10%" ;; esac; }
+rows() {
+  for r in $RUNS; do
+    local x="—"; [ "$r" != off ] && x=$(extra "$r")
+    echo "| $(describe "$r") | $(field "$r" p50) | $(field "$r" p99) | $(field "$r" p999) | $(per_page "$r") | $x | ${sent[$r]} / ${won[$r]} / ${refused[$r]} | \`$(statuses "$r")\` |"
+  done
+}
 
 cat >"$OUT" <<EOF
 Run: $started, $(nproc) CPUs ($(uname -m)), $(java -version 2>&1 | head -1). bff-web on CPU 0
@@ -159,9 +175,7 @@ send time (no coordinated omission), milliseconds.
 
 | run | p50 | p99 | p99.9 | provider calls per page | extra calls vs off | hedges sent / won / refused | answers by status |
 |---|---|---|---|---|---|---|---|
-| off: no hedging | $(field off p50) | $(field off p99) | $(field off p999) | $(per_page off) | — | ${sent[off]} / ${won[off]} / ${refused[off]} | \`$(statuses off)\` |
-| shipped: kitchen + delivery, p95 floor 100 ms | $(field shipped p50) | $(field shipped p99) | $(field shipped p999) | $(per_page shipped) | $(extra shipped) | ${sent[shipped]} / ${won[shipped]} / ${refused[shipped]} | \`$(statuses shipped)\` |
-| all six providers, p95 floor 20 ms, budget 10% | $(field all p50) | $(field all p99) | $(field all p999) | $(per_page all) | $(extra all) | ${sent[all]} / ${won[all]} / ${refused[all]} | \`$(statuses all)\` |
+$(rows)
 
 | measure | value | target |
 |---|---|---|
