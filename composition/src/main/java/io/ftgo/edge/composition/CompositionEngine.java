@@ -104,6 +104,16 @@ public final class CompositionEngine {
 	}
 
 	/**
+	 * The hedged calls of a provider so far (to bind metrics or inspect).
+	 * @param provider the provider id
+	 * @return the counters, or {@code null} when the provider hedges none
+	 * @throws IllegalArgumentException for an unknown provider
+	 */
+	public HedgeStats hedges(String provider) {
+		return policy(provider).hedging();
+	}
+
+	/**
 	 * The engine's circuit breakers, one per provider named by its id (bind them to
 	 * Micrometer with resilience4j-micrometer's {@code TaggedCircuitBreakerMetrics}).
 	 * @return the registry

@@ -53,11 +53,14 @@ public record CompositionPlan(String name, String request, Duration deadline, St
 	 * @param expect the expected answer shape, e.g. {@code object {orderId: integer}}
 	 * @param freshness the stale-while-revalidate policy, e.g.
 	 * {@code refresh-after PT5S, stale PT30S (PT10M when open)}, or {@code null}
+	 * @param hedge the provider's hedge policy, e.g.
+	 * {@code after p95 (floor PT0.05S), max-extra 1, budget 0.05}, or {@code null} when
+	 * the part's calls are not hedged
 	 */
 	public record Step(String name, String provider, String call, boolean required, List<String> dependsOn,
 			String forEach, int concurrency, ItemFailure onItemFailure, Duration timeout, int maxAttempts,
 			boolean collapsed, boolean shared, int bulkhead, List<String> fallback, Map<String, String> project,
-			String expect, String freshness) {
+			String expect, String freshness, String hedge) {
 	}
 
 	/**
@@ -103,6 +106,9 @@ public record CompositionPlan(String name, String request, Duration deadline, St
 					.append(step.fallback());
 				if (step.freshness() != null) {
 					sb.append(" freshness ").append(step.freshness());
+				}
+				if (step.hedge() != null) {
+					sb.append(" hedge ").append(step.hedge());
 				}
 				sb.append('\n');
 			}

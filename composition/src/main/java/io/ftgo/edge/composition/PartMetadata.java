@@ -15,9 +15,36 @@ import java.time.Duration;
  * @param duration from the start of the part (its inputs were there) to its outcome
  * @param items for a fan-out part, the number of items in its input array, otherwise 0
  * @param failedItems for a fan-out part, the number of items skipped or set to null
+ * @param hedged whether a hedge (not the first attempt) answered the part's call (for a
+ * fan-out part: at least one item's call); see {@link ProviderDefinition.HedgeDefinition}
  */
 public record PartMetadata(PartStatus status, FailureReason reason, Integer httpStatus, Duration age, Duration duration,
-		int items, int failedItems) {
+		int items, int failedItems, boolean hedged) {
+
+	/**
+	 * Metadata of a part no hedge answered.
+	 * @param status what the part contributed
+	 * @param reason why it is not fresh, or {@code null}
+	 * @param httpStatus the provider's status, or {@code null}
+	 * @param age how old a stale value is, or {@code null}
+	 * @param duration from the start of the part to its outcome
+	 * @param items fan-out items, or 0
+	 * @param failedItems fan-out items skipped or set to null
+	 */
+	public PartMetadata(PartStatus status, FailureReason reason, Integer httpStatus, Duration age, Duration duration,
+			int items, int failedItems) {
+		this(status, reason, httpStatus, age, duration, items, failedItems, false);
+	}
+
+	/**
+	 * A copy with another {@code hedged} flag.
+	 * @param hedged whether a hedge answered
+	 * @return the copy, or this when unchanged
+	 */
+	public PartMetadata withHedged(boolean hedged) {
+		return (hedged == this.hedged) ? this : new PartMetadata(this.status, this.reason, this.httpStatus, this.age,
+				this.duration, this.items, this.failedItems, hedged);
+	}
 
 	/**
 	 * Whether the part is degraded (anything but {@link PartStatus#FRESH}).

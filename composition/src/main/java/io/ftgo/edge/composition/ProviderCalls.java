@@ -13,6 +13,7 @@ import io.ftgo.edge.composition.internal.ProtectedCalls;
 import io.ftgo.edge.composition.policy.CallFailure;
 import io.ftgo.edge.composition.policy.Deadline;
 import io.ftgo.edge.composition.policy.Failures;
+import io.ftgo.edge.composition.policy.HedgeMark;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
@@ -160,16 +161,19 @@ public final class ProviderCalls {
 			boolean shared = this.providers.settings().get(provider).shared();
 			CallKey key = new CallKey(provider, target, shared ? "" : this.scope);
 			long started = now();
+			HedgeMark mark = new HedgeMark();
 			return this.protectedCalls.call(key, attempt, this.deadline, idempotent)
-				.map((value) -> new Raw(key, value, null, since(started)))
-				.onErrorResume((error) -> Mono.just(new Raw(key, null, Failures.classify(error), since(started))));
+				.map((value) -> new Raw(key, value, null, since(started), mark.hedged()))
+				.onErrorResume(
+						(error) -> Mono.just(new Raw(key, null, Failures.classify(error), since(started), false)))
+				.contextWrite((context) -> context.put(HedgeMark.class, mark));
 		});
 	}
 
 	private Mono<Outcome> outcome(String provider, Raw raw, boolean required, JsonNode defaultValue) {
 		if (raw.failure() == null) {
-			return Mono
-				.just(new Outcome(raw.value(), new PartMetadata(PartStatus.FRESH, null, null, null, raw.took(), 0, 0)));
+			return Mono.just(new Outcome(raw.value(),
+					new PartMetadata(PartStatus.FRESH, null, null, null, raw.took(), 0, 0, raw.hedged())));
 		}
 		return failed(provider, raw.key(), raw.failure(), required, defaultValue, raw.took());
 	}
@@ -194,7 +198,7 @@ public final class ProviderCalls {
 	}
 
 	/** One call's result, shared by everyone in the request who asks for it. */
-	private record Raw(CallKey key, JsonNode value, CallFailure failure, Duration took) {
+	private record Raw(CallKey key, JsonNode value, CallFailure failure, Duration took, boolean hedged) {
 	}
 
 	/**

@@ -23,10 +23,11 @@ import java.time.Duration;
  * @param fallback the provider's last-good cache
  * @param freshness stale-while-revalidate for the provider's idempotent calls
  * ({@link Freshness}), or {@code null} for none
+ * @param hedge hedged calls (idempotent calls only), or {@code null} for none
  */
 public record ProviderDefinition(String url, Duration timeout, Boolean shared, RetryDefinition retry,
 		CircuitBreakerDefinition circuitBreaker, BulkheadDefinition bulkhead, FallbackDefinition fallback,
-		Freshness freshness) {
+		Freshness freshness, HedgeDefinition hedge) {
 
 	/**
 	 * A provider with every setting at its default.
@@ -34,7 +35,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 * @return the definition
 	 */
 	public static ProviderDefinition of(String url) {
-		return new ProviderDefinition(url, null, null, null, null, null, null, null);
+		return new ProviderDefinition(url, null, null, null, null, null, null, null, null);
 	}
 
 	/**
@@ -44,7 +45,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withTimeout(Duration timeout) {
 		return new ProviderDefinition(this.url, timeout, this.shared, this.retry, this.circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness);
+				this.fallback, this.freshness, this.hedge);
 	}
 
 	/**
@@ -54,7 +55,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withShared(boolean shared) {
 		return new ProviderDefinition(this.url, this.timeout, shared, this.retry, this.circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness);
+				this.fallback, this.freshness, this.hedge);
 	}
 
 	/**
@@ -64,7 +65,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withRetry(RetryDefinition retry) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, retry, this.circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness);
+				this.fallback, this.freshness, this.hedge);
 	}
 
 	/**
@@ -74,7 +75,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withCircuitBreaker(CircuitBreakerDefinition circuitBreaker) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness);
+				this.fallback, this.freshness, this.hedge);
 	}
 
 	/**
@@ -84,7 +85,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withBulkhead(BulkheadDefinition bulkhead) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker, bulkhead,
-				this.fallback, this.freshness);
+				this.fallback, this.freshness, this.hedge);
 	}
 
 	/**
@@ -94,7 +95,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withFallback(FallbackDefinition fallback) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, fallback, this.freshness);
+				this.bulkhead, fallback, this.freshness, this.hedge);
 	}
 
 	/**
@@ -104,7 +105,17 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withFreshness(Freshness freshness) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, this.fallback, freshness);
+				this.bulkhead, this.fallback, freshness, this.hedge);
+	}
+
+	/**
+	 * A copy with hedged calls.
+	 * @param hedge the settings, or {@code null} for none
+	 * @return the copy
+	 */
+	public ProviderDefinition withHedge(HedgeDefinition hedge) {
+		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
+				this.bulkhead, this.fallback, this.freshness, hedge);
 	}
 
 	/**
@@ -152,6 +163,65 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 * @param maxSize entries kept (per provider); default 10000
 	 */
 	public record FallbackDefinition(Duration staleFor, Long maxSize) {
+	}
+
+	/**
+	 * Hedged calls ({@code hedge}), for idempotent calls (GETs) only: when the first
+	 * attempt has not answered after {@code after}, the same call is sent again (at most
+	 * {@code max-extra} more, one {@code after} apart); the first answer wins and the
+	 * others are cancelled (their connections closed). Each call deposits {@code budget}
+	 * tokens in a bucket (at most 10 tokens) and each hedge takes one, so hedges are
+	 * never more than that fraction of the calls (plus a burst of 10).
+	 *
+	 * @param after the delay before a hedge: a duration ({@code 80ms}, {@code 1s},
+	 * ISO-8601) or a percentile of the provider's recent latency ({@code p95},
+	 * {@code p99.9})
+	 * @param floor the smallest delay when {@code after} is a percentile; default 20ms
+	 * @param maxExtra hedges per call, 1 or 2; default 1
+	 * @param budget hedges as a fraction of calls, in (0, 1]; default 0.05
+	 */
+	public record HedgeDefinition(String after, Duration floor, Integer maxExtra, Double budget) {
+
+		/**
+		 * Hedge after a fixed delay, with the default budget and one hedge.
+		 * @param after the delay
+		 * @return the definition
+		 */
+		public static HedgeDefinition after(Duration after) {
+			return new HedgeDefinition(after.toMillis() + "ms", null, null, null);
+		}
+
+		/**
+		 * Hedge after a percentile of the provider's recent latency, never before
+		 * {@code floor}, with the default budget and one hedge.
+		 * @param percentile e.g. 95
+		 * @param floor the smallest delay
+		 * @return the definition
+		 */
+		public static HedgeDefinition percentile(double percentile, Duration floor) {
+			String p = (percentile == Math.rint(percentile)) ? Long.toString((long) percentile)
+					: Double.toString(percentile);
+			return new HedgeDefinition("p" + p, floor, null, null);
+		}
+
+		/**
+		 * A copy with another number of hedges per call.
+		 * @param maxExtra 1 or 2
+		 * @return the copy
+		 */
+		public HedgeDefinition withMaxExtra(int maxExtra) {
+			return new HedgeDefinition(this.after, this.floor, maxExtra, this.budget);
+		}
+
+		/**
+		 * A copy with another budget.
+		 * @param budget hedges as a fraction of calls, in (0, 1]
+		 * @return the copy
+		 */
+		public HedgeDefinition withBudget(double budget) {
+			return new HedgeDefinition(this.after, this.floor, this.maxExtra, budget);
+		}
+
 	}
 
 }

@@ -470,12 +470,14 @@ class WebBffIntegrationTests {
 
 		get("alice", "/api/web/orders").expectStatus().isOk();
 
-		List<Long> received = providers.requests(Provider.DELIVERY)
-			.stream()
-			.map(LoggedRequest::getLoggedDate)
-			.map(java.util.Date::getTime)
-			.sorted()
-			.toList();
+		// Item calls, i.e. the first call of each delivery: delivery hedges calls slower
+		// than its p95 (a hedge repeats an item's call and is bounded by its budget, not
+		// by the fan-out's concurrency).
+		java.util.Map<String, Long> firstCallOfEachItem = new java.util.HashMap<>();
+		providers.requests(Provider.DELIVERY)
+			.forEach((request) -> firstCallOfEachItem.merge(request.getUrl(), request.getLoggedDate().getTime(),
+					Math::min));
+		List<Long> received = firstCallOfEachItem.values().stream().sorted().toList();
 		assertThat(received).hasSizeGreaterThan(4);
 		for (int i = 0; i + 4 < received.size(); i++) {
 			assertThat(received.get(i + 4) - received.get(i)).as("calls %d and %d", i, i + 4)
@@ -627,6 +629,65 @@ class WebBffIntegrationTests {
 			.isForbidden();
 
 		assertThat(providers.requestCount(Provider.ORDER)).isZero();
+	}
+
+	// hedged calls (delivery and kitchen: after p95, floor 100ms)
+
+	@Test
+	void orderPage_deliveryAnswerSlowedTo450ms_beatenByItsHedge_hedgedInMetaAndMetrics() {
+		// Earn the budget (each call deposits 0.05 tokens, a hedge takes 1) and fill the
+		// latency window with ordinary answers, whatever the tests before this one did.
+		for (int i = 0; i < 30; i++) {
+			get("alice", "/api/web/orders/7001").expectStatus().isOk();
+		}
+		String seed = org.springframework.web.reactive.function.client.WebClient
+			.create(providers.baseUrl(Provider.DELIVERY))
+			.get()
+			.uri("/deliveries/7001")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(10));
+		// The first request is answered after 450 ms, the next identical one at once.
+		providers.server(Provider.DELIVERY)
+			.stubFor(WireMock.get(urlPathEqualTo("/deliveries/7001"))
+				.inScenario("slow-once")
+				.whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+				.willSetStateTo("slow-sent")
+				.willReturn(
+						aResponse().withHeader("Content-Type", "application/json").withBody(seed).withFixedDelay(450)));
+		providers.server(Provider.DELIVERY)
+			.stubFor(WireMock.get(urlPathEqualTo("/deliveries/7001"))
+				.inScenario("slow-once")
+				.whenScenarioStateIs("slow-sent")
+				.willSetStateTo(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+				.willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(seed)));
+		providers.resetRequests();
+
+		get("alice", "/api/web/orders/7001").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.delivery.deliveryInfo.state")
+			.isEqualTo("SCHEDULED")
+			.jsonPath("$._meta.parts.delivery.status")
+			.isEqualTo("fresh")
+			.jsonPath("$._meta.parts.delivery.hedged")
+			.isEqualTo(true)
+			.jsonPath("$._meta.parts.ticket.hedged")
+			.doesNotExist();
+
+		assertThat(providers.requestCount(Provider.DELIVERY, "GET", "/deliveries/7001")).isEqualTo(2);
+		assertThat(providers.requestCount(Provider.KITCHEN, "GET", "/tickets/7001")).isEqualTo(1);
+		WebTestClient.bindToServer()
+			.baseUrl("http://localhost:" + this.managementPort)
+			.responseTimeout(Duration.ofSeconds(10))
+			.build()
+			.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectBody(String.class)
+			.value((metrics) -> assertThat(metrics)
+				.containsPattern("edge_composition_hedges_total\\{[^}]*outcome=\"won\",provider=\"delivery\"\\} [1-9]")
+				.containsPattern("edge_composition_hedges_total\\{[^}]*outcome=\"refused\",provider=\"kitchen\"\\}"));
 	}
 
 	// actuator

@@ -22,6 +22,7 @@ import io.ftgo.edge.composition.plan.PlannedPart;
 import io.ftgo.edge.composition.policy.CallFailure;
 import io.ftgo.edge.composition.policy.Deadline;
 import io.ftgo.edge.composition.policy.Failures;
+import io.ftgo.edge.composition.policy.HedgeMark;
 import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
 import tools.jackson.databind.JsonNode;
@@ -167,19 +168,25 @@ public final class Executor {
 
 	private Mono<Outcome> evaluate(Run run, PlannedPart part) {
 		long started = now();
+		// Set by the provider's hedging when a hedge answers one of this part's calls.
+		HedgeMark mark = part.provider().hedge() != null ? new HedgeMark() : null;
 		if (part.forEach() != null) {
 			return this.fanOut.run(run, part).map((aggregate) -> {
 				run.raw[part.index()] = aggregate.raw();
-				return outcome(run, part, aggregate.output(), aggregate.metadata(since(started)));
-			}).onErrorResume(CallFailure.class, (failure) -> failed(run, part, failure, null, started));
+				return outcome(run, part, aggregate.output(),
+						aggregate.metadata(since(started)).withHedged(mark != null && mark.hedged()));
+			})
+				.onErrorResume(CallFailure.class, (failure) -> failed(run, part, failure, null, started))
+				.contextWrite((context) -> (mark != null) ? context.put(HedgeMark.class, mark) : context);
 		}
 		PartCall.Call call = this.partCall.prepare(run, part, null);
 		if (call == null) {
 			return failed(run, part, new CallFailure(FailureReason.UNRESOLVED, 0), null, started);
 		}
 		Mono<Outcome> outcome = this.partCall.run(run, part, call)
-			.map((served) -> fresh(run, part, served, started))
-			.onErrorResume((error) -> failed(run, part, Failures.classify(error), call.key(), started));
+			.map((served) -> fresh(run, part, served, started, mark != null && mark.hedged()))
+			.onErrorResume((error) -> failed(run, part, Failures.classify(error), call.key(), started))
+			.contextWrite((context) -> (mark != null) ? context.put(HedgeMark.class, mark) : context);
 		if (run.plan.authorization() != null && run.plan.authorization().partIndex() == part.index()) {
 			return outcome.flatMap((o) -> authorize(run, part, o));
 		}
@@ -189,15 +196,16 @@ public final class Executor {
 	/**
 	 * A provider answer, just fetched or from the stale-while-revalidate cache: within
 	 * {@code refresh-after} it is {@code fresh} (with its age), within the grace
-	 * {@code stale} with reason {@code revalidating}.
+	 * {@code stale} with reason {@code revalidating}; {@code hedged} when a hedge
+	 * answered.
 	 */
-	private Outcome fresh(Run run, PlannedPart part, ProtectedCalls.Served served, long started) {
+	private Outcome fresh(Run run, PlannedPart part, ProtectedCalls.Served served, long started, boolean hedged) {
 		JsonNode value = served.value();
 		run.raw[part.index()] = value;
 		PartMetadata metadata = served.revalidating() ? new PartMetadata(PartStatus.STALE, FailureReason.REVALIDATING,
 				null, served.age(), since(started), 0, 0)
 				: new PartMetadata(PartStatus.FRESH, null, null, served.age(), since(started), 0, 0);
-		return outcome(run, part, part.projection().apply(value), metadata);
+		return outcome(run, part, part.projection().apply(value), metadata.withHedged(hedged));
 	}
 
 	private Mono<Outcome> authorize(Run run, PlannedPart part, Outcome outcome) {

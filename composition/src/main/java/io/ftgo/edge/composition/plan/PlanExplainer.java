@@ -49,7 +49,8 @@ final class PlanExplainer {
 						(part.forEach() != null) ? part.onItemFailure() : null, p.timeout(),
 						part.idempotent() ? p.maxAttempts() : 1, part.idempotent(), p.shared(), p.maxConcurrentCalls(),
 						List.copyOf(fallback), Map.copyOf(part.projection().mapping()), part.expect().describe(),
-						(part.freshness() != null) ? part.freshness().describe() : null));
+						(part.freshness() != null) ? part.freshness().describe() : null,
+						(part.idempotent() && p.hedge() != null) ? p.hedge().describe() : null));
 			}
 			result.add(new CompositionPlan.Stage(s, List.copyOf(steps)));
 		}

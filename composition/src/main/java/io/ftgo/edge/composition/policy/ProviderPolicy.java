@@ -34,7 +34,9 @@ import tools.jackson.databind.JsonNode;
  * The breaker, bulkhead and retry are taken from the engine's resilience4j registries,
  * named by the provider id, so registry consumers (the Micrometer binders) see them. The
  * retry's attempts are driven here (the backoff never sleeps past the deadline); its
- * {@link Retry.AsyncContext} records each call's outcome for the retry metrics.
+ * {@link Retry.AsyncContext} records each call's outcome for the retry metrics. A
+ * provider with {@code hedge} races each attempt of an idempotent call against its hedges
+ * ({@link Hedging}).
  */
 public final class ProviderPolicy {
 
@@ -51,6 +53,8 @@ public final class ProviderPolicy {
 	private final BulkheadOperator<JsonNode> bulkheadOperator;
 
 	private final CircuitBreakerOperator<JsonNode> circuitBreakerOperator;
+
+	private final Hedging hedging;
 
 	/**
 	 * Create the policies of one provider; the breaker and bulkhead are named by its id.
@@ -88,6 +92,15 @@ public final class ProviderPolicy {
 					.build());
 		this.bulkheadOperator = BulkheadOperator.of(this.bulkhead);
 		this.circuitBreakerOperator = CircuitBreakerOperator.of(this.circuitBreaker);
+		this.hedging = (settings.hedge() != null) ? new Hedging(settings.hedge(), scheduler) : null;
+	}
+
+	/**
+	 * The provider's hedging (for metrics and tests).
+	 * @return the hedging, or {@code null} when the provider hedges none
+	 */
+	public Hedging hedging() {
+		return this.hedging;
 	}
 
 	/**
@@ -114,14 +127,15 @@ public final class ProviderPolicy {
 	 * @return the protected call; errors are {@link CallFailure}s
 	 */
 	public Mono<JsonNode> protect(Supplier<Mono<JsonNode>> attempt, Deadline deadline, boolean idempotent) {
-		Mono<JsonNode> attempts = Mono.defer(() -> {
-			long left = deadline.remainingNanos();
-			if (left <= 0) {
-				return Mono.error(new CallFailure(io.ftgo.edge.composition.FailureReason.TIMEOUT, 0));
-			}
-			Duration timeout = Duration.ofNanos(Math.min(this.settings.timeout().toNanos(), left));
-			return attempt.get().timeout(timeout, this.scheduler).onErrorMap(Failures::classify);
-		}).transformDeferred(this.bulkheadOperator).transformDeferred(this.circuitBreakerOperator);
+		Mono<JsonNode> attempts = (idempotent && this.hedging != null) ? hedgedAttempt(attempt, deadline)
+				: Mono.defer(() -> {
+					long left = deadline.remainingNanos();
+					if (left <= 0) {
+						return Mono.error(new CallFailure(io.ftgo.edge.composition.FailureReason.TIMEOUT, 0));
+					}
+					Duration timeout = Duration.ofNanos(Math.min(this.settings.timeout().toNanos(), left));
+					return attempt.get().timeout(timeout, this.scheduler).onErrorMap(Failures::classify);
+				}).transformDeferred(this.bulkheadOperator).transformDeferred(this.circuitBreakerOperator);
 		if (idempotent && this.settings.maxAttempts() > 1) {
 			return Mono.defer(() -> {
 				Retry.AsyncContext<JsonNode> context = this.retry.asyncContext();
@@ -129,6 +143,26 @@ public final class ProviderPolicy {
 			});
 		}
 		return attempts.onErrorMap(Failures::classify);
+	}
+
+	/**
+	 * One hedged attempt: the race of {@link Hedging} under one timeout (the provider
+	 * timeout capped by the deadline; no hedge is sent at or after it, and it cancels
+	 * every leg still running), each leg holding its own bulkhead permit, the whole race
+	 * inside the circuit breaker (one outcome recorded: the winner's, or the failure).
+	 */
+	private Mono<JsonNode> hedgedAttempt(Supplier<Mono<JsonNode>> attempt, Deadline deadline) {
+		Supplier<Mono<JsonNode>> leg = () -> attempt.get().transformDeferred(this.bulkheadOperator);
+		return Mono.defer(() -> {
+			long left = deadline.remainingNanos();
+			if (left <= 0) {
+				return Mono.error(new CallFailure(io.ftgo.edge.composition.FailureReason.TIMEOUT, 0));
+			}
+			long window = Math.min(this.settings.timeout().toNanos(), left);
+			return this.hedging.race(leg, window)
+				.timeout(Duration.ofNanos(window), this.scheduler)
+				.onErrorMap(Failures::classify);
+		}).transformDeferred(this.circuitBreakerOperator);
 	}
 
 	/**

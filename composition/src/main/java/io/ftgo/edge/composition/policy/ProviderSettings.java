@@ -27,11 +27,12 @@ import io.ftgo.edge.composition.ProviderDefinition;
  * @param cacheSize last-good maximum entries
  * @param freshness the provider's stale-while-revalidate policy as configured
  * (validated), or {@code null}; parts merge their own over it
+ * @param hedge hedged calls, or {@code null} when the provider hedges none
  */
 public record ProviderSettings(String id, String url, Duration timeout, boolean shared, int maxAttempts,
 		Duration backoff, double jitter, float failureRateThreshold, int slidingWindowSize, int minimumNumberOfCalls,
 		Duration waitInOpenState, int permittedCallsInHalfOpenState, int maxConcurrentCalls, Duration staleFor,
-		long cacheSize, Freshness freshness) {
+		long cacheSize, Freshness freshness, Hedge hedge) {
 
 	/**
 	 * Validates a definition and applies defaults.
@@ -98,7 +99,8 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 					+ "remove " + key + ".freshness or allow entries)");
 		}
 		return new ProviderSettings(id, url, timeout, Boolean.TRUE.equals(d.shared()), maxAttempts, backoff, jitter,
-				rate, window, minCalls, waitOpen, halfOpen, maxConcurrent, staleFor, size, d.freshness());
+				rate, window, minCalls, waitOpen, halfOpen, maxConcurrent, staleFor, size, d.freshness(),
+				Hedge.from(key, d.hedge()));
 	}
 
 	/**
@@ -127,6 +129,118 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 			throw new IllegalArgumentException(key + ": " + value + " (expected: >= " + min + ")");
 		}
 		return value;
+	}
+
+	/**
+	 * Validated hedging settings (see {@link ProviderDefinition.HedgeDefinition}).
+	 *
+	 * @param after the fixed delay before a hedge, or {@code null} when
+	 * {@code percentile} is used
+	 * @param percentile the latency percentile (e.g. 95.0) that is the delay, or
+	 * {@code null} for a fixed delay
+	 * @param floor the smallest delay of a percentile
+	 * @param maxExtra hedges per call, 1 or 2
+	 * @param budget hedges as a fraction of calls, in (0, 1]
+	 */
+	public record Hedge(Duration after, Double percentile, Duration floor, int maxExtra, double budget) {
+
+		/** The default floor of a percentile delay. */
+		public static final Duration DEFAULT_FLOOR = Duration.ofMillis(20);
+
+		/** The default budget. */
+		public static final double DEFAULT_BUDGET = 0.05;
+
+		static Hedge from(String providerKey, ProviderDefinition.HedgeDefinition h) {
+			if (h == null) {
+				return null;
+			}
+			String key = providerKey + ".hedge";
+			if (h.after() == null || h.after().isBlank()) {
+				throw new IllegalArgumentException(key + ".after: " + h.after()
+						+ " (expected: a delay such as 80ms, or a percentile of recent latency such as p95)");
+			}
+			String text = h.after().trim();
+			Duration after = null;
+			Double percentile = null;
+			if (text.startsWith("p") || text.startsWith("P") && !text.startsWith("PT")) {
+				try {
+					percentile = Double.parseDouble(text.substring(1));
+				}
+				catch (NumberFormatException ex) {
+					percentile = Double.NaN;
+				}
+				if (!(percentile > 0 && percentile < 100)) {
+					throw new IllegalArgumentException(
+							key + ".after: " + text + " (expected: a percentile p1 to p99.99, e.g. p95)");
+				}
+			}
+			else {
+				after = duration(text);
+				if (after == null || after.isNegative() || after.isZero()) {
+					throw new IllegalArgumentException(key + ".after: " + text
+							+ " (expected: a delay > 0 such as 80ms or 1s, or a percentile such as p95)");
+				}
+			}
+			Duration floor = (h.floor() != null) ? h.floor() : DEFAULT_FLOOR;
+			if (floor.isNegative()) {
+				throw new IllegalArgumentException(key + ".floor: " + floor + " (expected: >= 0)");
+			}
+			int maxExtra = (h.maxExtra() != null) ? h.maxExtra() : 1;
+			if (maxExtra < 1 || maxExtra > 2) {
+				throw new IllegalArgumentException(key + ".max-extra: " + maxExtra + " (expected: 1 or 2)");
+			}
+			double budget = (h.budget() != null) ? h.budget() : DEFAULT_BUDGET;
+			if (!(budget > 0 && budget <= 1)) {
+				throw new IllegalArgumentException(
+						key + ".budget: " + budget + " (expected: a fraction of calls > 0 and <= 1, e.g. 0.05 for 5%)");
+			}
+			return new Hedge(after, percentile, (percentile != null) ? floor : null, maxExtra, budget);
+		}
+
+		/**
+		 * {@code 80ms}, {@code 1s}, {@code 500us}, {@code 1m} or ISO-8601; null if not.
+		 */
+		private static Duration duration(String text) {
+			try {
+				if (text.startsWith("PT") || text.startsWith("pt")) {
+					return Duration.parse(text.toUpperCase(java.util.Locale.ROOT));
+				}
+				int i = 0;
+				while (i < text.length() && Character.isDigit(text.charAt(i))) {
+					i++;
+				}
+				if (i == 0) {
+					return null;
+				}
+				long n = Long.parseLong(text.substring(0, i));
+				return switch (text.substring(i).trim()) {
+					case "", "ms" -> Duration.ofMillis(n);
+					case "us" -> Duration.ofNanos(n * 1000);
+					case "s" -> Duration.ofSeconds(n);
+					case "m" -> Duration.ofMinutes(n);
+					case "h" -> Duration.ofHours(n);
+					case "d" -> Duration.ofDays(n);
+					default -> null;
+				};
+			}
+			catch (RuntimeException ex) {
+				return null;
+			}
+		}
+
+		/**
+		 * The policy as one line for the explain view, e.g.
+		 * {@code after p95 (floor PT0.02S), max-extra 1, budget 0.05}.
+		 * @return the text
+		 */
+		public String describe() {
+			String delay = (this.after != null) ? this.after.toString()
+					: "p" + ((this.percentile == Math.rint(this.percentile))
+							? Long.toString(this.percentile.longValue()) : this.percentile.toString()) + " (floor "
+							+ this.floor + ")";
+			return "after " + delay + ", max-extra " + this.maxExtra + ", budget " + this.budget;
+		}
+
 	}
 
 }

@@ -206,6 +206,9 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 			if (part.duration() != null) {
 				node.put("durationMs", part.duration().toMillis());
 			}
+			if (part.hedged()) {
+				node.put("hedged", true);
+			}
 		});
 		byte[] metaBytes = this.json.writeValueAsBytes(meta);
 		int close = content.length - 1;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
@@ -35,6 +36,7 @@ import io.ftgo.edge.composition.Composition;
 import io.ftgo.edge.composition.CompositionEngine;
 import io.ftgo.edge.composition.CompositionException;
 import io.ftgo.edge.composition.CompositionListener;
+import io.ftgo.edge.composition.HedgeStats;
 import io.ftgo.edge.composition.ProviderRegistry;
 import io.ftgo.edge.composition.RequestLine;
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
@@ -131,12 +133,34 @@ public class EdgeCompositionAutoConfiguration {
 	 * ({@code resilience4j_retry_calls}), tagged {@code name=<provider>}.
 	 */
 	@Bean
-	MeterBinder edgeResilienceMetrics(CompositionEngine engine) {
+	MeterBinder edgeResilienceMetrics(CompositionEngine engine, ProviderRegistry providers) {
 		return (registry) -> {
 			TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(engine.circuitBreakerRegistry()).bindTo(registry);
 			TaggedBulkheadMetrics.ofBulkheadRegistry(engine.bulkheadRegistry()).bindTo(registry);
 			TaggedRetryMetrics.ofRetryRegistry(engine.retryRegistry()).bindTo(registry);
+			bindHedges(engine, providers, registry);
 		};
+	}
+
+	/**
+	 * Hedged calls of each provider with {@code hedge}:
+	 * {@code edge.composition.hedges{provider, outcome=sent|won|refused}}, counters read
+	 * from the engine (registered once here, never per request).
+	 */
+	static void bindHedges(CompositionEngine engine, ProviderRegistry providers, MeterRegistry registry) {
+		for (String provider : providers.names()) {
+			HedgeStats hedges = engine.hedges(provider);
+			if (hedges == null) {
+				continue;
+			}
+			Map<String, java.util.function.ToDoubleFunction<HedgeStats>> outcomes = Map.of("sent", HedgeStats::sent,
+					"won", HedgeStats::won, "refused", HedgeStats::refused);
+			outcomes.forEach((outcome, count) -> FunctionCounter.builder("edge.composition.hedges", hedges, count)
+				.description("Hedged provider calls: sent, answered first (won), or not sent for lack of budget")
+				.tag("provider", provider)
+				.tag("outcome", outcome)
+				.register(registry));
+		}
 	}
 
 	@Bean

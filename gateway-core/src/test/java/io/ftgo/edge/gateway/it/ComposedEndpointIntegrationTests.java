@@ -62,6 +62,9 @@ class ComposedEndpointIntegrationTests {
 		registry.add("edge.providers.kitchen.url", () -> providers.baseUrl(Provider.KITCHEN));
 		registry.add("edge.providers.delivery.url", () -> providers.baseUrl(Provider.DELIVERY));
 		registry.add("edge.providers.delivery.timeout", () -> "500ms");
+		// Bound and shown, never sent: a hedge due after the 500 ms timeout is not sent.
+		registry.add("edge.providers.delivery.hedge.after", () -> "2s");
+		registry.add("edge.providers.delivery.hedge.max-extra", () -> "2");
 		registry.add("edge.providers.restaurant.url", () -> providers.baseUrl(Provider.RESTAURANT));
 		registry.add("edge.providers.restaurant.shared", () -> "true");
 		String composition = "edge.compositions.order-details.";
@@ -282,7 +285,11 @@ class ComposedEndpointIntegrationTests {
 			.jsonPath("$.stages[0].parts[0].name")
 			.isEqualTo("order")
 			.jsonPath("$.stages[1].parts.length()")
-			.isEqualTo(3);
+			.isEqualTo(3)
+			.jsonPath("$.stages[1].parts[?(@.name == 'delivery')].hedge")
+			.isEqualTo(java.util.List.of("after PT2S, max-extra 2, budget 0.05"))
+			.jsonPath("$.stages[1].parts[?(@.name == 'ticket')].hedge")
+			.isEmpty();
 		management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
 		orderPage("alice", 7001).expectStatus().isOk();
 		management.get()
@@ -293,7 +300,8 @@ class ComposedEndpointIntegrationTests {
 			.expectBody(String.class)
 			.value((metrics) -> assertThat(metrics).contains(
 					"edge_composition_part_seconds_count{application=\"edge\",composition=\"order-details\",part=\"ticket\",provider=\"kitchen\",reason=\"none\",status=\"fresh\"}",
-					"edge_composition_requests_total{application=\"edge\",composition=\"order-details\",outcome=\"complete\"}"));
+					"edge_composition_requests_total{application=\"edge\",composition=\"order-details\",outcome=\"complete\"}",
+					"edge_composition_hedges_total{application=\"edge\",outcome=\"sent\",provider=\"delivery\"} 0.0"));
 
 		this.client.get()
 			.uri("/actuator/compositions")

@@ -1,0 +1,28 @@
+package io.ftgo.edge.composition.policy;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Set when a hedge answered a call (internal). The executor puts one per part (or per
+ * single call) in the Reactor context of its calls; {@link Hedging} sets it when a hedge
+ * wins, and the part's metadata says {@code hedged}. A caller that joined a collapsed
+ * call shares the call's answer but not its mark.
+ */
+public final class HedgeMark {
+
+	private final AtomicBoolean hedged = new AtomicBoolean();
+
+	/** Marks the call as answered by a hedge. */
+	void set() {
+		this.hedged.set(true);
+	}
+
+	/**
+	 * Whether a hedge answered one of the calls under this mark.
+	 * @return {@code true} when hedged
+	 */
+	public boolean hedged() {
+		return this.hedged.get();
+	}
+
+}
