@@ -104,15 +104,7 @@ class TracingIntegrationTests {
 
 	@Test
 	void orderPage_oneServerSpanAndAChildSpanPerProviderCall() throws Exception {
-		String token = identity.passwordGrant("alice", "password");
-
-		this.client.get()
-			.uri("/api/web/orders/7001")
-			.headers((h) -> h.setBearerAuth(token))
-			.header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
-			.exchange()
-			.expectStatus()
-			.isOk();
+		orderPage7001("01");
 
 		List<SpanData> finished = awaitSpans();
 		System.out.println("span tree of one order page:\n"
@@ -170,15 +162,7 @@ class TracingIntegrationTests {
 
 	@Test
 	void logSpans_everyFinishedSpanIsAJsonLogLine(CapturedOutput output) throws Exception {
-		String token = identity.passwordGrant("alice", "password");
-
-		this.client.get()
-			.uri("/api/web/orders/7001")
-			.headers((h) -> h.setBearerAuth(token))
-			.header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
-			.exchange()
-			.expectStatus()
-			.isOk();
+		orderPage7001("01");
 
 		List<SpanData> finished = awaitSpans();
 		SpanData order = finished.stream().filter((s) -> s.getName().equals("order order")).findFirst().orElseThrow();
@@ -201,15 +185,7 @@ class TracingIntegrationTests {
 
 	@Test
 	void orderPage_notSampled_noPartSpans_providersGetTheServerContextNotSampled() throws Exception {
-		String token = identity.passwordGrant("alice", "password");
-
-		this.client.get()
-			.uri("/api/web/orders/7001")
-			.headers((h) -> h.setBearerAuth(token))
-			.header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-00")
-			.exchange()
-			.expectStatus()
-			.isOk();
+		orderPage7001("00");
 
 		String first = providers.requests(Provider.ORDER).get(0).getHeader("traceparent");
 		assertThat(first).matches("00-" + TRACE_ID + "-[0-9a-f]{16}-00");
@@ -251,6 +227,18 @@ class TracingIntegrationTests {
 			assertThat(call.getAttributes().get(AttributeKey.stringKey("spring.cloud.gateway.route.id")))
 				.isEqualTo("kitchen");
 		});
+	}
+
+	/** The order page of order 7001 for alice, continuing TRACE_ID with these flags. */
+	private void orderPage7001(String traceFlags) {
+		String token = identity.passwordGrant("alice", "password");
+		this.client.get()
+			.uri("/api/web/orders/7001")
+			.headers((h) -> h.setBearerAuth(token))
+			.header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-" + traceFlags)
+			.exchange()
+			.expectStatus()
+			.isOk();
 	}
 
 	private List<SpanData> awaitSpans() throws InterruptedException {

@@ -54,12 +54,7 @@ class VerifiedTokenCacheTests {
 	@Test
 	void concurrentFirstUses_shareOneVerification() {
 		Sinks.One<Jwt> answer = Sinks.one();
-		ReactiveJwtDecoder slow = (token) -> {
-			this.verifications.incrementAndGet();
-			return answer.asMono();
-		};
-		VerifiedTokenCache cache = new VerifiedTokenCache(slow, 100, Duration.ofMinutes(5), Duration.ofSeconds(30),
-				this.clock);
+		VerifiedTokenCache cache = cacheAnsweringWith(answer);
 		List<Jwt> seen = new CopyOnWriteArrayList<>();
 		for (int i = 0; i < 50; i++) {
 			cache.decode("t1").subscribe(seen::add);
@@ -80,12 +75,7 @@ class VerifiedTokenCacheTests {
 	@Test
 	void concurrentFirstUses_ofABadToken_shareTheFailure_andTheNextUseVerifiesAgain() {
 		Sinks.One<Jwt> answer = Sinks.one();
-		ReactiveJwtDecoder slow = (token) -> {
-			this.verifications.incrementAndGet();
-			return answer.asMono();
-		};
-		VerifiedTokenCache cache = new VerifiedTokenCache(slow, 100, Duration.ofMinutes(5), Duration.ofSeconds(30),
-				this.clock);
+		VerifiedTokenCache cache = cacheAnsweringWith(answer);
 		List<Throwable> errors = new CopyOnWriteArrayList<>();
 		for (int i = 0; i < 10; i++) {
 			cache.decode("bad").subscribe((jwt) -> {
@@ -98,6 +88,15 @@ class VerifiedTokenCacheTests {
 		cache.decode("bad").subscribe((jwt) -> {
 		}, errors::add);
 		assertThat(this.verifications).hasValue(2);
+	}
+
+	/** A cache whose verifications (counted) all answer with {@code answer}. */
+	private VerifiedTokenCache cacheAnsweringWith(Sinks.One<Jwt> answer) {
+		ReactiveJwtDecoder slow = (token) -> {
+			this.verifications.incrementAndGet();
+			return answer.asMono();
+		};
+		return new VerifiedTokenCache(slow, 100, Duration.ofMinutes(5), Duration.ofSeconds(30), this.clock);
 	}
 
 	@Test
