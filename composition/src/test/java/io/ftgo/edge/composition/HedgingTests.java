@@ -151,6 +151,28 @@ class HedgingTests {
 	}
 
 	@Test
+	void hedgeFailsFirst_thenTheFirstCall_thePartReportsTheFirstCallsFailure() {
+		ProviderRegistry registry = registry(ProviderDefinition.HedgeDefinition.after(Duration.ofMillis(50)));
+		CompositionEngine engine = engine(registry);
+		// The first call answers 503 after 300 ms; its hedge (at 50 ms) fails at once
+		// with a
+		// reset. The part's reason is the provider's own answer, and the breaker counts
+		// it.
+		PartSource source = (ctx) -> Mono.defer(() -> {
+			int n = this.starts.size();
+			this.starts.add(this.time.now(TimeUnit.MILLISECONDS));
+			return (n == 0) ? Mono.delay(Duration.ofMillis(300), this.time).then(CompositionEngineTests.httpError(503))
+					: Mono.<JsonNode>error(new java.io.IOException("reset"));
+		});
+
+		CompositionResult result = run(engine, page(registry, Duration.ofSeconds(2), source), 400);
+
+		assertThat(this.starts).containsExactly(0L, 50L);
+		assertThat(result.parts().get("delivery").reason()).isEqualTo(FailureReason.HTTP_STATUS);
+		assertThat(engine.circuitBreaker("delivery").getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+	}
+
+	@Test
 	void percentileDelay_isTheFloorUntilKnown_thenTheRecentPercentile() {
 		ProviderRegistry registry = registry(ProviderDefinition.HedgeDefinition.percentile(95, Duration.ofMillis(30)));
 		CompositionEngine engine = engine(registry);

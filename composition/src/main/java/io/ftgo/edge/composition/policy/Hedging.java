@@ -152,8 +152,8 @@ public final class Hedging implements HedgeStats {
 				}
 			})
 			.<Event>map((value) -> new Answered(index, value))
-			.switchIfEmpty(Mono.fromSupplier(() -> new Failed(new CallFailure(FailureReason.BAD_PAYLOAD, 0))))
-			.onErrorResume((error) -> Mono.just(new Failed(error)));
+			.switchIfEmpty(Mono.fromSupplier(() -> new Failed(index, new CallFailure(FailureReason.BAD_PAYLOAD, 0))))
+			.onErrorResume((error) -> Mono.just(new Failed(index, error)));
 	}
 
 	private boolean take() {
@@ -182,6 +182,8 @@ public final class Hedging implements HedgeStats {
 
 		private Throwable firstFailure;
 
+		private Throwable firstAttemptFailure;
+
 		Race(HedgeMark mark) {
 			this.mark = mark;
 		}
@@ -205,8 +207,14 @@ public final class Hedging implements HedgeStats {
 				if (this.firstFailure == null) {
 					this.firstFailure = failed.error();
 				}
+				if (failed.index() == 0) {
+					this.firstAttemptFailure = failed.error();
+				}
 				if (this.inFlight == 0) {
-					sink.error(this.firstFailure);
+					// The first attempt's own failure when it has one: a hedge refused by
+					// a full bulkhead must not hide the provider's error (which the
+					// breaker counts and a retry may act on).
+					sink.error((this.firstAttemptFailure != null) ? this.firstAttemptFailure : this.firstFailure);
 				}
 			}
 		}
@@ -223,7 +231,7 @@ public final class Hedging implements HedgeStats {
 	private record Launched() implements Event {
 	}
 
-	private record Failed(Throwable error) implements Event {
+	private record Failed(int index, Throwable error) implements Event {
 	}
 
 	private record Refused() implements Event {

@@ -6,8 +6,11 @@ import java.util.Locale;
 
 /**
  * The directives of a provider's {@code Cache-Control} answer header that the edge cache
- * obeys (RFC 9111, RFC 5861). Unknown directives are ignored; a malformed number counts
- * as absent.
+ * obeys (RFC 9111, RFC 5861). Unknown directives are ignored. A malformed or negative
+ * {@code max-age}/{@code s-maxage} counts as zero (stale at once, RFC 9111 4.2.1); a
+ * repeated one keeps its smallest value. {@code must-revalidate} and
+ * {@code proxy-revalidate} forbid serving stale answers, so they cancel
+ * {@code stale-while-revalidate} and {@code stale-if-error}.
  *
  * @param noStore {@code no-store}, {@code no-cache} or {@code private}: not stored
  * @param maxAge {@code s-maxage} if present (the edge is a shared cache), else
@@ -26,6 +29,7 @@ record CacheControl(boolean noStore, Duration maxAge, Duration staleWhileRevalid
 		Duration sMaxAge = null;
 		Duration swr = Duration.ZERO;
 		Duration sie = Duration.ZERO;
+		boolean mustRevalidate = false;
 		for (String value : values) {
 			for (String directive : value.split(",")) {
 				String d = directive.trim().toLowerCase(Locale.ROOT);
@@ -34,8 +38,9 @@ record CacheControl(boolean noStore, Duration maxAge, Duration staleWhileRevalid
 				Duration seconds = (eq < 0) ? null : seconds(d.substring(eq + 1));
 				switch (name) {
 					case "no-store", "no-cache", "private" -> noStore = true;
-					case "max-age" -> maxAge = (seconds != null) ? seconds : maxAge;
-					case "s-maxage" -> sMaxAge = (seconds != null) ? seconds : sMaxAge;
+					case "must-revalidate", "proxy-revalidate" -> mustRevalidate = true;
+					case "max-age" -> maxAge = smaller(maxAge, (seconds != null) ? seconds : Duration.ZERO);
+					case "s-maxage" -> sMaxAge = smaller(sMaxAge, (seconds != null) ? seconds : Duration.ZERO);
 					case "stale-while-revalidate" -> swr = (seconds != null) ? seconds : swr;
 					case "stale-if-error" -> sie = (seconds != null) ? seconds : sie;
 					default -> {
@@ -43,7 +48,15 @@ record CacheControl(boolean noStore, Duration maxAge, Duration staleWhileRevalid
 				}
 			}
 		}
+		if (mustRevalidate) {
+			swr = Duration.ZERO;
+			sie = Duration.ZERO;
+		}
 		return new CacheControl(noStore, (sMaxAge != null) ? sMaxAge : maxAge, swr, sie);
+	}
+
+	private static Duration smaller(Duration current, Duration next) {
+		return (current == null || next.compareTo(current) < 0) ? next : current;
 	}
 
 	private static Duration seconds(String text) {

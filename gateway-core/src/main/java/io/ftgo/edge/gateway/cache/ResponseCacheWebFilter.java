@@ -81,6 +81,13 @@ public class ResponseCacheWebFilter implements WebFilter, Ordered {
 	/** Upper bound of one background revalidation. */
 	public static final Duration REVALIDATION_TIMEOUT = Duration.ofSeconds(30);
 
+	/**
+	 * Most background revalidations at once. They run outside the concurrency limit (the
+	 * client was answered), so under overload a stale key beyond this is served stale
+	 * without one; the next request for it tries again.
+	 */
+	public static final int MAX_REVALIDATIONS = 64;
+
 	private final EdgeCacheProperties properties;
 
 	private final AsyncCache<String, Entry> cache;
@@ -340,7 +347,7 @@ public class ResponseCacheWebFilter implements WebFilter, Ordered {
 	 */
 	private void revalidate(ServerWebExchange exchange, WebFilterChain chain, EdgeCacheProperties.Rule rule,
 			String ruleId, String key, ContextView context) {
-		if (!this.revalidating.add(key)) {
+		if (this.revalidating.size() >= MAX_REVALIDATIONS || !this.revalidating.add(key)) {
 			return;
 		}
 		countRevalidation(ruleId, "started");
@@ -355,7 +362,9 @@ public class ResponseCacheWebFilter implements WebFilter, Ordered {
 			}
 		};
 		ServerWebExchange background = exchange.mutate().request(request).response(captured).build();
-		chain.filter(background).then(Mono.fromRunnable(() -> {
+		// deferred: a chain that throws as it is called still ends in doFinally, so the
+		// key is never left marked as revalidating
+		Mono.defer(() -> chain.filter(background)).then(Mono.fromRunnable(() -> {
 			byte[] body = captured.body();
 			Entry entry = (body != null) ? cacheable(captured, body, rule) : null;
 			if (entry == null) {
@@ -380,11 +389,16 @@ public class ResponseCacheWebFilter implements WebFilter, Ordered {
 		if (control.noStore()) {
 			return null;
 		}
-		// The rule's ttl is the ceiling of the provider's max-age, and the lifetime when
-		// the provider gives none.
-		Duration fresh = (control.maxAge() != null && control.maxAge().compareTo(rule.ttl()) < 0) ? control.maxAge()
-				: rule.ttl();
+		// The rule's ttl is the ceiling of what is left of the provider's max-age (its
+		// max-age less the Age it already has, RFC 9111 4.2), and the lifetime when the
+		// provider gives none.
 		long initialAge = initialAge(headers);
+		Duration fresh = rule.ttl();
+		if (control.maxAge() != null) {
+			Duration left = control.maxAge().minusSeconds(Math.min(initialAge, CacheControl.MAX.toSeconds()));
+			left = left.isNegative() ? Duration.ZERO : left;
+			fresh = (left.compareTo(fresh) < 0) ? left : fresh;
+		}
 		if (fresh.isZero() && control.staleWhileRevalidate().isZero() && control.staleIfError().isZero()) {
 			return null;
 		}

@@ -45,7 +45,8 @@ public final class ConcurrencyLimiters {
 
 	static Limit limit(EdgeConcurrencyProperties properties) {
 		return switch (properties.algorithm()) {
-			case "fixed" -> FixedLimit.of(properties.initialLimit());
+			// windowed too, so that no release enters the limit's synchronized onSample
+			case "fixed" -> windowed(FixedLimit.of(properties.initialLimit()));
 			case "vegas" -> windowed(VegasLimit.newBuilder()
 				.initialLimit(properties.initialLimit())
 				.maxConcurrency(properties.maxLimit())

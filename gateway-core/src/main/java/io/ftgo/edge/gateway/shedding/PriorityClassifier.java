@@ -20,8 +20,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
  */
 public final class PriorityClassifier {
 
-	private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
-			HttpMethod.TRACE);
+	private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
+			HttpMethod.DELETE);
 
 	private final List<CompiledRule> rules;
 
@@ -63,9 +63,13 @@ public final class PriorityClassifier {
 		return false;
 	}
 
-	/** Whether {@code request} is a write: any method but GET, HEAD, OPTIONS, TRACE. */
+	/**
+	 * Whether {@code request} is a write: POST, PUT, PATCH or DELETE. Any other method,
+	 * including ones the edge does not know, is limited like a read, so a flood of odd
+	 * methods cannot pass the limit as writes.
+	 */
 	public static boolean isWrite(ServerHttpRequest request) {
-		return !SAFE.contains(request.getMethod());
+		return WRITES.contains(request.getMethod());
 	}
 
 	private static final class CompiledRule {

@@ -280,6 +280,26 @@ class ResponseCacheIntegrationTests {
 	}
 
 	@Test
+	void providerAge_countsAgainstMaxAge() {
+		provider.stubFor(get(urlPathEqualTo("/restaurants/606"))
+			.willReturn(aResponse().withHeader("Content-Type", "application/json")
+				.withHeader("Cache-Control", "max-age=10")
+				.withHeader("Age", "8")
+				.withBody("{}")));
+		call("/api/web/restaurants/606", "alice").expectHeader().valueEquals("X-Cache", "MISS");
+		advance(Duration.ofSeconds(1));
+		// 8 s old at the provider, 1 s here: 1 s of max-age=10 left
+		call("/api/web/restaurants/606", "alice").expectHeader()
+			.valueEquals("X-Cache", "HIT")
+			.expectHeader()
+			.valueEquals("Age", "9");
+		advance(Duration.ofSeconds(2));
+		call("/api/web/restaurants/606", "alice").expectHeader().valueEquals("X-Cache", "MISS");
+
+		provider.verify(2, getRequestedFor(urlPathEqualTo("/restaurants/606")));
+	}
+
+	@Test
 	void staleIfError_upstream5xxOrReset_staleServed_thenPassesOnceItEnds() {
 		stubMenu("604", "max-age=1, stale-if-error=60", "{\"menu\":\"v1\"}", 0);
 		call("/api/web/restaurants/604", "alice").expectHeader().valueEquals("X-Cache", "MISS");

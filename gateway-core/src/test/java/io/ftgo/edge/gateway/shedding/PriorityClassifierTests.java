@@ -88,7 +88,8 @@ class PriorityClassifierTests {
 		for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)) {
 			assertThat(PriorityClassifier.isWrite(MockServerHttpRequest.method(method, "/x").build())).isTrue();
 		}
-		for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS)) {
+		for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.TRACE,
+				HttpMethod.valueOf("PROPFIND"), HttpMethod.valueOf("FOO"))) {
 			assertThat(PriorityClassifier.isWrite(MockServerHttpRequest.method(method, "/x").build())).isFalse();
 		}
 	}

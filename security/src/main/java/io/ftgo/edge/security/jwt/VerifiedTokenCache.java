@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -61,10 +62,14 @@ final class VerifiedTokenCache implements ReactiveJwtDecoder {
 
 	/** One verification, shared by the callers that arrive while it runs. */
 	private Mono<Jwt> verify(String token) {
-		return Mono.defer(() -> this.delegate.decode(token))
+		AtomicReference<Mono<Jwt>> self = new AtomicReference<>();
+		Mono<Jwt> shared = Mono.defer(() -> this.delegate.decode(token))
 			.doOnNext((jwt) -> this.verified.put(token, jwt))
-			.doFinally((signal) -> this.inFlight.remove(token))
+			// only this verification's own entry: a later one may have taken the key
+			.doFinally((signal) -> this.inFlight.remove(token, self.get()))
 			.share();
+		self.set(shared);
+		return shared;
 	}
 
 	private Instant now() {
