@@ -436,13 +436,13 @@ if has memory; then
       END { printf "%.0f", sum / 1024 }')
     echo "$rss $heap"
   }
-  (load --label=web --url="http://127.0.0.1:${mem_port[web]}/api/web/orders/{id}" --ids=10000-99999 --rate=150 \
+  (load --label=web --url="http://127.0.0.1:${mem_port[web]}/api/web/orders/{id}" --ids=10000-99999 --rate=40 \
       --duration=${MEM_SECONDS}s --header="$auth" >"$work/mem-load-web.txt") &
   load_pids=($!)
   (load --label=mobile --url="http://127.0.0.1:${mem_port[mobile]}/api/mobile/orders/{id}/status" --ids=10000-99999 \
-      --rate=150 --duration=${MEM_SECONDS}s --header="$auth" >"$work/mem-load-mobile.txt") &
+      --rate=40 --duration=${MEM_SECONDS}s --header="$auth" >"$work/mem-load-mobile.txt") &
   load_pids+=($!)
-  (load --label=public --url="http://127.0.0.1:${mem_port[public]}/v2/orders/{id}" --ids=10000-99999 --rate=100 \
+  (load --label=public --url="http://127.0.0.1:${mem_port[public]}/v2/orders/{id}" --ids=10000-99999 --rate=30 \
       --duration=${MEM_SECONDS}s --header="X-API-Key: demo-ajanta-key" >"$work/mem-load-public.txt") &
   load_pids+=($!)
   sleep 15
@@ -457,8 +457,8 @@ if has memory; then
   for bff in web mobile public; do kill "${mem_pid[$bff]}"; done
   cat >>"$report" <<EOF
 The three BFFs side by side on CPU 0 with \`-Xmx256m\` (ParallelGC, one CPU), each at a
-steady open-loop load (web order page 150/s, mobile status card 150/s, partner v2 order
-100/s, different ids) for ${MEM_SECONDS} s; RSS from /proc, heap after a full GC
+steady open-loop load that the one CPU they share serves without shedding (web order page
+40/s, mobile status card 40/s, partner v2 order 30/s, different ids) for ${MEM_SECONDS} s; RSS from /proc, heap after a full GC
 (\`jcmd GC.run\`, \`GC.heap_info\`), sampled 15 s in, halfway and 10 s before the end.
 
 | BFF | RSS start | RSS middle | RSS end | heap after GC start / middle / end |
