@@ -2,21 +2,17 @@ package io.ftgo.edge.bff.mobile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import com.atlassian.oai.validator.OpenApiInteractionValidator;
-import com.atlassian.oai.validator.model.Request;
-import com.atlassian.oai.validator.model.SimpleResponse;
-import com.atlassian.oai.validator.report.ValidationReport;
 import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
 import io.ftgo.edge.stubs.junit.EdgeTest;
+import io.ftgo.edge.stubs.junit.OpenApiContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,10 +22,11 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import static io.ftgo.edge.stubs.junit.OpenApiContract.bearer;
+import static io.ftgo.edge.stubs.junit.OpenApiContract.none;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -60,75 +57,11 @@ class MobileBffOpenApiContractTests {
 	@Autowired
 	WebTestClient client;
 
-	String document() {
-		return new String(this.client.get()
-			.uri("/v3/api-docs")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.returnResult()
-			.getResponseBodyContent(), StandardCharsets.UTF_8);
-	}
-
 	/** Sends one request and validates the real answer against the served document. */
 	EntityExchangeResult<byte[]> validate(HttpMethod method, String path, String template,
 			Consumer<HttpHeaders> headers, String body, int expectedStatus) {
-		WebTestClient.RequestBodySpec request = this.client.method(method).uri((uri) -> {
-			int at = path.indexOf('?');
-			if (at < 0) {
-				return uri.path(path).build();
-			}
-			// query values as URI variables, so that GraphQL's braces are encoded
-			uri.path(path.substring(0, at));
-			List<Object> values = new ArrayList<>();
-			for (String pair : path.substring(at + 1).split("&")) {
-				int eq = pair.indexOf('=');
-				uri.queryParam(pair.substring(0, eq), "{v" + values.size() + "}");
-				values.add(pair.substring(eq + 1));
-			}
-			return uri.build(values.toArray());
-		}).headers(headers);
-		if (body != null) {
-			request.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
-		}
-		EntityExchangeResult<byte[]> result = request.exchange().expectBody().returnResult();
-		assertThat(result.getStatus().value()).as(method + " " + path).isEqualTo(expectedStatus);
-		assertThat(errors(OpenApiInteractionValidator.createForInlineApiSpecification(document()).build(),
-				method.name(), path, result))
-			.as(method + " " + path + " -> " + expectedStatus + " against the document")
-			.isEmpty();
-		covered.add(method.name() + " " + template + " " + expectedStatus);
-		return result;
-	}
-
-	static List<String> errors(OpenApiInteractionValidator validator, String method, String path,
-			EntityExchangeResult<byte[]> result) {
-		SimpleResponse.Builder response = SimpleResponse.Builder.status(result.getStatus().value());
-		result.getResponseHeaders().forEach(response::withHeader);
-		byte[] body = result.getResponseBodyContent();
-		if (body != null && body.length > 0) {
-			response.withBody(new String(body, StandardCharsets.UTF_8));
-		}
-		String pathOnly = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-		ValidationReport report = validator.validateResponse(pathOnly, Request.Method.valueOf(method),
-				response.build());
-		List<String> errors = new ArrayList<>();
-		for (ValidationReport.Message message : report.getMessages()) {
-			if (message.getLevel() == ValidationReport.Level.ERROR) {
-				errors.add(message.getKey() + ": " + message.getMessage());
-			}
-		}
-		return errors;
-	}
-
-	static Consumer<HttpHeaders> bearer(String token) {
-		return (h) -> h.setBearerAuth(token);
-	}
-
-	static Consumer<HttpHeaders> none() {
-		return (h) -> {
-		};
+		return new OpenApiContract(this.client, covered).validate(method, path, template, headers, body,
+				expectedStatus);
 	}
 
 	@Test
@@ -191,9 +124,7 @@ class MobileBffOpenApiContractTests {
 			.expectBody()
 			.returnResult();
 
-		assertThat(errors(OpenApiInteractionValidator.createForInlineApiSpecification(document).build(), "GET",
-				"/api/mobile/orders/7001/status", result))
-			.isNotEmpty();
+		assertThat(OpenApiContract.errors(document, "GET", "/api/mobile/orders/7001/status", result)).isNotEmpty();
 	}
 
 	@AfterAll

@@ -2,21 +2,17 @@ package io.ftgo.edge.bff.partner;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import com.atlassian.oai.validator.OpenApiInteractionValidator;
-import com.atlassian.oai.validator.model.Request;
-import com.atlassian.oai.validator.model.SimpleResponse;
-import com.atlassian.oai.validator.report.ValidationReport;
 import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
 import io.ftgo.edge.stubs.junit.EdgeTest;
+import io.ftgo.edge.stubs.junit.OpenApiContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,9 +21,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import static io.ftgo.edge.stubs.junit.OpenApiContract.none;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -62,43 +60,8 @@ class PublicBffOpenApiContractTests {
 
 	/** Validates one real answer against the document the application serves. */
 	void validate(String method, String path, Consumer<HttpHeaders> headers, int expectedStatus) {
-		String document = new String(this.client.get()
-			.uri("/v3/api-docs")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.returnResult()
-			.getResponseBodyContent(), StandardCharsets.UTF_8);
-		EntityExchangeResult<byte[]> result = this.client.method(org.springframework.http.HttpMethod.valueOf(method))
-			.uri(path)
-			.headers(headers)
-			.exchange()
-			.expectBody()
-			.returnResult();
-		assertThat(result.getStatus().value()).as(method + " " + path).isEqualTo(expectedStatus);
-		List<String> errors = errors(OpenApiInteractionValidator.createForInlineApiSpecification(document).build(),
-				method, path, result);
-		assertThat(errors).as(method + " " + path + " -> " + expectedStatus + " against the document").isEmpty();
-		covered.add(method + " " + templateOf(path) + " " + expectedStatus);
-	}
-
-	static List<String> errors(OpenApiInteractionValidator validator, String method, String path,
-			EntityExchangeResult<byte[]> result) {
-		SimpleResponse.Builder response = SimpleResponse.Builder.status(result.getStatus().value());
-		result.getResponseHeaders().forEach((name, values) -> response.withHeader(name, values));
-		byte[] body = result.getResponseBodyContent();
-		if (body != null && body.length > 0) {
-			response.withBody(new String(body, StandardCharsets.UTF_8));
-		}
-		ValidationReport report = validator.validateResponse(path, Request.Method.valueOf(method), response.build());
-		List<String> errors = new ArrayList<>();
-		for (ValidationReport.Message message : report.getMessages()) {
-			if (message.getLevel() == ValidationReport.Level.ERROR) {
-				errors.add(message.getKey() + ": " + message.getMessage());
-			}
-		}
-		return errors;
+		new OpenApiContract(this.client, covered).validate(HttpMethod.valueOf(method), path, templateOf(path), headers,
+				null, expectedStatus);
 	}
 
 	static String templateOf(String path) {
@@ -108,11 +71,6 @@ class PublicBffOpenApiContractTests {
 
 	static Consumer<HttpHeaders> key(String key) {
 		return (h) -> h.set("X-API-Key", key);
-	}
-
-	static Consumer<HttpHeaders> none() {
-		return (h) -> {
-		};
 	}
 
 	@Test
@@ -171,9 +129,7 @@ class PublicBffOpenApiContractTests {
 			.expectBody()
 			.returnResult();
 
-		assertThat(errors(OpenApiInteractionValidator.createForInlineApiSpecification(document).build(), "GET",
-				"/v2/orders/7001", result))
-			.isNotEmpty();
+		assertThat(OpenApiContract.errors(document, "GET", "/v2/orders/7001", result)).isNotEmpty();
 	}
 
 	@AfterAll
