@@ -14,7 +14,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.HdrHistogram.Recorder;
@@ -185,19 +184,10 @@ final class Overload {
 		if (duration.isZero()) {
 			return;
 		}
-		long interval = (long) (1e9 / rate);
-		long total = (long) (duration.toNanos() / (double) interval);
-		CountDownLatch done = new CountDownLatch((int) total);
-		long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
-		for (long i = 0; i < total; i++) {
-			long due = start + i * interval;
-			long now;
-			while ((now = System.nanoTime()) < due) {
-				long wait = due - now;
-				if (wait > 200_000) {
-					LockSupport.parkNanos(wait - 100_000);
-				}
-			}
+		OpenLoopSchedule schedule = new OpenLoopSchedule(rate, duration);
+		CountDownLatch done = new CountDownLatch((int) schedule.total());
+		for (long i = 0; i < schedule.total(); i++) {
+			long due = schedule.awaitDue(i);
 			boolean isLow = ThreadLocalRandom.current().nextDouble() < lowShare;
 			Stats stats = isLow ? lowStats : highStats;
 			stats.sent.incrementAndGet();

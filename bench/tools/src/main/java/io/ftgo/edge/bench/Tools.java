@@ -18,7 +18,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -282,19 +281,10 @@ public final class Tools {
 			return new Histogram(3);
 		}
 		Recorder recorder = new Recorder(3);
-		long interval = (long) (1e9 / rate);
-		long total = (long) (duration.toNanos() / (double) interval);
-		CountDownLatch done = new CountDownLatch((int) total);
-		long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
-		for (long i = 0; i < total; i++) {
-			long due = start + i * interval;
-			long now;
-			while ((now = System.nanoTime()) < due) {
-				long wait = due - now;
-				if (wait > 200_000) {
-					LockSupport.parkNanos(wait - 100_000);
-				}
-			}
+		OpenLoopSchedule schedule = new OpenLoopSchedule(rate, duration);
+		CountDownLatch done = new CountDownLatch((int) schedule.total());
+		for (long i = 0; i < schedule.total(); i++) {
+			long due = schedule.awaitDue(i);
 			String target = (ids == null) ? url
 					: url.replace("{id}", Long.toString(ThreadLocalRandom.current().nextLong(ids[0], ids[1] + 1)));
 			if (counters != null) {
