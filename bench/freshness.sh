@@ -40,28 +40,9 @@ for tool in curl java; do
   command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install util-linux procps curl; a JDK 17+)" >&2; exit 1; }
 done
 
-version=0.1.0-SNAPSHOT
-web_jar=bff-web/target/bff-web-$version.jar
-stubs_jar=stubs/target/stubs-$version-exec.jar
-tools_jar=bench/tools/target/bench-tools-$version.jar
-if [ "${SKIP_BUILD:-}" != 1 ]; then
-  echo "Building the jars..."
-  ./mvnw -q -B -DskipTests package
-  ./mvnw -q -B -f bench/pom.xml -DskipTests package
-fi
-for jar in "$web_jar" "$stubs_jar" "$tools_jar"; do
-  [ -f "$jar" ] || { echo "missing $jar: run without SKIP_BUILD=1" >&2; exit 1; }
-done
-
-work=$(mktemp -d)
-mkdir -p "$work/logs"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "${KEEP:-}" = 1 ]; then echo "logs kept in $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT INT TERM
+. bench/lib.sh
+bench_build
+bench_workdir
 
 edge=20100 edge_mgmt=20101 identity=20190
 declare -A provider_port=([order]=20181 [kitchen]=20182 [delivery]=20183 [accounting]=20184 [consumer]=20185 [restaurant]=20186)

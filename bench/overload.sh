@@ -50,28 +50,10 @@ for tool in wrk taskset curl java; do
   command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install wrk util-linux curl; a JDK 17+)" >&2; exit 1; }
 done
 
-version=0.1.0-SNAPSHOT
-web_jar=bff-web/target/bff-web-$version.jar
-stubs_jar=stubs/target/stubs-$version-exec.jar
-tools_jar=bench/tools/target/bench-tools-$version.jar
-if [ "${SKIP_BUILD:-}" != 1 ]; then
-  echo "Building bff-web, the stubs and the benchmark tools..."
-  ./mvnw -q -B -DskipTests package -pl bff-web,stubs -am
-  ./mvnw -q -B -f bench/pom.xml -DskipTests package -pl tools
-fi
-for jar in "$web_jar" "$stubs_jar" "$tools_jar"; do
-  [ -f "$jar" ] || { echo "missing $jar: run without SKIP_BUILD=1" >&2; exit 1; }
-done
-
+. bench/lib.sh
+bench_build
+bench_workdir
 sut=20300 sut_mgmt=20301 provider=20310 identity=20390
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "${KEEP:-}" = 1 ]; then echo "logs kept in $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT INT TERM
 
 wait_for() { for _ in $(seq 1 180); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 1; done; echo "not up: $1" >&2; return 1; }
 

@@ -53,29 +53,10 @@ for tool in taskset curl java; do
 done
 [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs (one for bff-web, one for load and providers)" >&2; exit 1; }
 
-version=0.1.0-SNAPSHOT
-web_jar=bff-web/target/bff-web-$version.jar
-stubs_jar=stubs/target/stubs-$version-exec.jar
-tools_jar=bench/tools/target/bench-tools-$version.jar
-if [ "${SKIP_BUILD:-}" != 1 ]; then
-  echo "Building bff-web, the stubs and the benchmark tools..."
-  ./mvnw -q -B -DskipTests -pl bff-web,stubs -am package
-  ./mvnw -q -B -f bench/pom.xml -pl tools -DskipTests package
-fi
-for jar in "$web_jar" "$stubs_jar" "$tools_jar"; do
-  [ -f "$jar" ] || { echo "missing $jar: run without SKIP_BUILD=1" >&2; exit 1; }
-done
-
-work=$(mktemp -d)
-mkdir -p "$work/logs"
+. bench/lib.sh
+bench_build
+bench_workdir
 OUT=${OUT:-$work/tails.md}
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "${KEEP:-}" = 1 ]; then echo "logs kept in $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT INT TERM
 
 sut=20200 sut_mgmt=20201 idp=20290
 declare -A provider_port=([order]=20211 [kitchen]=20212 [delivery]=20213 [accounting]=20214 [consumer]=20215 [restaurant]=20216)
