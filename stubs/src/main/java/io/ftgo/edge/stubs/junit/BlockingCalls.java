@@ -31,9 +31,11 @@ public final class BlockingCalls {
 	private static final ConcurrentLinkedQueue<Report> reports = new ConcurrentLinkedQueue<>();
 
 	/**
-	 * Every report by its error (identity), drained or not, for {@link #recordDropped}.
+	 * The dropped-errors list of every report by its error (identity), drained or not,
+	 * for {@link #recordDropped}; the value does not hold the key, so entries can go.
 	 */
-	private static final Map<Throwable, Report> byError = Collections.synchronizedMap(new WeakHashMap<>());
+	private static final Map<Throwable, ConcurrentLinkedQueue<Throwable>> droppedByError = Collections
+		.synchronizedMap(new WeakHashMap<>());
 
 	private static volatile Watch watch;
 
@@ -56,12 +58,12 @@ public final class BlockingCalls {
 	 * @param blockingCall the blocking-call error in its cause chain
 	 */
 	public static void recordDropped(Throwable error, Throwable blockingCall) {
-		Report report = byError.get(blockingCall);
-		if (report == null) {
-			report = record(blockingCall, error);
+		ConcurrentLinkedQueue<Throwable> dropped = droppedByError.get(blockingCall);
+		if (dropped == null) {
+			record(blockingCall, error);
 		}
 		else {
-			report.dropped().add(error);
+			dropped.add(error);
 		}
 	}
 
@@ -72,7 +74,7 @@ public final class BlockingCalls {
 		if (droppedWith != null) {
 			report.dropped().add(droppedWith);
 		}
-		byError.put(error, report);
+		droppedByError.put(error, report.dropped());
 		reports.add(report);
 		if (current != null) {
 			current.interrupt();
@@ -101,7 +103,11 @@ public final class BlockingCalls {
 	 * @param interrupt whether to interrupt the thread on the first report
 	 */
 	static void watch(Thread thread, String test, boolean interrupt) {
+		Watch previous = watch;
 		watch = new Watch(thread, test, interrupt);
+		if (previous != null) {
+			previous.end();
+		}
 	}
 
 	/**
@@ -122,11 +128,7 @@ public final class BlockingCalls {
 	static boolean unwatch() {
 		Watch current = watch;
 		watch = null;
-		if (current != null && current.interrupted && current.thread == Thread.currentThread()) {
-			Thread.interrupted();
-			return true;
-		}
-		return false;
+		return (current != null) && current.end();
 	}
 
 	/**
@@ -193,7 +195,9 @@ public final class BlockingCalls {
 
 		private final boolean interrupt;
 
-		private volatile boolean interrupted;
+		private boolean interrupted;
+
+		private boolean ended;
 
 		Watch(Thread thread, String test, boolean interrupt) {
 			this.thread = thread;
@@ -205,11 +209,25 @@ public final class BlockingCalls {
 			return this.test;
 		}
 
-		void interrupt() {
-			if (this.interrupt && !this.interrupted) {
+		/** Interrupts the test's thread once, unless the watch has ended. */
+		synchronized void interrupt() {
+			if (this.interrupt && !this.interrupted && !this.ended) {
 				this.interrupted = true;
 				this.thread.interrupt();
 			}
+		}
+
+		/**
+		 * Ends the watch (no interrupt after this) and clears the interrupt it raised,
+		 * when called on the watched thread, so the next test starts clean.
+		 */
+		synchronized boolean end() {
+			this.ended = true;
+			if (this.interrupted && this.thread == Thread.currentThread()) {
+				Thread.interrupted();
+				return true;
+			}
+			return false;
 		}
 
 	}
