@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
 import io.github.resilience4j.bulkhead.BulkheadFullException;
@@ -118,11 +119,24 @@ public class EdgeErrorWebExceptionHandler implements ErrorWebExceptionHandler, O
 		if (cause instanceof ConnectException || cause instanceof IOException) {
 			return forStatus(HttpStatus.BAD_GATEWAY);
 		}
-		String reference = UUID.randomUUID().toString();
+		String reference = reference();
 		logger.error("Unexpected error, reference " + reference + " on " + exchange.getRequest().getMethod() + " "
 				+ exchange.getRequest().getPath().value(), error);
 		return new Problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error (reference " + reference + ")",
 				"internal_error");
+	}
+
+	/**
+	 * A fresh reference for an unexpected error, in the form of a random (version 4)
+	 * UUID, drawn from {@link ThreadLocalRandom}: {@code UUID.randomUUID()} reads the
+	 * system's random source, a blocking read on the event loop. A reference only ties an
+	 * answer to its log line; it is no secret, so a non-cryptographic generator will do.
+	 */
+	static String reference() {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+		long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+		return new UUID(high, low).toString();
 	}
 
 	/** The fixed problem of a status, from the catalogue ({@link Problems#forStatus}). */
