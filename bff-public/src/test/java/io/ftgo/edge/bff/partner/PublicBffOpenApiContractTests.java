@@ -126,6 +126,8 @@ class PublicBffOpenApiContractTests {
 			.uri("/v2/orders/7001")
 			.header("X-API-Key", AJANTA_KEY)
 			.exchange()
+			.expectStatus()
+			.isOk()
 			.expectBody()
 			.returnResult();
 

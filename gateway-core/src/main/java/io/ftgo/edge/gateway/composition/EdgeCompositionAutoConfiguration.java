@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
@@ -140,6 +141,15 @@ public class EdgeCompositionAutoConfiguration {
 			TaggedRetryMetrics.ofRetryRegistry(engine.retryRegistry()).bindTo(registry);
 			bindHedges(engine, providers, registry);
 		};
+	}
+
+	/**
+	 * The engine's circuit breakers, one per provider, as a bean: for whoever must read
+	 * them, and for test support that resets them between tests sharing one application.
+	 */
+	@Bean
+	CircuitBreakerRegistry edgeCircuitBreakerRegistry(CompositionEngine engine) {
+		return engine.circuitBreakerRegistry();
 	}
 
 	/**
