@@ -1,5 +1,7 @@
 package io.ftgo.edge.authserver;
 
+import java.util.concurrent.CompletableFuture;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -7,6 +9,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.EventListener;
 
 /**
@@ -29,11 +32,25 @@ public class AuthorizationServerApplication {
 		SpringApplication.run(AuthorizationServerApplication.class, args);
 	}
 
+	/**
+	 * Says it is ready; with {@code ftgo.owner-pid} (a launcher's process id, e.g. a test
+	 * JVM's) it also stops when that process ends, however it ends, so no server outlives
+	 * the tests that started it.
+	 */
 	@EventListener
 	void ready(ApplicationReadyEvent event) {
-		logger.info(READY + event.getApplicationContext()
-			.getEnvironment()
-			.getProperty("spring.security.oauth2.authorizationserver.issuer"));
+		ConfigurableApplicationContext context = event.getApplicationContext();
+		Long owner = context.getEnvironment().getProperty("ftgo.owner-pid", Long.class);
+		if (owner != null) {
+			ProcessHandle.of(owner)
+				.map(ProcessHandle::onExit)
+				.orElseGet(() -> CompletableFuture.completedFuture(null))
+				.thenRun(() -> {
+					logger.info("Process " + owner + " ended: stopping");
+					System.exit(SpringApplication.exit(context));
+				});
+		}
+		logger.info(READY + context.getEnvironment().getProperty("spring.security.oauth2.authorizationserver.issuer"));
 	}
 
 }

@@ -37,7 +37,8 @@ import io.ftgo.edge.stubs.EdgeTestEnvironment;
  * separate JVM process on a free port, for interoperability tests: started from its
  * executable jar (system property {@value #JAR_PROPERTY}, set by the BFFs' surefire
  * configuration), ready when it logs that it is, stopped by {@link #close()} (and when
- * the test JVM exits). Its output goes to {@code target/authorization-server-<port>.log}.
+ * the test JVM exits, even killed: it watches this JVM's process id). Its output goes to
+ * {@code target/authorization-server-<port>.log}.
  * <p>
  * Issuer {@code http://localhost:<port>}; the clients, users and claims are those of the
  * module's {@code application.yaml}. A test names the origins bff-web runs on
@@ -374,7 +375,10 @@ public final class AuthorizationServerProcess implements AutoCloseable {
 			List<String> command = new ArrayList<>(
 					List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
 							"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", jar,
-							"--server.port=" + port, "--spring.security.oauth2.authorizationserver.issuer=" + issuer));
+							"--server.port=" + port, "--spring.security.oauth2.authorizationserver.issuer=" + issuer,
+							// It stops when this JVM ends, even killed (no shutdown hook
+							// runs then).
+							"--ftgo.owner-pid=" + ProcessHandle.current().pid()));
 			if (!this.bffWebOrigins.isEmpty()) {
 				String client = "--spring.security.oauth2.authorizationserver.client.bff-web.registration.";
 				command.add(client + "redirect-uris="
