@@ -240,9 +240,16 @@ class WebBffSessionTests {
 		HttpResponse<String> logout = this.browser.send(this.browser.post("/bff/logout", login.session(), CSRF));
 
 		assertThat(logout.statusCode()).isEqualTo(200);
-		assertThat(logout.body()).contains(identity.baseUrl() + "/oauth2/logout?")
-			.contains("client_id=bff-web")
-			.doesNotContainPattern(JWT);
+		assertThat(logout.body()).contains(identity.baseUrl() + "/oauth2/logout?").contains("client_id=bff-web");
+		// The only token in the answer is the ended session's ID token, as id_token_hint
+		// (OpenID Connect RP-Initiated Logout): audience bff-web, no access token.
+		java.util.regex.Matcher tokens = JWT.matcher(logout.body());
+		assertThat(tokens.find()).isTrue();
+		assertThat(logout.body()).contains("id_token_hint=" + tokens.group());
+		Map<String, Object> hint = claims(tokens.group());
+		assertThat(hint.get("aud")).isIn("bff-web", List.of("bff-web"));
+		assertThat(hint).doesNotContainKey("scope");
+		assertThat(tokens.find()).isFalse();
 		assertThat(SessionBrowser.cookieValue(logout, SessionBrowser.SESSION)).isEmpty();
 		assertThat(logout.headers().allValues("Set-Cookie"))
 			.anySatisfy((c) -> assertThat(c).startsWith(SessionBrowser.SESSION + "=;").contains("Max-Age=0"));

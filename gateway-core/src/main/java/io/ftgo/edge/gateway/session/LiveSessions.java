@@ -79,7 +79,7 @@ final class LiveSessions {
 			.computeIfAbsent(id, (key) -> this.oidc.refresh(session.refreshToken()).flatMap((tokens) -> {
 				Instant now = this.clock.instant();
 				BrowserSession renewed = session.withTokens(tokens.accessToken(),
-						tokens.accessTokenExpiresAt().getEpochSecond(), tokens.refreshToken(),
+						tokens.accessTokenExpiresAt().getEpochSecond(), tokens.refreshToken(), tokens.idToken(),
 						this.repository.expiry(now, session.createdAt()).getEpochSecond());
 				return this.repository.save(id, renewed).thenReturn(renewed);
 			})

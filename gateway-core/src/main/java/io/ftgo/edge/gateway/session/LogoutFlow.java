@@ -46,25 +46,38 @@ final class LogoutFlow {
 		}
 		HttpCookie cookie = this.cookies.session(exchange);
 		exchange.getResponse().addCookie(this.cookies.clearedSession());
-		Mono<Void> end = Mono.empty();
+		// The ended session's ID token, for the end-session request's id_token_hint.
+		Mono<Optional<String>> end = Mono.just(Optional.empty());
 		if (cookie != null) {
 			end = this.sessions.take(cookie.getValue())
 				.flatMap((session) -> this.oidc.revoke(session.refreshToken()).onErrorResume((ex) -> {
 					logger.warn("Refresh token revocation failed at logout: " + ex.getMessage());
 					return Mono.empty();
-				}));
+				}).then(Mono.just(Optional.ofNullable(session.idToken()))))
+				.defaultIfEmpty(Optional.empty());
 		}
 		String origin = this.cookies.origin(exchange);
-		return end.then(this.oidc.endpoints().map(Optional::of).onErrorReturn(Optional.empty())).flatMap((ep) -> {
-			Map<String, Object> body = new LinkedHashMap<>();
-			String endSession = ep.map(OidcClient.Endpoints::endSession).orElse(null);
-			body.put("endSessionUrl",
-					(endSession != null)
-							? LoginFlow.withQuery(endSession,
-									Map.of("client_id", this.oidc.clientId(), "post_logout_redirect_uri", origin + "/"))
-							: "/");
-			return this.answers.json(exchange, HttpStatus.OK, body);
-		}).onErrorResume((ex) -> this.answers.identityProviderUnavailable(exchange, "logout", ex));
+		return end.flatMap(
+				(idToken) -> this.oidc.endpoints().map(Optional::of).onErrorReturn(Optional.empty()).flatMap((ep) -> {
+					Map<String, Object> body = new LinkedHashMap<>();
+					String endSession = ep.map(OidcClient.Endpoints::endSession).orElse(null);
+					body.put("endSessionUrl", (endSession != null) ? endSessionUrl(endSession, idToken, origin) : "/");
+					return this.answers.json(exchange, HttpStatus.OK, body);
+				}))
+			.onErrorResume((ex) -> this.answers.identityProviderUnavailable(exchange, "logout", ex));
+	}
+
+	/**
+	 * OpenID Connect RP-Initiated Logout: {@code id_token_hint} (when the session had an
+	 * ID token; Spring Authorization Server refuses the request without it),
+	 * {@code client_id} and {@code post_logout_redirect_uri} (this site's {@code /}).
+	 */
+	private String endSessionUrl(String endSession, Optional<String> idToken, String origin) {
+		Map<String, String> params = new LinkedHashMap<>();
+		idToken.ifPresent((token) -> params.put("id_token_hint", token));
+		params.put("client_id", this.oidc.clientId());
+		params.put("post_logout_redirect_uri", origin + "/");
+		return LoginFlow.withQuery(endSession, params);
 	}
 
 	// POST /bff/backchannel-logout (from the identity provider, server to server)

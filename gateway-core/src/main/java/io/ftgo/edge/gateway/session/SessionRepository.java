@@ -93,7 +93,8 @@ final class SessionRepository {
 		BrowserSession session = new BrowserSession(idToken.getSubject(),
 				idToken.getClaimAsString("preferred_username"), (consumerId != null) ? consumerId.toString() : null,
 				idToken.getClaimAsString("sid"), tokens.accessToken(), tokens.accessTokenExpiresAt().getEpochSecond(),
-				tokens.refreshToken(), now.getEpochSecond(), expiry(now, now.getEpochSecond()).getEpochSecond());
+				tokens.refreshToken(), tokens.idToken(), now.getEpochSecond(),
+				expiry(now, now.getEpochSecond()).getEpochSecond());
 		Mono<Void> forgetPrevious = (previousId != null) ? delete(previousId) : Mono.empty();
 		Mono<Void> index = (session.sid() != null)
 				? this.store.addToSet("sid:" + session.sid(), RandomTokens.s256(id), this.properties.maxLifetime())
