@@ -74,11 +74,25 @@ public final class CompositionEngine {
 	 * @return the answer, or an error {@link CompositionException}
 	 */
 	public Mono<CompositionResult> execute(Composition composition, CompositionRequest request) {
+		return execute(composition, request, null);
+	}
+
+	/**
+	 * Executes a composition under a deadline shorter than its own {@code timeout} (a
+	 * client's, for example); the smaller of the two applies.
+	 * @param composition a composition built with this engine's {@link ProviderRegistry}
+	 * @param request the inputs
+	 * @param deadline the request's deadline, or {@code null} for the composition's
+	 * {@code timeout}
+	 * @return the answer, or an error {@link CompositionException}
+	 */
+	public Mono<CompositionResult> execute(Composition composition, CompositionRequest request,
+			java.time.Duration deadline) {
 		if (composition.providers() != this.providers) {
 			return Mono.error(new IllegalArgumentException("composition: " + composition.name()
 					+ " (expected: built with the ProviderRegistry of this engine)"));
 		}
-		return this.executor.execute(composition.planned(), request);
+		return this.executor.execute(composition.planned(), request, deadline);
 	}
 
 	/**
@@ -181,6 +195,8 @@ public final class CompositionEngine {
 
 		private ProviderClient providerClient;
 
+		private String deadlineHeader = WebClientProviderClient.DEFAULT_DEADLINE_HEADER;
+
 		private CircuitBreakerRegistry circuitBreakers;
 
 		private BulkheadRegistry bulkheads;
@@ -239,6 +255,19 @@ public final class CompositionEngine {
 		}
 
 		/**
+		 * The request header in which the default transport tells each provider the time
+		 * its call has left, in milliseconds; default
+		 * {@value WebClientProviderClient#DEFAULT_DEADLINE_HEADER}, {@code null} for
+		 * none.
+		 * @param name the header name
+		 * @return this builder
+		 */
+		public Builder deadlineHeader(String name) {
+			this.deadlineHeader = name;
+			return this;
+		}
+
+		/**
 		 * The transport of HTTP parts; default a {@link WebClientProviderClient} over
 		 * {@link #webClient(WebClient)} and {@link #jsonMapper(JsonMapper)}.
 		 * @param providerClient the transport
@@ -278,7 +307,7 @@ public final class CompositionEngine {
 				this.mapper = JsonMapper.builder().build();
 			}
 			if (this.providerClient == null) {
-				this.providerClient = new WebClientProviderClient(this.webClient, this.mapper);
+				this.providerClient = new WebClientProviderClient(this.webClient, this.mapper, this.deadlineHeader);
 			}
 			if (this.circuitBreakers == null) {
 				this.circuitBreakers = CircuitBreakerRegistry.ofDefaults();

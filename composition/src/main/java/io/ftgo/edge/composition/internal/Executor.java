@@ -68,8 +68,22 @@ public final class Executor {
 	 * @param request the request
 	 * @return the answer, or a {@link CompositionException}
 	 */
-	@SuppressWarnings("unchecked")
 	public Mono<CompositionResult> execute(PlannedComposition plan, CompositionRequest request) {
+		return execute(plan, request, null);
+	}
+
+	/**
+	 * Executes a composition under the smaller of its deadline and {@code deadline}.
+	 * @param plan the plan
+	 * @param request the request
+	 * @param deadline a shorter deadline, or {@code null}
+	 * @return the answer, or a {@link CompositionException}
+	 */
+	@SuppressWarnings("unchecked")
+	public Mono<CompositionResult> execute(PlannedComposition plan, CompositionRequest request,
+			java.time.Duration deadline) {
+		java.time.Duration budget = (deadline != null && deadline.compareTo(plan.deadline()) < 0) ? deadline
+				: plan.deadline();
 		Mono<CompositionResult> result = Mono.defer(() -> {
 			String invalid = invalidParameter(plan, request);
 			if (invalid != null) {
@@ -81,7 +95,7 @@ public final class Executor {
 							"missing request parameter '" + parameter + "'"));
 				}
 			}
-			Run run = new Run(plan, request, new Deadline(this.calls.scheduler(), plan.deadline()));
+			Run run = new Run(plan, request, new Deadline(this.calls.scheduler(), budget));
 			if (plan.authorization() != null && plan.authorization().partIndex() < 0
 					&& !plan.authorization().test(request, run.raw)) {
 				return Mono.error(CompositionException.notFound(plan.name(), null, null));

@@ -184,7 +184,10 @@ public final class ProviderPolicy {
 				return Mono.error(new CallFailure(io.ftgo.edge.composition.FailureReason.TIMEOUT, 0));
 			}
 			Duration timeout = Duration.ofNanos(Math.min(attemptNanos, left));
-			return attempt.get().timeout(timeout, this.scheduler).onErrorMap(Failures::classify);
+			return attempt.get()
+				.timeout(timeout, this.scheduler)
+				.onErrorMap(Failures::classify)
+				.contextWrite(Deadline.forAttempt(new Deadline(this.scheduler, timeout)));
 		}).transformDeferred(this::bulkheaded).transformDeferred(this::broken);
 		if (idempotent && this.settings.maxAttempts() > 1) {
 			return retried(attempts, deadline);
@@ -225,7 +228,8 @@ public final class ProviderPolicy {
 			long window = Math.min(this.settings.timeout().toNanos(), left);
 			return this.hedging.race(leg, window)
 				.timeout(Duration.ofNanos(window), this.scheduler)
-				.onErrorMap(Failures::classify);
+				.onErrorMap(Failures::classify)
+				.contextWrite(Deadline.forAttempt(new Deadline(this.scheduler, Duration.ofNanos(window))));
 		}).transformDeferred(this::broken);
 	}
 

@@ -41,6 +41,9 @@ import io.ftgo.edge.composition.HedgeStats;
 import io.ftgo.edge.composition.ProviderRegistry;
 import io.ftgo.edge.composition.RequestLine;
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
+import io.ftgo.edge.gateway.deadline.ClientDeadlines;
+import io.ftgo.edge.gateway.deadline.DeadlineHeaderFilter;
+import io.ftgo.edge.gateway.deadline.EdgeDeadlinesProperties;
 import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
 import io.ftgo.edge.gateway.filter.ProviderPolicyGlobalFilter;
 import io.ftgo.edge.gateway.filter.RouteProviders;
@@ -55,7 +58,7 @@ import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
  */
 @AutoConfiguration(after = EdgeGatewayAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-@EnableConfigurationProperties(EdgeCompositionProperties.class)
+@EnableConfigurationProperties({ EdgeCompositionProperties.class, EdgeDeadlinesProperties.class })
 public class EdgeCompositionAutoConfiguration {
 
 	@Bean
@@ -91,7 +94,8 @@ public class EdgeCompositionAutoConfiguration {
 	@ConditionalOnMissingBean
 	CompositionEngine compositionEngine(ProviderRegistry providers, ObjectProvider<WebClient.Builder> webClients,
 			ObjectProvider<JsonMapper> json, ObjectProvider<MeterRegistry> meters,
-			ObjectProvider<LoadBalancingExchangeFilterFunction> loadBalancing, ObjectProvider<Tracer> tracers) {
+			ObjectProvider<LoadBalancingExchangeFilterFunction> loadBalancing, ObjectProvider<Tracer> tracers,
+			EdgeDeadlinesProperties deadlines) {
 		// A bounded pool whose idle connections go before the providers' keep-alive ends.
 		ConnectionProvider pool = ConnectionProvider.builder("edge-providers")
 			.maxConnections(500)
@@ -121,6 +125,7 @@ public class EdgeCompositionAutoConfiguration {
 		WebClient webClient = webClientBuilder.build();
 		CompositionEngine.Builder builder = CompositionEngine.builder(providers)
 			.webClient(webClient)
+			.deadlineHeader(deadlines.header())
 			.listener(listener);
 		JsonMapper mapper = json.getIfAvailable();
 		if (mapper != null) {
@@ -169,7 +174,8 @@ public class EdgeCompositionAutoConfiguration {
 	@Bean
 	RouterFunction<ServerResponse> edgeCompositionRoutes(Compositions edgeCompositions, CompositionEngine engine,
 			EdgeCompositionProperties properties, ObjectProvider<IdentityPropagation> propagations,
-			ObjectProvider<JsonMapper> json, ObjectProvider<ComposedResponseShaper> shapers) {
+			ObjectProvider<JsonMapper> json, ObjectProvider<ComposedResponseShaper> shapers,
+			ClientDeadlines clientDeadlines) {
 		JsonMapper mapper = json.getIfAvailable(() -> JsonMapper.builder().build());
 		// Without the security module's bean: forward the bearer token, no identity
 		// headers.
@@ -191,7 +197,7 @@ public class EdgeCompositionAutoConfiguration {
 					RequestPredicates.method(HttpMethod.valueOf(line.method()))
 						.and(RequestPredicates.path(line.path())),
 					new ComposedEndpointHandler(composition, engine, properties.endpoint(name), propagation, mapper,
-							shaperByName.get(name)));
+							shaperByName.get(name), clientDeadlines));
 		});
 		// An empty builder cannot build; a route that never matches keeps the bean
 		// simple.
@@ -218,13 +224,31 @@ public class EdgeCompositionAutoConfiguration {
 	 * Proxied routes under their provider's policy (deadline, breaker, bulkhead, retry).
 	 */
 	@Bean
-	ProviderPolicyGlobalFilter edgeProviderPolicyGlobalFilter(RouteProviders routes, CompositionEngine engine) {
-		return new ProviderPolicyGlobalFilter(routes, engine);
+	ProviderPolicyGlobalFilter edgeProviderPolicyGlobalFilter(RouteProviders routes, CompositionEngine engine,
+			ClientDeadlines clientDeadlines) {
+		return new ProviderPolicyGlobalFilter(routes, engine, clientDeadlines);
 	}
 
 	@Bean
 	EdgeErrorWebExceptionHandler.ErrorMapper proxiedCallErrorMapper() {
 		return ProviderPolicyGlobalFilter::problem;
+	}
+
+	/** Client deadlines ({@code edge.deadlines}), read by every kind of endpoint. */
+	@Bean
+	ClientDeadlines edgeClientDeadlines(EdgeDeadlinesProperties properties) {
+		return new ClientDeadlines(properties);
+	}
+
+	@Bean
+	EdgeErrorWebExceptionHandler.ErrorMapper clientDeadlineErrorMapper() {
+		return ClientDeadlines::problem;
+	}
+
+	/** Proxied providers are told the time left, as each attempt is sent. */
+	@Bean
+	DeadlineHeaderFilter edgeDeadlineHeaderFilter(EdgeDeadlinesProperties properties) {
+		return new DeadlineHeaderFilter(properties.header());
 	}
 
 	@Bean
