@@ -128,6 +128,16 @@ public final class CompositionEngine {
 	}
 
 	/**
+	 * The retry budget of a provider so far (to bind metrics or inspect).
+	 * @param provider the provider id
+	 * @return the counters, or {@code null} when the provider's budget is disabled
+	 * @throws IllegalArgumentException for an unknown provider
+	 */
+	public RetryStats retries(String provider) {
+		return policy(provider).retryBudget();
+	}
+
+	/**
 	 * The engine's circuit breakers, one per provider named by its id (bind them to
 	 * Micrometer with resilience4j-micrometer's {@code TaggedCircuitBreakerMetrics}).
 	 * @return the registry

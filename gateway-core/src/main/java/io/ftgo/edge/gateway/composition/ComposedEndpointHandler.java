@@ -238,6 +238,9 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 			if (part.hedged()) {
 				node.put("hedged", true);
 			}
+			if (part.retryRefused()) {
+				node.put("retryRefused", true);
+			}
 		});
 		byte[] metaBytes = this.json.writeValueAsBytes(meta);
 		int close = content.length - 1;

@@ -40,6 +40,7 @@ import io.ftgo.edge.composition.CompositionListener;
 import io.ftgo.edge.composition.HedgeStats;
 import io.ftgo.edge.composition.ProviderRegistry;
 import io.ftgo.edge.composition.RequestLine;
+import io.ftgo.edge.composition.RetryStats;
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
 import io.ftgo.edge.gateway.deadline.ClientDeadlines;
 import io.ftgo.edge.gateway.deadline.DeadlineHeaderFilter;
@@ -147,7 +148,29 @@ public class EdgeCompositionAutoConfiguration {
 			TaggedBulkheadMetrics.ofBulkheadRegistry(engine.bulkheadRegistry()).bindTo(registry);
 			TaggedRetryMetrics.ofRetryRegistry(engine.retryRegistry()).bindTo(registry);
 			bindHedges(engine, providers, registry);
+			bindRetries(engine, providers, registry);
 		};
+	}
+
+	/**
+	 * Each provider's retry budget: {@code edge.composition.retries{provider,
+	 * outcome=sent|refused}}, the retries and hedges it let through or refused (not
+	 * sent), whatever kind of call made them.
+	 */
+	static void bindRetries(CompositionEngine engine, ProviderRegistry providers, MeterRegistry registry) {
+		for (String provider : providers.names()) {
+			RetryStats retries = engine.retries(provider);
+			if (retries == null) {
+				continue;
+			}
+			Map<String, java.util.function.ToDoubleFunction<RetryStats>> outcomes = Map.of("sent", RetryStats::sent,
+					"refused", RetryStats::refused);
+			outcomes.forEach((outcome, count) -> FunctionCounter.builder("edge.composition.retries", retries, count)
+				.description("Retries and hedges to a provider: sent, or refused by its retry budget (not sent)")
+				.tag("provider", provider)
+				.tag("outcome", outcome)
+				.register(registry));
+		}
 	}
 
 	/**

@@ -40,10 +40,10 @@ class DeadlinePropagationIntegrationTests {
 
 	static final DevIdentityProvider identity = DevIdentityProvider.startOnRandomPort();
 
-	/** restaurant: timeout 300 ms, proxied. */
+	/** restaurant: timeout 3 s, proxied. */
 	static final WireMockServer restaurant = server();
 
-	/** order: timeout 5 s, composed under an 800 ms composition deadline. */
+	/** order: timeout 5 s, composed under a 4 s composition deadline. */
 	static final WireMockServer order = server();
 
 	/** kitchen: timeout 5 s, proxied (clamped by max-client). */
@@ -61,15 +61,15 @@ class DeadlinePropagationIntegrationTests {
 		registry.add("edge.security.jwt.audiences[0]", () -> "ftgo-edge");
 		registry.add("edge.security.rules[0].path", () -> "/api/x/**");
 		registry.add("edge.security.rules[0].permit-all", () -> "true");
-		registry.add("edge.deadlines.max-client", () -> "2s");
+		registry.add("edge.deadlines.max-client", () -> "2500ms");
 		registry.add("edge.providers.restaurant.url", restaurant::baseUrl);
-		registry.add("edge.providers.restaurant.timeout", () -> "300ms");
+		registry.add("edge.providers.restaurant.timeout", () -> "3s");
 		registry.add("edge.providers.order.url", order::baseUrl);
 		registry.add("edge.providers.order.timeout", () -> "5s");
 		registry.add("edge.providers.kitchen.url", kitchen::baseUrl);
 		registry.add("edge.providers.kitchen.timeout", () -> "5s");
 		registry.add("edge.compositions.order-view.request", () -> "GET /api/x/order-view/{id}");
-		registry.add("edge.compositions.order-view.timeout", () -> "800ms");
+		registry.add("edge.compositions.order-view.timeout", () -> "4s");
 		registry.add("edge.compositions.order-view.parts.order.from", () -> "order");
 		registry.add("edge.compositions.order-view.parts.order.get", () -> "/orders/{id}");
 		registry.add("edge.compositions.order-view.parts.order.required", () -> "true");
@@ -111,23 +111,23 @@ class DeadlinePropagationIntegrationTests {
 	void proxiedCall_carriesTheTimeLeft_neverAboveTheRoutesDeadline() {
 		this.client.get().uri("/api/x/restaurants/1").exchange().expectStatus().isOk();
 
-		assertThat(sent(restaurant)).isBetween(1L, 300L);
+		assertThat(sent(restaurant)).isBetween(1L, 3000L);
 	}
 
 	@Test
 	void composedCall_carriesTheTimeLeft_neverAboveTheCompositionsDeadline() {
 		this.client.get().uri("/api/x/order-view/1").exchange().expectStatus().isOk();
 
-		assertThat(sent(order)).isBetween(1L, 800L);
+		assertThat(sent(order)).isBetween(1L, 4000L);
 	}
 
 	@Test
 	void clientsSmallerDeadline_isHonoured_composedAndProxied() {
-		this.client.get().uri("/api/x/restaurants/1").header(HEADER, "150").exchange().expectStatus().isOk();
-		this.client.get().uri("/api/x/order-view/1").header(HEADER, "120").exchange().expectStatus().isOk();
+		this.client.get().uri("/api/x/restaurants/1").header(HEADER, "1500").exchange().expectStatus().isOk();
+		this.client.get().uri("/api/x/order-view/1").header(HEADER, "2000").exchange().expectStatus().isOk();
 
-		assertThat(sent(restaurant)).isBetween(1L, 150L);
-		assertThat(sent(order)).isBetween(1L, 120L);
+		assertThat(sent(restaurant)).isBetween(1L, 1500L);
+		assertThat(sent(order)).isBetween(1L, 2000L);
 	}
 
 	@Test
@@ -135,9 +135,9 @@ class DeadlinePropagationIntegrationTests {
 		this.client.get().uri("/api/x/restaurants/1").header(HEADER, "100000").exchange().expectStatus().isOk();
 		this.client.get().uri("/api/x/kitchen/1").header(HEADER, "100000").exchange().expectStatus().isOk();
 
-		assertThat(sent(restaurant)).isBetween(1L, 300L);
-		// edge.deadlines.max-client: 2s, below kitchen's 5s.
-		assertThat(sent(kitchen)).isBetween(1L, 2000L);
+		assertThat(sent(restaurant)).isBetween(1L, 3000L);
+		// edge.deadlines.max-client: 2500ms, below kitchen's 5s.
+		assertThat(sent(kitchen)).isBetween(1L, 2500L);
 	}
 
 	@Test
