@@ -74,11 +74,25 @@ public final class CompositionEngine {
 	 * @return the answer, or an error {@link CompositionException}
 	 */
 	public Mono<CompositionResult> execute(Composition composition, CompositionRequest request) {
+		return execute(composition, request, null);
+	}
+
+	/**
+	 * Executes a composition under a deadline shorter than its own {@code timeout} (a
+	 * client's, for example); the smaller of the two applies.
+	 * @param composition a composition built with this engine's {@link ProviderRegistry}
+	 * @param request the inputs
+	 * @param deadline the request's deadline, or {@code null} for the composition's
+	 * {@code timeout}
+	 * @return the answer, or an error {@link CompositionException}
+	 */
+	public Mono<CompositionResult> execute(Composition composition, CompositionRequest request,
+			java.time.Duration deadline) {
 		if (composition.providers() != this.providers) {
 			return Mono.error(new IllegalArgumentException("composition: " + composition.name()
 					+ " (expected: built with the ProviderRegistry of this engine)"));
 		}
-		return this.executor.execute(composition.planned(), request);
+		return this.executor.execute(composition.planned(), request, deadline);
 	}
 
 	/**
@@ -111,6 +125,16 @@ public final class CompositionEngine {
 	 */
 	public HedgeStats hedges(String provider) {
 		return policy(provider).hedging();
+	}
+
+	/**
+	 * The retry budget of a provider so far (to bind metrics or inspect).
+	 * @param provider the provider id
+	 * @return the counters, or {@code null} when the provider's budget is disabled
+	 * @throws IllegalArgumentException for an unknown provider
+	 */
+	public RetryStats retries(String provider) {
+		return policy(provider).retryBudget();
 	}
 
 	/**
@@ -147,7 +171,15 @@ public final class CompositionEngine {
 		return this.calls.inFlight();
 	}
 
-	private ProviderPolicy policy(String provider) {
+	/**
+	 * The protections of a provider: its one deadline clock, breaker, bulkhead and retry,
+	 * shared by composed parts, GraphQL fields and any other caller (proxied routes use
+	 * {@link ProviderPolicy#guard}).
+	 * @param provider the provider id
+	 * @return the policy
+	 * @throws IllegalArgumentException for an unknown provider
+	 */
+	public ProviderPolicy policy(String provider) {
 		ProviderPolicy policy = this.calls.policy(provider);
 		if (policy == null) {
 			throw new IllegalArgumentException(
@@ -172,6 +204,8 @@ public final class CompositionEngine {
 		private CompositionListener listener = CompositionListener.NONE;
 
 		private ProviderClient providerClient;
+
+		private String deadlineHeader = WebClientProviderClient.DEFAULT_DEADLINE_HEADER;
 
 		private CircuitBreakerRegistry circuitBreakers;
 
@@ -231,6 +265,19 @@ public final class CompositionEngine {
 		}
 
 		/**
+		 * The request header in which the default transport tells each provider the time
+		 * its call has left, in milliseconds; default
+		 * {@value WebClientProviderClient#DEFAULT_DEADLINE_HEADER}, {@code null} for
+		 * none.
+		 * @param name the header name
+		 * @return this builder
+		 */
+		public Builder deadlineHeader(String name) {
+			this.deadlineHeader = name;
+			return this;
+		}
+
+		/**
 		 * The transport of HTTP parts; default a {@link WebClientProviderClient} over
 		 * {@link #webClient(WebClient)} and {@link #jsonMapper(JsonMapper)}.
 		 * @param providerClient the transport
@@ -270,7 +317,7 @@ public final class CompositionEngine {
 				this.mapper = JsonMapper.builder().build();
 			}
 			if (this.providerClient == null) {
-				this.providerClient = new WebClientProviderClient(this.webClient, this.mapper);
+				this.providerClient = new WebClientProviderClient(this.webClient, this.mapper, this.deadlineHeader);
 			}
 			if (this.circuitBreakers == null) {
 				this.circuitBreakers = CircuitBreakerRegistry.ofDefaults();

@@ -25,7 +25,9 @@ import reactor.core.scheduler.Scheduler;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One provider's protections, applied to every call as operators (internal): per attempt
+ * One provider's protections, applied to every call to it as operators: composed parts,
+ * GraphQL fields and proxied routes share one instance per provider (one breaker, one
+ * bulkhead, one retry, named by the provider id), whatever the transport. Per attempt
  * {@code timeout(min(provider timeout, time left))}, then the bulkhead, then the circuit
  * breaker; around the attempts, bounded retries with backoff and jitter (idempotent calls
  * only) and the request deadline. Every error leaves as a {@link CallFailure}.
@@ -36,7 +38,9 @@ import tools.jackson.databind.JsonNode;
  * retry's attempts are driven here (the backoff never sleeps past the deadline); its
  * {@link Retry.AsyncContext} records each call's outcome for the retry metrics. A
  * provider with {@code hedge} races each attempt of an idempotent call against its hedges
- * ({@link Hedging}).
+ * ({@link Hedging}). {@link #guard} protects a call of any type (a proxied exchange, a
+ * gRPC call) with the same objects, without hedging. Obtain a provider's policy from
+ * {@code CompositionEngine#policy}.
  */
 public final class ProviderPolicy {
 
@@ -50,11 +54,15 @@ public final class ProviderPolicy {
 
 	private final Retry retry;
 
-	private final BulkheadOperator<JsonNode> bulkheadOperator;
-
-	private final CircuitBreakerOperator<JsonNode> circuitBreakerOperator;
-
 	private final Hedging hedging;
+
+	private final RetryBudget retryBudget;
+
+	@SuppressWarnings("rawtypes")
+	private final BulkheadOperator bulkheadOperator;
+
+	@SuppressWarnings("rawtypes")
+	private final CircuitBreakerOperator circuitBreakerOperator;
 
 	/**
 	 * Create the policies of one provider; the breaker and bulkhead are named by its id.
@@ -92,7 +100,8 @@ public final class ProviderPolicy {
 					.build());
 		this.bulkheadOperator = BulkheadOperator.of(this.bulkhead);
 		this.circuitBreakerOperator = CircuitBreakerOperator.of(this.circuitBreaker);
-		this.hedging = (settings.hedge() != null) ? new Hedging(settings.hedge(), scheduler) : null;
+		this.retryBudget = (settings.retryBudget() != null) ? new RetryBudget(settings.retryBudget(), scheduler) : null;
+		this.hedging = (settings.hedge() != null) ? new Hedging(settings.hedge(), scheduler, this.retryBudget) : null;
 	}
 
 	/**
@@ -101,6 +110,14 @@ public final class ProviderPolicy {
 	 */
 	public Hedging hedging() {
 		return this.hedging;
+	}
+
+	/**
+	 * The provider's retry budget (for metrics and tests).
+	 * @return the budget, or {@code null} when disabled
+	 */
+	public RetryBudget retryBudget() {
+		return this.retryBudget;
 	}
 
 	/**
@@ -120,6 +137,23 @@ public final class ProviderPolicy {
 	}
 
 	/**
+	 * The provider's validated settings.
+	 * @return the settings
+	 */
+	public ProviderSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Starts a deadline now, on this policy's clock (the engine's scheduler).
+	 * @param budget the time allowed
+	 * @return the deadline
+	 */
+	public Deadline deadline(Duration budget) {
+		return new Deadline(this.scheduler, budget);
+	}
+
+	/**
 	 * Protects a call: each subscription to {@code attempt} is one attempt.
 	 * @param attempt makes one attempt (called per attempt)
 	 * @param deadline the request deadline
@@ -127,22 +161,78 @@ public final class ProviderPolicy {
 	 * @return the protected call; errors are {@link CallFailure}s
 	 */
 	public Mono<JsonNode> protect(Supplier<Mono<JsonNode>> attempt, Deadline deadline, boolean idempotent) {
-		Mono<JsonNode> attempts = (idempotent && this.hedging != null) ? hedgedAttempt(attempt, deadline)
-				: Mono.defer(() -> {
-					long left = deadline.remainingNanos();
-					if (left <= 0) {
-						return Mono.error(new CallFailure(io.ftgo.edge.composition.FailureReason.TIMEOUT, 0));
-					}
-					Duration timeout = Duration.ofNanos(Math.min(this.settings.timeout().toNanos(), left));
-					return attempt.get().timeout(timeout, this.scheduler).onErrorMap(Failures::classify);
-				}).transformDeferred(this.bulkheadOperator).transformDeferred(this.circuitBreakerOperator);
-		if (idempotent && this.settings.maxAttempts() > 1) {
-			return Mono.defer(() -> {
-				Retry.AsyncContext<JsonNode> context = this.retry.asyncContext();
-				return retrying(attempts, deadline, 0, context).doOnSuccess((value) -> context.onComplete());
-			});
+		if (idempotent && this.hedging != null) {
+			Mono<JsonNode> attempts = hedgedAttempt(attempt, deadline);
+			return counted((this.settings.maxAttempts() > 1) ? retried(attempts, deadline)
+					: attempts.onErrorMap(Failures::classify));
 		}
-		return attempts.onErrorMap(Failures::classify);
+		return guard(attempt, deadline, this.settings.timeout(), idempotent);
+	}
+
+	/** The call counts in the retry budget (its rate and its calls in flight). */
+	private <T> Mono<T> counted(Mono<T> call) {
+		RetryBudget budget = this.retryBudget;
+		if (budget == null) {
+			return call;
+		}
+		return Mono.defer(() -> {
+			budget.callStarted();
+			return call.doFinally((signal) -> budget.callEnded());
+		});
+	}
+
+	/**
+	 * Protects a call of any kind and transport (a proxied exchange, a gRPC call, a
+	 * composed part): the same breaker, bulkhead and retries as {@link #protect}, without
+	 * hedging. Per attempt {@code timeout(min(attemptTimeout, time left))}, then the
+	 * bulkhead, then the breaker (which records timeouts, connection failures, 5xx and
+	 * bad payloads: {@link CallFailure#providerFault()}); around the attempts, bounded
+	 * retries with backoff and jitter for idempotent calls only, never past the deadline.
+	 * An attempt reports a provider's failure answer by failing with a
+	 * {@link CallFailure} of reason {@code http-status}.
+	 * @param <T> what an attempt yields
+	 * @param attempt makes one attempt (called per attempt)
+	 * @param deadline the call's deadline
+	 * @param attemptTimeout the longest one attempt may take (the provider's
+	 * {@code timeout} for composed calls)
+	 * @param idempotent whether the call may be retried
+	 * @return the protected call; errors are {@link CallFailure}s
+	 */
+	public <T> Mono<T> guard(Supplier<Mono<T>> attempt, Deadline deadline, Duration attemptTimeout,
+			boolean idempotent) {
+		long attemptNanos = attemptTimeout.toNanos();
+		Mono<T> attempts = Mono.<T>defer(() -> {
+			long left = deadline.remainingNanos();
+			if (left <= 0) {
+				return Mono.error(new CallFailure(io.ftgo.edge.composition.FailureReason.TIMEOUT, 0));
+			}
+			Duration timeout = Duration.ofNanos(Math.min(attemptNanos, left));
+			return attempt.get()
+				.timeout(timeout, this.scheduler)
+				.onErrorMap(Failures::classify)
+				.contextWrite(Deadline.forAttempt(new Deadline(this.scheduler, timeout)));
+		}).transformDeferred(this::bulkheaded).transformDeferred(this::broken);
+		if (idempotent && this.settings.maxAttempts() > 1) {
+			return counted(retried(attempts, deadline));
+		}
+		return counted(attempts.onErrorMap(Failures::classify));
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> Mono<T> bulkheaded(Mono<T> call) {
+		return Mono.from((org.reactivestreams.Publisher<T>) this.bulkheadOperator.apply(call));
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> Mono<T> broken(Mono<T> call) {
+		return Mono.from((org.reactivestreams.Publisher<T>) this.circuitBreakerOperator.apply(call));
+	}
+
+	private <T> Mono<T> retried(Mono<T> attempts, Deadline deadline) {
+		return Mono.defer(() -> {
+			Retry.AsyncContext<T> context = this.retry.asyncContext();
+			return retrying(attempts, attempts, deadline, 0, context).doOnSuccess((value) -> context.onComplete());
+		});
 	}
 
 	/**
@@ -152,7 +242,7 @@ public final class ProviderPolicy {
 	 * inside the circuit breaker (one outcome recorded: the winner's, or the failure).
 	 */
 	private Mono<JsonNode> hedgedAttempt(Supplier<Mono<JsonNode>> attempt, Deadline deadline) {
-		Supplier<Mono<JsonNode>> leg = () -> attempt.get().transformDeferred(this.bulkheadOperator);
+		Supplier<Mono<JsonNode>> leg = () -> bulkheaded(attempt.get());
 		return Mono.defer(() -> {
 			long left = deadline.remainingNanos();
 			if (left <= 0) {
@@ -161,8 +251,9 @@ public final class ProviderPolicy {
 			long window = Math.min(this.settings.timeout().toNanos(), left);
 			return this.hedging.race(leg, window)
 				.timeout(Duration.ofNanos(window), this.scheduler)
-				.onErrorMap(Failures::classify);
-		}).transformDeferred(this.circuitBreakerOperator);
+				.onErrorMap(Failures::classify)
+				.contextWrite(Deadline.forAttempt(new Deadline(this.scheduler, Duration.ofNanos(window))));
+		}).transformDeferred(this::broken);
 	}
 
 	/**
@@ -171,9 +262,9 @@ public final class ProviderPolicy {
 	 * answer says why the provider failed, not that time ran out waiting to retry). Built
 	 * lazily on the first failure: a call that succeeds pays one {@code onErrorResume}.
 	 */
-	private Mono<JsonNode> retrying(Mono<JsonNode> attempts, Deadline deadline, int retries,
-			Retry.AsyncContext<JsonNode> context) {
-		return attempts.onErrorResume((error) -> {
+	private <T> Mono<T> retrying(Mono<T> attempts, Mono<T> current, Deadline deadline, int retries,
+			Retry.AsyncContext<T> context) {
+		return current.onErrorResume((error) -> {
 			CallFailure failure = Failures.classify(error);
 			if (context.onError(failure) < 0) {
 				return Mono.error(failure);
@@ -187,7 +278,23 @@ public final class ProviderPolicy {
 				return Mono.error(failure);
 			}
 			return Mono.delay(Duration.ofNanos(Math.max(backoff, 0)), this.scheduler)
-				.then(retrying(attempts, deadline, retries + 1, context));
+				.then(Mono.deferContextual((ctx) -> {
+					RetryBudget budget = this.retryBudget;
+					if (budget == null) {
+						return retrying(attempts, attempts, deadline, retries + 1, context);
+					}
+					if (!budget.tryExtra()) {
+						// Refused by the provider's retry budget: not sent; the call
+						// fails with its real failure.
+						HedgeMark mark = ctx.getOrDefault(HedgeMark.class, null);
+						if (mark != null) {
+							mark.refuseRetry();
+						}
+						return Mono.error(failure);
+					}
+					return retrying(attempts, attempts.doFinally((signal) -> budget.extraEnded()), deadline,
+							retries + 1, context);
+				}));
 		});
 	}
 

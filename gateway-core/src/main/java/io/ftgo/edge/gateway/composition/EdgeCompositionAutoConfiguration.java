@@ -23,6 +23,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -40,8 +41,14 @@ import io.ftgo.edge.composition.CompositionListener;
 import io.ftgo.edge.composition.HedgeStats;
 import io.ftgo.edge.composition.ProviderRegistry;
 import io.ftgo.edge.composition.RequestLine;
+import io.ftgo.edge.composition.RetryStats;
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
+import io.ftgo.edge.gateway.deadline.ClientDeadlines;
+import io.ftgo.edge.gateway.deadline.DeadlineHeaderFilter;
+import io.ftgo.edge.gateway.deadline.EdgeDeadlinesProperties;
 import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
+import io.ftgo.edge.gateway.filter.ProviderPolicyGlobalFilter;
+import io.ftgo.edge.gateway.filter.RouteProviders;
 import io.ftgo.edge.gateway.lb.LoadBalancingExchangeFilterFunction;
 import io.ftgo.edge.security.IdentityPropagation;
 import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
@@ -53,7 +60,7 @@ import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
  */
 @AutoConfiguration(after = EdgeGatewayAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-@EnableConfigurationProperties(EdgeCompositionProperties.class)
+@EnableConfigurationProperties({ EdgeCompositionProperties.class, EdgeDeadlinesProperties.class })
 public class EdgeCompositionAutoConfiguration {
 
 	@Bean
@@ -89,7 +96,8 @@ public class EdgeCompositionAutoConfiguration {
 	@ConditionalOnMissingBean
 	CompositionEngine compositionEngine(ProviderRegistry providers, ObjectProvider<WebClient.Builder> webClients,
 			ObjectProvider<JsonMapper> json, ObjectProvider<MeterRegistry> meters,
-			ObjectProvider<LoadBalancingExchangeFilterFunction> loadBalancing, ObjectProvider<Tracer> tracers) {
+			ObjectProvider<LoadBalancingExchangeFilterFunction> loadBalancing, ObjectProvider<Tracer> tracers,
+			EdgeDeadlinesProperties deadlines) {
 		// A bounded pool whose idle connections go before the providers' keep-alive ends.
 		ConnectionProvider pool = ConnectionProvider.builder("edge-providers")
 			.maxConnections(500)
@@ -99,6 +107,7 @@ public class EdgeCompositionAutoConfiguration {
 			.evictInBackground(Duration.ofSeconds(10))
 			.build();
 		HttpClient http = HttpClient.create(pool).compress(true);
+		warmUp(http);
 		// No http.client.requests observation per provider call: edge.composition.part
 		// times each call, and TracingCompositionListener makes its span.
 		WebClient.Builder webClientBuilder = webClients.getIfAvailable(WebClient::builder)
@@ -119,12 +128,35 @@ public class EdgeCompositionAutoConfiguration {
 		WebClient webClient = webClientBuilder.build();
 		CompositionEngine.Builder builder = CompositionEngine.builder(providers)
 			.webClient(webClient)
+			.deadlineHeader(deadlines.header())
 			.listener(listener);
 		JsonMapper mapper = json.getIfAvailable();
 		if (mapper != null) {
 			builder.jsonMapper(mapper);
 		}
 		return builder.build();
+	}
+
+	/**
+	 * The gateway's own HTTP client (proxied routes) warmed up at start-up, as the
+	 * providers' client is: a route's first call after a deploy must not spend its
+	 * provider's deadline (800 ms, say) loading the event loops, the DNS resolver and the
+	 * native transport.
+	 */
+	@Bean
+	org.springframework.beans.factory.SmartInitializingSingleton edgeHttpClientWarmUp(
+			ObjectProvider<HttpClient> clients) {
+		return () -> clients.orderedStream().forEach(EdgeCompositionAutoConfiguration::warmUp);
+	}
+
+	/** Reactor Netty's warm-up, at start-up on the calling thread; best effort. */
+	static void warmUp(HttpClient client) {
+		try {
+			client.warmup().block(Duration.ofSeconds(10));
+		}
+		catch (RuntimeException ex) {
+			// Best effort: the first call pays what is left.
+		}
 	}
 
 	/**
@@ -140,6 +172,7 @@ public class EdgeCompositionAutoConfiguration {
 			TaggedBulkheadMetrics.ofBulkheadRegistry(engine.bulkheadRegistry()).bindTo(registry);
 			TaggedRetryMetrics.ofRetryRegistry(engine.retryRegistry()).bindTo(registry);
 			bindHedges(engine, providers, registry);
+			bindRetries(engine, providers, registry);
 		};
 	}
 
@@ -150,6 +183,27 @@ public class EdgeCompositionAutoConfiguration {
 	@Bean
 	CircuitBreakerRegistry edgeCircuitBreakerRegistry(CompositionEngine engine) {
 		return engine.circuitBreakerRegistry();
+	}
+
+	/**
+	 * Each provider's retry budget: {@code edge.composition.retries{provider,
+	 * outcome=sent|refused}}, the retries and hedges it let through or refused (not
+	 * sent), whatever kind of call made them.
+	 */
+	static void bindRetries(CompositionEngine engine, ProviderRegistry providers, MeterRegistry registry) {
+		for (String provider : providers.names()) {
+			RetryStats retries = engine.retries(provider);
+			if (retries == null) {
+				continue;
+			}
+			Map<String, java.util.function.ToDoubleFunction<RetryStats>> outcomes = Map.of("sent", RetryStats::sent,
+					"refused", RetryStats::refused);
+			outcomes.forEach((outcome, count) -> FunctionCounter.builder("edge.composition.retries", retries, count)
+				.description("Retries and hedges to a provider: sent, or refused by its retry budget (not sent)")
+				.tag("provider", provider)
+				.tag("outcome", outcome)
+				.register(registry));
+		}
 	}
 
 	/**
@@ -176,7 +230,8 @@ public class EdgeCompositionAutoConfiguration {
 	@Bean
 	RouterFunction<ServerResponse> edgeCompositionRoutes(Compositions edgeCompositions, CompositionEngine engine,
 			EdgeCompositionProperties properties, ObjectProvider<IdentityPropagation> propagations,
-			ObjectProvider<JsonMapper> json, ObjectProvider<ComposedResponseShaper> shapers) {
+			ObjectProvider<JsonMapper> json, ObjectProvider<ComposedResponseShaper> shapers,
+			ClientDeadlines clientDeadlines) {
 		JsonMapper mapper = json.getIfAvailable(() -> JsonMapper.builder().build());
 		// Without the security module's bean: forward the bearer token, no identity
 		// headers.
@@ -198,12 +253,58 @@ public class EdgeCompositionAutoConfiguration {
 					RequestPredicates.method(HttpMethod.valueOf(line.method()))
 						.and(RequestPredicates.path(line.path())),
 					new ComposedEndpointHandler(composition, engine, properties.endpoint(name), propagation, mapper,
-							shaperByName.get(name)));
+							shaperByName.get(name), clientDeadlines));
 		});
 		// An empty builder cannot build; a route that never matches keeps the bean
 		// simple.
 		routes.route((request) -> false, (request) -> ServerResponse.notFound().build());
 		return routes.build();
+	}
+
+	/**
+	 * Which provider each proxied route calls; the configured routes are checked here, so
+	 * a route naming no provider, or a URI two providers share, stops start-up.
+	 */
+	@Bean
+	RouteProviders edgeRouteProviders(ProviderRegistry providers, CompositionEngine engine,
+			ObjectProvider<GatewayProperties> gateway) {
+		RouteProviders routes = new RouteProviders(providers, engine);
+		GatewayProperties properties = gateway.getIfAvailable();
+		if (properties != null) {
+			routes.validate(properties.getRoutes());
+		}
+		return routes;
+	}
+
+	/**
+	 * Proxied routes under their provider's policy (deadline, breaker, bulkhead, retry).
+	 */
+	@Bean
+	ProviderPolicyGlobalFilter edgeProviderPolicyGlobalFilter(RouteProviders routes, CompositionEngine engine,
+			ClientDeadlines clientDeadlines) {
+		return new ProviderPolicyGlobalFilter(routes, engine, clientDeadlines);
+	}
+
+	@Bean
+	EdgeErrorWebExceptionHandler.ErrorMapper proxiedCallErrorMapper() {
+		return ProviderPolicyGlobalFilter::problem;
+	}
+
+	/** Client deadlines ({@code edge.deadlines}), read by every kind of endpoint. */
+	@Bean
+	ClientDeadlines edgeClientDeadlines(EdgeDeadlinesProperties properties) {
+		return new ClientDeadlines(properties);
+	}
+
+	@Bean
+	EdgeErrorWebExceptionHandler.ErrorMapper clientDeadlineErrorMapper() {
+		return ClientDeadlines::problem;
+	}
+
+	/** Proxied providers are told the time left, as each attempt is sent. */
+	@Bean
+	DeadlineHeaderFilter edgeDeadlineHeaderFilter(EdgeDeadlinesProperties properties) {
+		return new DeadlineHeaderFilter(properties.header());
 	}
 
 	@Bean
