@@ -156,6 +156,11 @@ public class RateLimitWebFilter implements EdgeChainLink {
 		if (isExcluded(exchange)) {
 			return chain.filter(exchange);
 		}
+		EdgePrincipal known = exchange.getAttribute(EdgeAttributes.PRINCIPAL_ATTR);
+		if (known != null) {
+			// Resolved by an earlier reader: no reactive stage for it.
+			return limit(exchange, chain, target(known));
+		}
 		return PrincipalResolver.resolve(exchange)
 			.map(this::target)
 			// An authentication the edge did not make (no EdgePrincipal) is limited like
@@ -194,6 +199,17 @@ public class RateLimitWebFilter implements EdgeChainLink {
 
 	private Mono<Void> limit(ServerWebExchange exchange, WebFilterChain chain, Target target) {
 		Limit tier = target.tier();
+		Decision now;
+		try {
+			now = this.limiter.tryAcquireNow(target.key(), tier.tier());
+		}
+		catch (RuntimeException ex) {
+			return undecided(exchange, chain, tier);
+		}
+		if (now != null) {
+			// An in-memory limiter decides at once: no reactive stage for it.
+			return decided(exchange, chain, tier, now);
+		}
 		return this.limiter.tryAcquire(target.key(), tier.tier())
 			// Any failure to decide (RateLimiterUnavailableException or a bug) is the
 			// failure mode's business: never a 500, never a hang.
