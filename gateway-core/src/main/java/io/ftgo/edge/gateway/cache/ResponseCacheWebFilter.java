@@ -36,7 +36,9 @@ import io.ftgo.edge.security.EdgePrincipal;
 
 /**
  * Caches GET answers of the configured paths, for proxied routes and composed endpoints
- * alike (it is a link of the edge chain, after the rate limit).
+ * alike (it is a link of the edge chain, after the rate limit). Which requests match and
+ * their keys are {@link CacheRules}'; what is stored, {@link CacheEntry}; background
+ * revalidation, {@link BackgroundRevalidation}; this class serves, fetches and stores.
  * <p>
  * Design: the cache holds futures ({@link AsyncCache}). The first request for a key
  * installs an incomplete future and runs the chain; concurrent requests for the same key
