@@ -39,7 +39,8 @@ public class PipelinesEndpoint {
 		return new PipelineDescription(pipeline.kind(), pipeline.method(), pipeline.paths(),
 				pipeline.links()
 					.stream()
-					.map((link) -> new LinkDescription(link.name(), link.type().order(), link.settings()))
+					.map((link) -> new LinkDescription(link.name(),
+							(link.type() != EdgeLinkType.ROUTE) ? link.type().order() : null, link.settings()))
 					.toList());
 	}
 
@@ -58,10 +59,10 @@ public class PipelinesEndpoint {
 	 * One link.
 	 *
 	 * @param name the link's name
-	 * @param order its order
+	 * @param order its order (none for the route, which is last)
 	 * @param settings its settings as they apply to the route
 	 */
-	public record LinkDescription(String name, int order, Map<String, Object> settings) {
+	public record LinkDescription(String name, Integer order, Map<String, Object> settings) {
 	}
 
 }

@@ -354,6 +354,12 @@ class ComposedEndpointIntegrationTests {
 					"route"))
 			.jsonPath("$['order-details'].links[?(@.name == 'security')].settings.rules[0].access")
 			.isEqualTo(java.util.List.of("scopes [web]"))
+			.jsonPath("$['order-details'].links[0].order")
+			.isEqualTo(-600)
+			.jsonPath("$['order-details'].links[5].name")
+			.isEqualTo("route")
+			.jsonPath("$['order-details'].links[5].order")
+			.doesNotExist()
 			.jsonPath("$.default.links[*].name")
 			.isEqualTo(java.util.List.of("access-log", "request-context", "limits", "reserved-headers", "security",
 					"response-cache", "route"));
