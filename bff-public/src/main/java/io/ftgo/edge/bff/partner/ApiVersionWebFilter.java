@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 
 import reactor.core.publisher.Mono;
 
@@ -14,10 +15,11 @@ import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
-import io.ftgo.edge.gateway.support.EdgeFilterOrder;
+import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
+import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
+import io.ftgo.edge.gateway.pipeline.PathOverlap;
 
 /**
  * API versions of the partner API, before authentication so that scope rules, the cache
@@ -30,7 +32,7 @@ import io.ftgo.edge.gateway.support.EdgeFilterOrder;
  * </ul>
  */
 @Component
-class ApiVersionWebFilter implements WebFilter, org.springframework.core.Ordered {
+class ApiVersionWebFilter implements EdgeChainLink {
 
 	/** The v2 media type. */
 	static final MediaType V2 = MediaType.parseMediaType("application/vnd.ftgo.v2+json");
@@ -46,8 +48,26 @@ class ApiVersionWebFilter implements WebFilter, org.springframework.core.Ordered
 	}
 
 	@Override
-	public int getOrder() {
-		return EdgeFilterOrder.HYGIENE + 1;
+	public EdgeLinkType linkType() {
+		return EdgeLinkType.API_VERSION;
+	}
+
+	/** Only paths under {@code /v1/}. */
+	@Override
+	public boolean appliesTo(String pathPattern) {
+		return PathOverlap.mayOverlapPrefix(pathPattern, "/v1/");
+	}
+
+	/** A v1 request may be served by its v2 successor. */
+	@Override
+	public boolean rewritesPath() {
+		return true;
+	}
+
+	@Override
+	public Map<String, Object> settings(List<String> pathPatterns) {
+		return Map.of("versions", "/v1/** served by /v2/** for Accept: " + V2, "deprecation", this.deprecation,
+				"sunset", this.sunset);
 	}
 
 	@Override

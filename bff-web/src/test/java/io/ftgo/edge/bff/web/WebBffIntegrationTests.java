@@ -692,6 +692,56 @@ class WebBffIntegrationTests {
 
 	// actuator
 
+	/**
+	 * Each route's edge pipeline on the management port: the order page (a composed
+	 * endpoint) carries no response cache, the cached restaurants route does; neither
+	 * carries the session endpoints, which only {@code /bff/**} needs.
+	 */
+	@Test
+	void actuator_pipelines_listTheLinksOfTheOrderPageAndOfAProxiedRoute() {
+		WebTestClient management = WebTestClient.bindToServer()
+			.baseUrl("http://localhost:" + this.managementPort)
+			.responseTimeout(Duration.ofSeconds(10))
+			.build();
+
+		management.get()
+			.uri("/actuator/pipelines")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$['order-page'].kind")
+			.isEqualTo("composition")
+			.jsonPath("$['order-page'].paths")
+			.isEqualTo(List.of("/api/web/orders/{orderId}"))
+			.jsonPath("$['order-page'].links[*].name")
+			.isEqualTo(List.of("access-log", "request-context", "limits", "reserved-headers", "shedding", "session",
+					"auth-failure-limit", "security", "rate-limit", "route"))
+			.jsonPath("$['web-restaurants'].kind")
+			.isEqualTo("route")
+			.jsonPath("$['web-restaurants'].paths")
+			.isEqualTo(List.of("/api/web/restaurants", "/api/web/restaurants/{id}"))
+			.jsonPath("$['web-restaurants'].links[*].name")
+			.isEqualTo(List.of("access-log", "request-context", "limits", "reserved-headers", "shedding", "session",
+					"auth-failure-limit", "security", "rate-limit", "response-cache", "route"))
+			.jsonPath("$['web-restaurants'].links[?(@.name == 'response-cache')].settings.rules[0].path")
+			.isEqualTo(List.of("/api/web/restaurants"))
+			.jsonPath("$['web-restaurants'].links[?(@.name == 'security')].settings.rules[0].access")
+			.isEqualTo(List.of("scopes [web]"))
+			.jsonPath("$['session-endpoints'].links[*].name")
+			.value((names) -> assertThat(String.valueOf(names)).contains("session-endpoints")
+				.doesNotContain("response-cache"));
+		management.get()
+			.uri("/actuator/pipelines/order-page")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.links[0].name")
+			.isEqualTo("access-log");
+		get("alice", "/actuator/pipelines").expectStatus().isNotFound();
+	}
+
 	@Test
 	void actuator_probesAndPrometheusOnManagementPort_nothingElseOnTheAppPort() {
 		WebTestClient management = WebTestClient.bindToServer()

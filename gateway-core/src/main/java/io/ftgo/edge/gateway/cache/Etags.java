@@ -15,8 +15,23 @@ public final class Etags {
 
 	/** A strong ETag of {@code body}: a quoted, truncated SHA-256. */
 	public static String of(byte[] body) {
+		return of(body, null);
+	}
+
+	/**
+	 * The ETag of {@code body} followed by {@code more}, without joining them: the same
+	 * tag as {@link #of(byte[])} of both together.
+	 * @param body the first bytes
+	 * @param more the bytes after them (may be null)
+	 */
+	public static String of(byte[] body, byte[] more) {
 		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
+			MessageDigest sha = MessageDigest.getInstance("SHA-256");
+			sha.update(body);
+			if (more != null) {
+				sha.update(more);
+			}
+			byte[] digest = sha.digest();
 			return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27) + "\"";
 		}
 		catch (NoSuchAlgorithmException ex) {

@@ -3,13 +3,9 @@ package io.ftgo.edge.gateway.cache;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -20,34 +16,29 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.context.Context;
-import reactor.util.context.ContextView;
 
-import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.util.pattern.PathPattern;
-import org.springframework.web.util.pattern.PathPatternParser;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
+import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
+import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
 import io.ftgo.edge.gateway.support.EdgeAttributes;
-import io.ftgo.edge.gateway.support.EdgeFilterOrder;
 import io.ftgo.edge.gateway.support.PrincipalResolver;
 import io.ftgo.edge.security.EdgePrincipal;
 
 /**
  * Caches GET answers of the configured paths, for proxied routes and composed endpoints
- * alike (it is a link of the edge chain, after the rate limit).
+ * alike (it is a link of the edge chain, after the rate limit). Which requests match and
+ * their keys are {@link CacheRules}'; what is stored, {@link CacheEntry}; background
+ * revalidation, {@link BackgroundRevalidation}; this class serves, fetches and stores.
  * <p>
  * Design: the cache holds futures ({@link AsyncCache}). The first request for a key
  * installs an incomplete future and runs the chain; concurrent requests for the same key
@@ -73,84 +64,59 @@ import io.ftgo.edge.security.EdgePrincipal;
  * hit, miss, bypass, stale, stale-if-error); background revalidations are counted by
  * {@code edge.cache.revalidations{rule, result=started|succeeded|failed}}.
  */
-public class ResponseCacheWebFilter implements WebFilter, Ordered {
+public class ResponseCacheWebFilter implements EdgeChainLink {
 
 	/** Response header naming the cache outcome. */
 	public static final String X_CACHE = "X-Cache";
 
 	/** Upper bound of one background revalidation. */
-	public static final Duration REVALIDATION_TIMEOUT = Duration.ofSeconds(30);
+	public static final Duration REVALIDATION_TIMEOUT = BackgroundRevalidation.REVALIDATION_TIMEOUT;
 
-	/**
-	 * Most background revalidations at once. They run outside the concurrency limit (the
-	 * client was answered), so under overload a stale key beyond this is served stale
-	 * without one; the next request for it tries again.
-	 */
-	public static final int MAX_REVALIDATIONS = 64;
+	/** Most background revalidations at once ({@link BackgroundRevalidation}). */
+	public static final int MAX_REVALIDATIONS = BackgroundRevalidation.MAX_REVALIDATIONS;
+
+	private static final List<String> STALE_ON_ERROR_DROPPED = List.of(HttpHeaders.CONTENT_TYPE,
+			HttpHeaders.CONTENT_LENGTH, HttpHeaders.CONTENT_ENCODING, HttpHeaders.CACHE_CONTROL,
+			HttpHeaders.RETRY_AFTER, HttpHeaders.ETAG);
 
 	private final EdgeCacheProperties properties;
 
-	private final AsyncCache<String, Entry> cache;
+	private final CacheRules rules;
+
+	private final AsyncCache<String, CacheEntry> cache;
 
 	private final MeterRegistry meters;
 
-	/** The rules' paths, parsed once, in the order of the rules. */
-	private final List<PathPattern> patterns;
-
-	/** Keys with a background revalidation in flight. */
-	private final Set<String> revalidating = ConcurrentHashMap.newKeySet();
+	private final BackgroundRevalidation revalidation;
 
 	private volatile LongSupplier clock = System::nanoTime;
-
-	/**
-	 * A cached answer.
-	 *
-	 * @param status the status (200)
-	 * @param headers the headers to replay
-	 * @param body the body
-	 * @param etag the strong entity tag
-	 * @param storedAtNanos when it was stored (clock time)
-	 * @param initialAgeSeconds the provider's own {@code Age} when stored
-	 * @param freshNanos how long it is fresh
-	 * @param staleWhileRevalidateNanos how long after that it is served while revalidated
-	 * @param staleIfErrorNanos how long after fresh it is served when upstream fails
-	 */
-	record Entry(HttpStatus status, HttpHeaders headers, byte[] body, String etag, long storedAtNanos,
-			long initialAgeSeconds, long freshNanos, long staleWhileRevalidateNanos, long staleIfErrorNanos) {
-
-		long keepNanos() {
-			return this.freshNanos + Math.max(this.staleWhileRevalidateNanos, this.staleIfErrorNanos);
-		}
-
-	}
 
 	public ResponseCacheWebFilter(EdgeCacheProperties properties, MeterRegistry meters) {
 		this.properties = properties;
 		this.meters = meters;
-		this.patterns = properties.rules()
-			.stream()
-			.map((rule) -> PathPatternParser.defaultInstance.parse(rule.path()))
-			.toList();
+		this.rules = new CacheRules(properties);
 		this.cache = Caffeine.newBuilder()
 			.maximumSize(properties.maxEntries())
 			.ticker(() -> this.clock.getAsLong())
-			.expireAfter(new Expiry<String, Entry>() {
+			.expireAfter(new Expiry<String, CacheEntry>() {
 				@Override
-				public long expireAfterCreate(String key, Entry entry, long now) {
+				public long expireAfterCreate(String key, CacheEntry entry, long now) {
 					return entry.keepNanos();
 				}
 
 				@Override
-				public long expireAfterUpdate(String key, Entry entry, long now, long current) {
+				public long expireAfterUpdate(String key, CacheEntry entry, long now, long current) {
 					return entry.keepNanos();
 				}
 
 				@Override
-				public long expireAfterRead(String key, Entry entry, long now, long current) {
+				public long expireAfterRead(String key, CacheEntry entry, long now, long current) {
 					return current;
 				}
 			})
 			.buildAsync();
+		this.revalidation = new BackgroundRevalidation(this.cache, properties.maxEntrySize().toBytes(), meters,
+				() -> this.clock.getAsLong());
 	}
 
 	/**
@@ -163,8 +129,20 @@ public class ResponseCacheWebFilter implements WebFilter, Ordered {
 	}
 
 	@Override
-	public int getOrder() {
-		return EdgeFilterOrder.RESPONSE_CACHE;
+	public EdgeLinkType linkType() {
+		return EdgeLinkType.RESPONSE_CACHE;
+	}
+
+	/** Only routes a rule may match. */
+	@Override
+	public boolean appliesTo(String pathPattern) {
+		return this.rules.mayMatch(pathPattern);
+	}
+
+	@Override
+	public Map<String, Object> settings(List<String> pathPatterns) {
+		return Map.of("enabled", this.properties.enabled(), "rules", this.rules.rulesFor(pathPatterns), "vary",
+				this.properties.vary(), "max-entry-size", this.properties.maxEntrySize().toString());
 	}
 
 	@Override
@@ -173,76 +151,71 @@ public class ResponseCacheWebFilter implements WebFilter, Ordered {
 		if (!HttpMethod.GET.equals(request.getMethod()) || !this.properties.enabled()) {
 			return chain.filter(exchange);
 		}
-		PathContainer path = request.getPath().pathWithinApplication();
-		List<EdgeCacheProperties.Rule> rules = this.properties.rules();
-		for (int i = 0; i < rules.size(); i++) {
-			if (this.patterns.get(i).matches(path)) {
-				EdgeCacheProperties.Rule rule = rules.get(i);
-				String ruleId = Integer.toString(i);
-				return PrincipalResolver.resolve(exchange)
-					.map(EdgePrincipal::identityScope)
-					.defaultIfEmpty("anonymous")
-					.flatMap((identity) -> cached(exchange, chain, rule, ruleId, key(ruleId, rule, request, identity)));
-			}
+		int index = this.rules.match(request.getPath().pathWithinApplication());
+		if (index < 0) {
+			return chain.filter(exchange);
 		}
-		return chain.filter(exchange);
-	}
-
-	private String key(String ruleId, EdgeCacheProperties.Rule rule, ServerHttpRequest request, String identity) {
-		StringBuilder key = new StringBuilder(128).append(ruleId).append('|').append(request.getPath().value());
-		Map<String, List<String>> query = new TreeMap<>(request.getQueryParams());
-		key.append('?').append(query);
-		for (String header : this.properties.vary()) {
-			key.append('|')
-				.append(header.toLowerCase(Locale.ROOT))
-				.append('=')
-				.append(request.getHeaders().getOrEmpty(header));
+		EdgeCacheProperties.Rule rule = this.rules.rule(index);
+		String ruleId = Integer.toString(index);
+		EdgePrincipal known = exchange.getAttribute(EdgeAttributes.PRINCIPAL_ATTR);
+		if (known != null) {
+			// The principal was resolved by an earlier link: no reactive stage for it.
+			return cached(exchange, chain, rule, ruleId, this.rules.key(index, request, known.identityScope()));
 		}
-		if (!rule.shared()) {
-			key.append("|id=").append(identity);
-		}
-		return key.toString();
+		return PrincipalResolver.resolve(exchange)
+			.map(EdgePrincipal::identityScope)
+			.defaultIfEmpty("anonymous")
+			.flatMap((identity) -> cached(exchange, chain, rule, ruleId, this.rules.key(index, request, identity)));
 	}
 
 	private Mono<Void> cached(ServerWebExchange exchange, WebFilterChain chain, EdgeCacheProperties.Rule rule,
 			String ruleId, String key) {
-		CompletableFuture<Entry> mine = new CompletableFuture<>();
-		CompletableFuture<Entry> existing = this.cache.asMap().putIfAbsent(key, mine);
+		CompletableFuture<CacheEntry> mine = new CompletableFuture<>();
+		CompletableFuture<CacheEntry> existing = this.cache.asMap().putIfAbsent(key, mine);
 		if (existing == null) {
 			count(ruleId, "miss");
 			return fetch(exchange, chain, rule, ruleId, mine, null);
 		}
+		if (existing.isDone()) {
+			// An answer that is there (or known not cacheable): decided at once.
+			return found(exchange, chain, rule, ruleId, key, existing, existing.getNow(null));
+		}
 		// Mono<Void> completes empty on success: branch on the entry, never
 		// switchIfEmpty.
-		return Mono.fromFuture(existing, true).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((found) -> {
-			if (found.isEmpty()) {
-				count(ruleId, "bypass");
-				return chain.filter(exchange);
-			}
-			Entry entry = found.get();
-			long age = this.clock.getAsLong() - entry.storedAtNanos();
-			if (age < entry.freshNanos()) {
-				count(ruleId, "hit");
-				return write(exchange, entry, "HIT");
-			}
-			if (age < entry.freshNanos() + entry.staleWhileRevalidateNanos()) {
-				count(ruleId, "stale");
-				return Mono.deferContextual((context) -> {
-					revalidate(exchange, chain, rule, ruleId, key, context);
-					return write(exchange, entry, "STALE");
-				});
-			}
-			// Past its lifetime (and past stale-while-revalidate): the call is made
-			// inline, by one caller at a time; within stale-if-error a failure serves the
-			// stale answer.
-			CompletableFuture<Entry> next = new CompletableFuture<>();
-			if (!this.cache.asMap().replace(key, existing, next)) {
-				return cached(exchange, chain, rule, ruleId, key);
-			}
-			count(ruleId, "miss");
-			boolean ifError = age < entry.freshNanos() + entry.staleIfErrorNanos();
-			return fetch(exchange, chain, rule, ruleId, next, ifError ? entry : null);
-		});
+		return Mono.fromFuture(existing, true)
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((found) -> found(exchange, chain, rule, ruleId, key, existing, found.orElse(null)));
+	}
+
+	private Mono<Void> found(ServerWebExchange exchange, WebFilterChain chain, EdgeCacheProperties.Rule rule,
+			String ruleId, String key, CompletableFuture<CacheEntry> existing, CacheEntry entry) {
+		if (entry == null) {
+			count(ruleId, "bypass");
+			return chain.filter(exchange);
+		}
+		long age = this.clock.getAsLong() - entry.storedAtNanos();
+		if (age < entry.freshNanos()) {
+			count(ruleId, "hit");
+			return write(exchange, entry, "HIT");
+		}
+		if (age < entry.freshNanos() + entry.staleWhileRevalidateNanos()) {
+			count(ruleId, "stale");
+			return Mono.deferContextual((context) -> {
+				this.revalidation.revalidate(exchange, chain, rule, ruleId, key, context);
+				return write(exchange, entry, "STALE");
+			});
+		}
+		// Past its lifetime (and past stale-while-revalidate): the call is made inline,
+		// by
+		// one caller at a time; within stale-if-error a failure serves the stale answer.
+		CompletableFuture<CacheEntry> next = new CompletableFuture<>();
+		if (!this.cache.asMap().replace(key, existing, next)) {
+			return cached(exchange, chain, rule, ruleId, key);
+		}
+		count(ruleId, "miss");
+		boolean ifError = age < entry.freshNanos() + entry.staleIfErrorNanos();
+		return fetch(exchange, chain, rule, ruleId, next, ifError ? entry : null);
 	}
 
 	/**
@@ -251,7 +224,7 @@ public class ResponseCacheWebFilter implements WebFilter, Ordered {
 	 * replaced by the stale answer, which stays in the cache.
 	 */
 	private Mono<Void> fetch(ServerWebExchange exchange, WebFilterChain chain, EdgeCacheProperties.Rule rule,
-			String ruleId, CompletableFuture<Entry> mine, Entry stale) {
+			String ruleId, CompletableFuture<CacheEntry> mine, CacheEntry stale) {
 		exchange.getAttributes().put(EdgeAttributes.CACHE_ATTR, "MISS");
 		ServerHttpResponse response = exchange.getResponse();
 		ServerHttpResponseDecorator capturing = new ServerHttpResponseDecorator(response) {
@@ -285,7 +258,8 @@ public class ResponseCacheWebFilter implements WebFilter, Ordered {
 						offset += length;
 						DataBufferUtils.release(buffer);
 					}
-					Entry entry = cacheable(getDelegate(), bytes, rule);
+					CacheEntry entry = CacheEntry.of(getDelegate(), bytes, rule,
+							ResponseCacheWebFilter.this.clock.getAsLong());
 					mine.complete(entry);
 					if (entry == null) {
 						return getDelegate().writeWith(Mono.just(getDelegate().bufferFactory().wrap(bytes)));
@@ -328,105 +302,16 @@ public class ResponseCacheWebFilter implements WebFilter, Ordered {
 		return response.getStatusCode() != null && response.getStatusCode().is5xxServerError();
 	}
 
-	private Mono<Void> serveStaleOnError(ServerWebExchange exchange, String ruleId, Entry stale) {
+	private Mono<Void> serveStaleOnError(ServerWebExchange exchange, String ruleId, CacheEntry stale) {
 		count(ruleId, "stale-if-error");
 		HttpHeaders headers = exchange.getResponse().getHeaders();
-		for (String name : List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.CONTENT_LENGTH, HttpHeaders.CONTENT_ENCODING,
-				HttpHeaders.CACHE_CONTROL, HttpHeaders.RETRY_AFTER, HttpHeaders.ETAG)) {
+		for (String name : STALE_ON_ERROR_DROPPED) {
 			headers.remove(name);
 		}
 		return write(exchange, stale, "STALE");
 	}
 
-	/**
-	 * One background revalidation per key: the chain runs again for this request into a
-	 * {@link CapturedResponse}, in the caller's Reactor context but not tied to its
-	 * subscription (a client that goes away does not cancel it), bounded by
-	 * {@link #REVALIDATION_TIMEOUT}. A cacheable answer replaces the entry; anything else
-	 * leaves the stale one.
-	 */
-	private void revalidate(ServerWebExchange exchange, WebFilterChain chain, EdgeCacheProperties.Rule rule,
-			String ruleId, String key, ContextView context) {
-		if (this.revalidating.size() >= MAX_REVALIDATIONS || !this.revalidating.add(key)) {
-			return;
-		}
-		countRevalidation(ruleId, "started");
-		CapturedResponse captured = new CapturedResponse(exchange.getResponse().bufferFactory(),
-				this.properties.maxEntrySize().toBytes());
-		// A GET has no body; the client's connection may be done with before the
-		// revalidation reads it, so the background request never touches it.
-		ServerHttpRequest request = new ServerHttpRequestDecorator(exchange.getRequest()) {
-			@Override
-			public Flux<DataBuffer> getBody() {
-				return Flux.empty();
-			}
-		};
-		ServerWebExchange background = exchange.mutate().request(request).response(captured).build();
-		// deferred: a chain that throws as it is called still ends in doFinally, so the
-		// key is never left marked as revalidating
-		Mono.defer(() -> chain.filter(background)).then(Mono.fromRunnable(() -> {
-			byte[] body = captured.body();
-			Entry entry = (body != null) ? cacheable(captured, body, rule) : null;
-			if (entry == null) {
-				throw new IllegalStateException("not cacheable");
-			}
-			this.cache.put(key, CompletableFuture.completedFuture(entry));
-		}))
-			.timeout(REVALIDATION_TIMEOUT)
-			.contextWrite(Context.of(context))
-			.doFinally((signal) -> this.revalidating.remove(key))
-			.subscribe(null, (error) -> countRevalidation(ruleId, "failed"),
-					() -> countRevalidation(ruleId, "succeeded"));
-	}
-
-	private Entry cacheable(ServerHttpResponse response, byte[] body, EdgeCacheProperties.Rule rule) {
-		HttpHeaders headers = response.getHeaders();
-		if (response.getStatusCode() == null || response.getStatusCode().value() != 200
-				|| headers.containsHeader(HttpHeaders.SET_COOKIE)) {
-			return null;
-		}
-		CacheControl control = CacheControl.parse(headers.getOrEmpty(HttpHeaders.CACHE_CONTROL));
-		if (control.noStore()) {
-			return null;
-		}
-		// The rule's ttl is the ceiling of what is left of the provider's max-age (its
-		// max-age less the Age it already has, RFC 9111 4.2), and the lifetime when the
-		// provider gives none.
-		long initialAge = initialAge(headers);
-		Duration fresh = rule.ttl();
-		if (control.maxAge() != null) {
-			Duration left = control.maxAge().minusSeconds(Math.min(initialAge, CacheControl.MAX.toSeconds()));
-			left = left.isNegative() ? Duration.ZERO : left;
-			fresh = (left.compareTo(fresh) < 0) ? left : fresh;
-		}
-		if (fresh.isZero() && control.staleWhileRevalidate().isZero() && control.staleIfError().isZero()) {
-			return null;
-		}
-		HttpHeaders stored = new HttpHeaders();
-		headers.headerSet().forEach((header) -> {
-			String name = header.getKey().toLowerCase(Locale.ROOT);
-			if (!name.equals("transfer-encoding") && !name.equals("connection") && !name.equals("date")
-					&& !name.equals("content-length") && !name.startsWith("ratelimit") && !name.equals("x-cache")
-					&& !name.equals("age")) {
-				stored.addAll(header.getKey(), header.getValue());
-			}
-		});
-		String etag = (headers.getETag() != null) ? headers.getETag() : Etags.of(body);
-		stored.setETag(etag);
-		return new Entry(HttpStatus.OK, HttpHeaders.readOnlyHttpHeaders(stored), body, etag, this.clock.getAsLong(),
-				initialAge, fresh.toNanos(), control.staleWhileRevalidate().toNanos(),
-				control.staleIfError().toNanos());
-	}
-
-	private static long initialAge(HttpHeaders headers) {
-		String age = headers.getFirst("Age");
-		if (age == null || age.isEmpty() || age.length() > 10 || !age.chars().allMatch(Character::isDigit)) {
-			return 0;
-		}
-		return Long.parseLong(age);
-	}
-
-	private Mono<Void> write(ServerWebExchange exchange, Entry entry, String outcome) {
+	private Mono<Void> write(ServerWebExchange exchange, CacheEntry entry, String outcome) {
 		exchange.getAttributes().put(EdgeAttributes.CACHE_ATTR, outcome);
 		ServerHttpResponse response = exchange.getResponse();
 		HttpHeaders headers = response.getHeaders();
@@ -451,12 +336,6 @@ public class ResponseCacheWebFilter implements WebFilter, Ordered {
 	private void count(String rule, String result) {
 		if (this.meters != null) {
 			this.meters.counter("edge.cache.requests", "rule", rule, "result", result).increment();
-		}
-	}
-
-	private void countRevalidation(String rule, String result) {
-		if (this.meters != null) {
-			this.meters.counter("edge.cache.revalidations", "rule", rule, "result", result).increment();
 		}
 	}
 

@@ -3,7 +3,6 @@ package io.ftgo.edge.gateway.composition;
 import java.time.Duration;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -173,8 +172,10 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 	 * {@code If-None-Match} checked right away, before anything else is built. For an
 	 * endpoint with its metadata in the body, {@code _meta} is appended to the same bytes
 	 * as the last member (so the content bytes sent are the ones hashed) and the ETag
-	 * also covers each part's status and reason, never timings or ages, which change on
-	 * every request and would defeat {@code If-None-Match}.
+	 * also covers each part's status and reason (hashed after the content, without a
+	 * joined copy), never timings or ages, which change on every request and would defeat
+	 * {@code If-None-Match}. The answer's bytes are allocated once more, with
+	 * {@code _meta}, only when the metadata goes in the body.
 	 */
 	private Mono<ServerResponse> respond(ServerRequest request, CompositionResult composed) {
 		CompositionResult result = (this.shaper != null)
@@ -182,7 +183,7 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 				: composed;
 		byte[] content = this.json.writeValueAsBytes(result.body());
 		boolean metaInBody = this.endpoint.metadata() == EdgeCompositionProperties.Metadata.BODY;
-		String etag = Etags.of(metaInBody ? withStatuses(content, result) : content);
+		String etag = Etags.of(content, metaInBody ? statuses(result) : null);
 		if (Etags.notModified(request.exchange().getRequest(), etag)) {
 			return ServerResponse.status(HttpStatus.NOT_MODIFIED)
 				.eTag(etag)
@@ -200,7 +201,8 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 		return response.bodyValue(metaInBody ? withMeta(content, result) : content);
 	}
 
-	private static byte[] withStatuses(byte[] content, CompositionResult result) {
+	/** Each part's status and reason, which the ETag covers after the content. */
+	private static byte[] statuses(CompositionResult result) {
 		StringBuilder statuses = new StringBuilder();
 		result.parts()
 			.forEach((name, part) -> statuses.append(name)
@@ -209,10 +211,7 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 				.append(',')
 				.append((part.reason() != null) ? part.reason().label() : "")
 				.append(';'));
-		byte[] meta = statuses.toString().getBytes(StandardCharsets.UTF_8);
-		byte[] all = Arrays.copyOf(content, content.length + meta.length);
-		System.arraycopy(meta, 0, all, content.length, meta.length);
-		return all;
+		return statuses.toString().getBytes(StandardCharsets.UTF_8);
 	}
 
 	/** The serialised object with {@code "_meta": {...}} appended as its last member. */

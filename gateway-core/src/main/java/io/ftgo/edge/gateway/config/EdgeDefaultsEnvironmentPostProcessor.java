@@ -53,7 +53,7 @@ public class EdgeDefaultsEnvironmentPostProcessor implements EnvironmentPostProc
 		defaults.put("server.error.include-stacktrace", "never");
 		defaults.put("server.error.include-message", "never");
 		// Actuator: health groups and Prometheus only; on the management port.
-		defaults.put("management.endpoints.web.exposure.include", "health,prometheus,compositions,graphql");
+		defaults.put("management.endpoints.web.exposure.include", "health,prometheus,compositions,graphql,pipelines");
 		defaults.put("management.endpoint.health.probes.enabled", true);
 		defaults.put("management.endpoint.health.show-details", "never");
 		defaults.put("management.health.redis.enabled", false);

@@ -1,6 +1,7 @@
 package io.ftgo.edge.gateway.filter;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
@@ -8,15 +9,14 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
+import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
+import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
 import io.ftgo.edge.gateway.support.EdgeAttributes;
-import io.ftgo.edge.gateway.support.EdgeFilterOrder;
 import io.ftgo.edge.security.EdgePrincipal;
 
 /**
@@ -25,7 +25,7 @@ import io.ftgo.edge.security.EdgePrincipal;
  * composition, cache and rate-limit outcome, trace id, and the terminal signal when it is
  * not a normal completion. Nothing is built when the logger is off.
  */
-public class AccessLogWebFilter implements WebFilter, Ordered {
+public class AccessLogWebFilter implements EdgeChainLink {
 
 	/** The logger's name. */
 	public static final String LOGGER = "io.ftgo.edge.access";
@@ -43,8 +43,13 @@ public class AccessLogWebFilter implements WebFilter, Ordered {
 	}
 
 	@Override
-	public int getOrder() {
-		return EdgeFilterOrder.ACCESS_LOG;
+	public EdgeLinkType linkType() {
+		return EdgeLinkType.ACCESS_LOG;
+	}
+
+	@Override
+	public Map<String, Object> settings(List<String> pathPatterns) {
+		return Map.of("logger", LOGGER, "enabled", accessLog.isInfoEnabled());
 	}
 
 	@Override

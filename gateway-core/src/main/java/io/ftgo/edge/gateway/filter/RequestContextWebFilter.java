@@ -2,14 +2,13 @@ package io.ftgo.edge.gateway.filter;
 
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
+import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
+import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
 import io.ftgo.edge.gateway.support.EdgeAttributes;
-import io.ftgo.edge.gateway.support.EdgeFilterOrder;
 
 /**
  * The request's context, as exchange attributes read by the rest of the chain: the W3C
@@ -19,7 +18,7 @@ import io.ftgo.edge.gateway.support.EdgeFilterOrder;
  * ({@link EdgeAttributes#CLIENT_ADDRESS_ATTR}, from trusted proxies' forwarding headers
  * or the peer).
  */
-public class RequestContextWebFilter implements WebFilter, Ordered {
+public class RequestContextWebFilter implements EdgeChainLink {
 
 	private final ClientAddressResolver clientAddresses;
 
@@ -28,8 +27,8 @@ public class RequestContextWebFilter implements WebFilter, Ordered {
 	}
 
 	@Override
-	public int getOrder() {
-		return EdgeFilterOrder.REQUEST_CONTEXT;
+	public EdgeLinkType linkType() {
+		return EdgeLinkType.REQUEST_CONTEXT;
 	}
 
 	@Override

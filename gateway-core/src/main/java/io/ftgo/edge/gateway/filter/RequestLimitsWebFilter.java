@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
@@ -17,11 +16,11 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
+import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
+import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
 import io.ftgo.edge.gateway.config.EdgeLimitsProperties;
-import io.ftgo.edge.gateway.support.EdgeFilterOrder;
 import io.ftgo.edge.security.web.Problems;
 
 /**
@@ -29,7 +28,7 @@ import io.ftgo.edge.security.web.Problems;
  * size → 413; a body without {@code Content-Length} is counted as it streams and fails
  * with 413 past the limit. A rejected request's connection is closed.
  */
-public class RequestLimitsWebFilter implements WebFilter, Ordered {
+public class RequestLimitsWebFilter implements EdgeChainLink {
 
 	private final EdgeLimitsProperties limits;
 
@@ -38,8 +37,14 @@ public class RequestLimitsWebFilter implements WebFilter, Ordered {
 	}
 
 	@Override
-	public int getOrder() {
-		return EdgeFilterOrder.LIMITS;
+	public EdgeLinkType linkType() {
+		return EdgeLinkType.LIMITS;
+	}
+
+	@Override
+	public Map<String, Object> settings(List<String> pathPatterns) {
+		return Map.of("max-uri-length", this.limits.maxUriLength(), "max-header-size",
+				this.limits.maxHeaderSize().toString(), "max-body-size", this.limits.maxBodySize().toString());
 	}
 
 	@Override

@@ -3,19 +3,19 @@ package io.ftgo.edge.gateway.filter;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
+import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
+import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
-import io.ftgo.edge.gateway.support.EdgeFilterOrder;
 import io.ftgo.edge.gateway.support.ReservedHeaders;
 
 /**
@@ -25,7 +25,7 @@ import io.ftgo.edge.gateway.support.ReservedHeaders;
  * (permit-all ones included); provider-identifying headers are removed from every answer
  * before it is committed. The request is rebuilt only when a header must go.
  */
-public class ReservedHeadersWebFilter implements WebFilter, Ordered {
+public class ReservedHeadersWebFilter implements EdgeChainLink {
 
 	private final Set<String> identityHeaders;
 
@@ -50,8 +50,14 @@ public class ReservedHeadersWebFilter implements WebFilter, Ordered {
 	}
 
 	@Override
-	public int getOrder() {
-		return EdgeFilterOrder.HYGIENE;
+	public EdgeLinkType linkType() {
+		return EdgeLinkType.RESERVED_HEADERS;
+	}
+
+	@Override
+	public Map<String, Object> settings(List<String> pathPatterns) {
+		return Map.of("reserved", this.reserved.entries(), "identity-headers", List.copyOf(this.identityHeaders),
+				"stripped-from-answers", this.strippedFromAnswers.entries());
 	}
 
 	@Override

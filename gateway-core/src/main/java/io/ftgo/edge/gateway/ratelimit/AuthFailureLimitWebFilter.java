@@ -3,21 +3,22 @@ package io.ftgo.edge.gateway.ratelimit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
+import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
+import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
-import io.ftgo.edge.gateway.support.EdgeFilterOrder;
 import io.ftgo.edge.security.web.Problems;
 
 /**
@@ -28,7 +29,7 @@ import io.ftgo.edge.security.web.Problems;
  * on Redis the budget is cluster-wide); once the bucket is empty, the address gets 429
  * with {@code Retry-After} until its next token, whatever it sends.
  */
-public class AuthFailureLimitWebFilter implements WebFilter, Ordered {
+public class AuthFailureLimitWebFilter implements EdgeChainLink {
 
 	private final RateLimiter limiter;
 
@@ -56,9 +57,13 @@ public class AuthFailureLimitWebFilter implements WebFilter, Ordered {
 	}
 
 	@Override
-	public int getOrder() {
-		// After hygiene (which resolves the client address), before Spring Security.
-		return EdgeFilterOrder.SECURITY - 10;
+	public EdgeLinkType linkType() {
+		return EdgeLinkType.AUTH_FAILURE_LIMIT;
+	}
+
+	@Override
+	public Map<String, Object> settings(List<String> pathPatterns) {
+		return Map.of("tier", this.tier.name(), "limit", this.tier.limit(), "window", this.tier.window().toString());
 	}
 
 	@Override

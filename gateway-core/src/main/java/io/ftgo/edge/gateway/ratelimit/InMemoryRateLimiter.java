@@ -37,6 +37,11 @@ public final class InMemoryRateLimiter implements RateLimiter {
 		return Mono.fromSupplier(() -> acquire(key, tier));
 	}
 
+	@Override
+	public Decision tryAcquireNow(String key, Tier tier) {
+		return acquire(key, tier);
+	}
+
 	/** The synchronous decision (non-blocking: Bucket4j's lock-free bucket). */
 	Decision acquire(String key, Tier tier) {
 		Bucket bucket = this.buckets.get(tier.bucketKey(key),

@@ -11,28 +11,28 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
+import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
+import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
+import io.ftgo.edge.gateway.pipeline.PathOverlap;
 import io.ftgo.edge.gateway.ratelimit.EdgeRateLimitProperties.FailureMode;
 import io.ftgo.edge.gateway.ratelimit.RateLimiter.Decision;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
 import io.ftgo.edge.gateway.support.EdgeAttributes;
-import io.ftgo.edge.gateway.support.EdgeFilterOrder;
 import io.ftgo.edge.gateway.support.PrincipalResolver;
 import io.ftgo.edge.security.EdgePrincipal;
 import io.ftgo.edge.security.web.Problems;
 
 /**
  * The rate limit of the edge chain: a {@link WebFilter}, so proxied routes and composed
- * endpoints are limited alike, after security ({@link EdgeFilterOrder#RATE_LIMIT}).
+ * endpoints are limited alike, after security ({@link EdgeLinkType#RATE_LIMIT}).
  * <p>
  * The caller is {@link EdgePrincipal#identityScope()} when authenticated (a partner's
  * token and its API key share one budget; a user is keyed by subject), else its client
@@ -48,7 +48,7 @@ import io.ftgo.edge.security.web.Problems;
  * (with {@code RateLimit-Policy} only), closed answers 503
  * ({@code rate_limit_unavailable}).
  */
-public class RateLimitWebFilter implements WebFilter, Ordered {
+public class RateLimitWebFilter implements EdgeChainLink {
 
 	/** Request-count metric: tags {@code tier} and {@code outcome}. */
 	public static final String REQUESTS_METRIC = "edge.ratelimit.requests";
@@ -105,6 +105,8 @@ public class RateLimitWebFilter implements WebFilter, Ordered {
 
 	private final boolean legacyHeaders;
 
+	private final List<String> excludedPaths;
+
 	/**
 	 * @param properties the validated settings
 	 * @param limiter the limiter
@@ -125,17 +127,39 @@ public class RateLimitWebFilter implements WebFilter, Ordered {
 		this.defaultTier = this.tiers.get(EdgeRateLimitProperties.DEFAULT_TIER);
 		this.anonymousTier = this.tiers.get(EdgeRateLimitProperties.ANONYMOUS_TIER);
 		this.legacyHeaders = properties.legacyHeaders();
+		this.excludedPaths = List.copyOf(properties.exclude());
 	}
 
 	@Override
-	public int getOrder() {
-		return EdgeFilterOrder.RATE_LIMIT;
+	public EdgeLinkType linkType() {
+		return EdgeLinkType.RATE_LIMIT;
+	}
+
+	@Override
+	public Map<String, Object> settings(List<String> pathPatterns) {
+		Map<String, Object> settings = new java.util.LinkedHashMap<>();
+		settings.put("key", "principal, else client address");
+		Map<String, String> tiers = new java.util.TreeMap<>();
+		this.tiers.forEach(
+				(name, limit) -> tiers.put(name, limit.tier().limit() + " per " + limit.tier().window().toString()));
+		settings.put("tiers", tiers);
+		settings.put("failure-mode", this.failureMode.name().toLowerCase(java.util.Locale.ROOT));
+		settings.put("excluded-paths",
+				this.excludedPaths.stream()
+					.filter((excluded) -> PathOverlap.mayOverlapAny(pathPatterns, excluded))
+					.toList());
+		return settings;
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		if (isExcluded(exchange)) {
 			return chain.filter(exchange);
+		}
+		EdgePrincipal known = exchange.getAttribute(EdgeAttributes.PRINCIPAL_ATTR);
+		if (known != null) {
+			// Resolved by an earlier reader: no reactive stage for it.
+			return limit(exchange, chain, target(known));
 		}
 		return PrincipalResolver.resolve(exchange)
 			.map(this::target)
@@ -175,6 +199,17 @@ public class RateLimitWebFilter implements WebFilter, Ordered {
 
 	private Mono<Void> limit(ServerWebExchange exchange, WebFilterChain chain, Target target) {
 		Limit tier = target.tier();
+		Decision now;
+		try {
+			now = this.limiter.tryAcquireNow(target.key(), tier.tier());
+		}
+		catch (RuntimeException ex) {
+			return undecided(exchange, chain, tier);
+		}
+		if (now != null) {
+			// An in-memory limiter decides at once: no reactive stage for it.
+			return decided(exchange, chain, tier, now);
+		}
 		return this.limiter.tryAcquire(target.key(), tier.tier())
 			// Any failure to decide (RateLimiterUnavailableException or a bug) is the
 			// failure mode's business: never a 500, never a hang.

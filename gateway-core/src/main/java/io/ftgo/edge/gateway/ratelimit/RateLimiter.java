@@ -33,6 +33,17 @@ public interface RateLimiter {
 	Mono<Decision> tryAcquire(String key, Tier tier);
 
 	/**
+	 * The decision at once, for a limiter that never waits (in memory); null when the
+	 * decision must wait (Redis), and then {@link #tryAcquire} makes it.
+	 * @param key the caller, as for {@link #tryAcquire}
+	 * @param tier the caller's tier
+	 * @return the decision, or null
+	 */
+	default Decision tryAcquireNow(String key, Tier tier) {
+		return null;
+	}
+
+	/**
 	 * A tier, resolved: a bucket of {@code limit} tokens refilled with {@code limit} per
 	 * {@code window}.
 	 *

@@ -2,28 +2,30 @@ package io.ftgo.edge.gateway.session;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
+import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
+import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
+import io.ftgo.edge.gateway.pipeline.PathOverlap;
 import io.ftgo.edge.security.web.Problems;
 
 /**
  * The {@code /bff/*} endpoints, as a filter of their own that runs after the rate limit
- * ({@link BrowserSessionWebFilter#ENDPOINTS_ORDER}), so that sign-in attempts are limited
- * like any anonymous request. Security lets {@code /bff/**} through (a {@code permit-all}
- * rule); each endpoint checks what it needs itself. Sign-in is the {@link LoginFlow}'s,
- * sign-out the {@link LogoutFlow}'s; {@code GET /bff/user} is answered here.
+ * ({@link EdgeLinkType#SESSION_ENDPOINTS}), so that sign-in attempts are limited like any
+ * anonymous request. Security lets {@code /bff/**} through (a {@code permit-all} rule);
+ * each endpoint checks what it needs itself. Sign-in is the {@link LoginFlow}'s, sign-out
+ * the {@link LogoutFlow}'s; {@code GET /bff/user} is answered here.
  */
-final class BrowserSessionEndpoints implements WebFilter, Ordered {
+final class BrowserSessionEndpoints implements EdgeChainLink {
 
 	static final String BACKCHANNEL = "/bff/backchannel-logout";
 
@@ -47,8 +49,20 @@ final class BrowserSessionEndpoints implements WebFilter, Ordered {
 	}
 
 	@Override
-	public int getOrder() {
-		return BrowserSessionWebFilter.ENDPOINTS_ORDER;
+	public EdgeLinkType linkType() {
+		return EdgeLinkType.SESSION_ENDPOINTS;
+	}
+
+	/** Only paths under {@code /bff/}. */
+	@Override
+	public boolean appliesTo(String pathPattern) {
+		return PathOverlap.mayOverlapPrefix(pathPattern, "/bff/");
+	}
+
+	@Override
+	public Map<String, Object> settings(List<String> pathPatterns) {
+		return Map.of("paths",
+				java.util.List.of("/bff/login", "/bff/callback", "/bff/user", "/bff/logout", BACKCHANNEL));
 	}
 
 	@Override

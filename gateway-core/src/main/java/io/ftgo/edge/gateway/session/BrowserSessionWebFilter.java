@@ -2,12 +2,12 @@ package io.ftgo.edge.gateway.session;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -19,7 +19,8 @@ import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
-import io.ftgo.edge.gateway.support.EdgeFilterOrder;
+import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
+import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
 import io.ftgo.edge.security.web.Problems;
 
 /**
@@ -39,13 +40,13 @@ import io.ftgo.edge.security.web.Problems;
  * {@link LiveSessions} (lookup, refresh, idle expiry), {@link SessionRepository} (the
  * store), {@link SessionCookies} and {@link SessionAnswers}.
  */
-public class BrowserSessionWebFilter implements WebFilter, Ordered {
+public class BrowserSessionWebFilter implements EdgeChainLink {
 
 	/** After header hygiene, before authentication. */
-	public static final int ORDER = EdgeFilterOrder.HYGIENE + 50;
+	public static final int ORDER = EdgeLinkType.SESSION.order();
 
 	/** The {@code /bff/*} endpoints: after the rate limit, before the response cache. */
-	public static final int ENDPOINTS_ORDER = EdgeFilterOrder.RATE_LIMIT + 50;
+	public static final int ENDPOINTS_ORDER = EdgeLinkType.SESSION_ENDPOINTS.order();
 
 	/** Exchange attribute: the session of a session-authenticated request. */
 	public static final String SESSION_ATTR = BrowserSessionWebFilter.class.getName() + ".session";
@@ -54,6 +55,10 @@ public class BrowserSessionWebFilter implements WebFilter, Ordered {
 			HttpMethod.TRACE);
 
 	private final List<PathPattern> apiPaths;
+
+	private final List<String> apiPathPatterns;
+
+	private final String cookieName;
 
 	private final SessionCookies cookies;
 
@@ -66,6 +71,8 @@ public class BrowserSessionWebFilter implements WebFilter, Ordered {
 	BrowserSessionWebFilter(EdgeSessionProperties properties, SessionStore store, OidcClient oidc, Clock clock) {
 		PathPatternParser parser = new PathPatternParser();
 		this.apiPaths = properties.apiPaths().stream().map(parser::parse).toList();
+		this.apiPathPatterns = List.copyOf(properties.apiPaths());
+		this.cookieName = properties.cookie().fullName();
 		JsonMapper json = JsonMapper.builder().build();
 		RandomTokens tokens = new RandomTokens();
 		this.cookies = new SessionCookies(properties.cookie(), properties.publicOrigin());
@@ -79,15 +86,20 @@ public class BrowserSessionWebFilter implements WebFilter, Ordered {
 	}
 
 	@Override
-	public int getOrder() {
-		return ORDER;
+	public EdgeLinkType linkType() {
+		return EdgeLinkType.SESSION;
+	}
+
+	@Override
+	public Map<String, Object> settings(List<String> pathPatterns) {
+		return Map.of("api-paths", this.apiPathPatterns, "cookie", this.cookieName, "page-headers", true);
 	}
 
 	/**
 	 * The {@code /bff/*} endpoints ({@link BrowserSessionEndpoints}), a filter of their
-	 * own after the rate limit ({@value #ENDPOINTS_ORDER}).
+	 * own after the rate limit ({@link EdgeLinkType#SESSION_ENDPOINTS}).
 	 */
-	public WebFilter endpoints() {
+	public EdgeChainLink endpoints() {
 		return this.endpoints;
 	}
 

@@ -16,8 +16,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.server.WebFilter;
 
+import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
 import io.ftgo.edge.security.config.EdgeSettingsValidator;
 
 /**
@@ -60,7 +60,7 @@ public class EdgeSessionAutoConfiguration {
 
 	/** The {@code /bff/*} endpoints, after the rate limit. */
 	@Bean
-	WebFilter browserSessionEndpoints(BrowserSessionWebFilter sessions) {
+	EdgeChainLink browserSessionEndpoints(BrowserSessionWebFilter sessions) {
 		return sessions.endpoints();
 	}
 

@@ -1,6 +1,7 @@
 package io.ftgo.edge.gateway.shedding;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -17,29 +18,27 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
-import io.ftgo.edge.gateway.support.EdgeFilterOrder;
+import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
+import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
 import io.ftgo.edge.security.web.Problems;
 
 /**
- * The adaptive concurrency limit of the edge chain ({@link EdgeFilterOrder#SHEDDING}):
- * after the request limits and header hygiene, before authentication, routing and any
- * provider call. Each request is put in its priority partition
- * ({@link PriorityClassifier}) and asks the Netflix concurrency-limits partitioned
- * limiter for a slot. While fewer requests are in flight than the limit, every partition
- * may use the spare capacity; at the limit, a partition is admitted only within its
- * guaranteed share, so low-priority partitions (small shares, filled by their own
- * traffic) are shed first and a high-priority request still passes while its partition is
- * within its share.
+ * The adaptive concurrency limit of the edge chain ({@link EdgeLinkType#SHEDDING}): after
+ * the request limits and header hygiene, before authentication, routing and any provider
+ * call. Each request is put in its priority partition ({@link PriorityClassifier}) and
+ * asks the Netflix concurrency-limits partitioned limiter for a slot. While fewer
+ * requests are in flight than the limit, every partition may use the spare capacity; at
+ * the limit, a partition is admitted only within its guaranteed share, so low-priority
+ * partitions (small shares, filled by their own traffic) are shed first and a
+ * high-priority request still passes while its partition is within its share.
  * <p>
  * A shed request is answered at once with 503 problem+json ({@code code: overloaded}) and
  * {@code Retry-After}; nothing after this filter runs for it. With {@code writes: bypass}
@@ -51,7 +50,7 @@ import io.ftgo.edge.security.web.Problems;
  * the algorithm should see), error ({@code onDropped} for timeouts, else
  * {@code onIgnore}) or cancellation, e.g. a client that went away ({@code onIgnore}).
  */
-public class ConcurrencyLimitWebFilter implements WebFilter, Ordered {
+public class ConcurrencyLimitWebFilter implements EdgeChainLink {
 
 	/** Gauge: the current limit. */
 	public static final String LIMIT_METRIC = "edge.concurrency.limit";
@@ -87,6 +86,8 @@ public class ConcurrencyLimitWebFilter implements WebFilter, Ordered {
 
 	private final Map<String, Partition> partitions;
 
+	private final Map<String, Object> settings;
+
 	/**
 	 * @param properties validated settings
 	 * @param limiter the limiter ({@link ConcurrencyLimiters#build})
@@ -111,6 +112,9 @@ public class ConcurrencyLimitWebFilter implements WebFilter, Ordered {
 		this.limit = limit;
 		this.classifier = new PriorityClassifier(properties);
 		this.bypassWrites = properties.bypassWrites();
+		this.settings = Map.of("algorithm", properties.algorithm(), "partitions", properties.partitions(),
+				"default-partition", String.valueOf(properties.defaultPartition()), "writes", properties.writes(),
+				"excluded-paths", properties.exclude());
 		MeterRegistry registry = (meters != null) ? meters : new SimpleMeterRegistry();
 		long seconds = Math.max(1, (properties.retryAfter().toMillis() + 999) / 1000);
 		this.retryAfter = Long.toString(seconds);
@@ -124,8 +128,13 @@ public class ConcurrencyLimitWebFilter implements WebFilter, Ordered {
 	}
 
 	@Override
-	public int getOrder() {
-		return EdgeFilterOrder.SHEDDING;
+	public EdgeLinkType linkType() {
+		return EdgeLinkType.SHEDDING;
+	}
+
+	@Override
+	public Map<String, Object> settings(List<String> pathPatterns) {
+		return this.settings;
 	}
 
 	/** The current limit. */

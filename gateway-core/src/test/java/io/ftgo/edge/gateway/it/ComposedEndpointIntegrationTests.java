@@ -6,8 +6,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import io.ftgo.edge.gateway.cache.Etags;
+import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.ProviderFault;
@@ -20,12 +22,19 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.security.web.server.WebFilterChainProxy;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.adapter.HttpWebHandlerAdapter;
+import org.springframework.web.server.handler.FilteringWebHandler;
+import org.springframework.web.server.handler.WebHandlerDecorator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,6 +55,9 @@ class ComposedEndpointIntegrationTests {
 
 	@Autowired
 	WebTestClient client;
+
+	@Autowired
+	ApplicationContext context;
 
 	@LocalServerPort
 	int port;
@@ -309,6 +321,49 @@ class ComposedEndpointIntegrationTests {
 			.exchange()
 			.expectStatus()
 			.isNotFound();
+	}
+
+	/**
+	 * The application port's web handler runs one edge pipeline in place of the link
+	 * beans and Spring Security's filter chain proxy; the management port shows each
+	 * route's links in order.
+	 */
+	@Test
+	void pipelines_replaceTheLinkFilters_andAreShownOnTheManagementPort() {
+		HttpWebHandlerAdapter adapter = (HttpWebHandlerAdapter) this.context.getBean(HttpHandler.class);
+		FilteringWebHandler filtering = (FilteringWebHandler) ((WebHandlerDecorator) adapter.getDelegate())
+			.getDelegate();
+		List<WebFilter> filters = filtering.getFilters();
+		assertThat(filters).noneMatch(EdgeChainLink.class::isInstance).noneMatch(WebFilterChainProxy.class::isInstance);
+		assertThat(filters).hasSizeLessThan(this.context.getBeansOfType(WebFilter.class).size());
+
+		WebTestClient management = WebTestClient.bindToServer()
+			.baseUrl("http://localhost:" + managementPort)
+			.responseTimeout(Duration.ofSeconds(10))
+			.build();
+		management.get()
+			.uri("/actuator/pipelines")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$['order-details'].kind")
+			.isEqualTo("composition")
+			.jsonPath("$['order-details'].links[*].name")
+			.isEqualTo(java.util.List.of("access-log", "request-context", "limits", "reserved-headers", "security",
+					"route"))
+			.jsonPath("$['order-details'].links[?(@.name == 'security')].settings.rules[0].access")
+			.isEqualTo(java.util.List.of("scopes [web]"))
+			.jsonPath("$['order-details'].links[0].order")
+			.isEqualTo(-600)
+			.jsonPath("$['order-details'].links[5].name")
+			.isEqualTo("route")
+			.jsonPath("$['order-details'].links[5].order")
+			.doesNotExist()
+			.jsonPath("$.default.links[*].name")
+			.isEqualTo(java.util.List.of("access-log", "request-context", "limits", "reserved-headers", "security",
+					"response-cache", "route"));
+		orderPage("alice", 7001).expectStatus().isOk();
 	}
 
 	/**

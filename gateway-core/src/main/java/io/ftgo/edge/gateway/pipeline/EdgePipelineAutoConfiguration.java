@@ -1,0 +1,129 @@
+package io.ftgo.edge.gateway.pipeline;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.security.web.server.WebFilterChainProxy;
+import org.springframework.web.server.WebFilter;
+
+import io.ftgo.edge.gateway.composition.Compositions;
+import io.ftgo.edge.gateway.composition.EdgeCompositionAutoConfiguration;
+import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
+import io.ftgo.edge.gateway.graphql.EdgeGraphQlAutoConfiguration;
+import io.ftgo.edge.gateway.graphql.EdgeGraphQlProperties;
+import io.ftgo.edge.gateway.ratelimit.EdgeRateLimitAutoConfiguration;
+import io.ftgo.edge.gateway.session.EdgeSessionAutoConfiguration;
+import io.ftgo.edge.gateway.session.EdgeSessionProperties;
+import io.ftgo.edge.gateway.shedding.EdgeConcurrencyAutoConfiguration;
+import io.ftgo.edge.gateway.support.EdgeEndpoints;
+import io.ftgo.edge.security.config.EdgeSecurityProperties;
+
+/**
+ * The edge pipeline of the application port ({@link EdgePipelines}): assembled once from
+ * the application's links and routes, it replaces the link beans in the web handler's
+ * filter list with one filter; {@code /actuator/pipelines} shows it.
+ */
+@AutoConfiguration(after = { EdgeGatewayAutoConfiguration.class, EdgeCompositionAutoConfiguration.class,
+		EdgeRateLimitAutoConfiguration.class, EdgeConcurrencyAutoConfiguration.class,
+		EdgeSessionAutoConfiguration.class, EdgeGraphQlAutoConfiguration.class })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+public class EdgePipelineAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(EdgePipelineAutoConfiguration.class);
+
+	@Bean
+	EdgePipelines edgePipelines(ObjectProvider<EdgeChainLink> links, ObjectProvider<WebFilterChainProxy> security,
+			ObjectProvider<EdgeSecurityProperties> securityProperties, ObjectProvider<GatewayProperties> gateway,
+			ObjectProvider<Compositions> compositions, ObjectProvider<EdgeGraphQlProperties> graphql,
+			ObjectProvider<EdgeSessionProperties> sessions) {
+		List<EdgeChainLink> all = new ArrayList<>(links.orderedStream().toList());
+		security.orderedStream()
+			.forEach((proxy) -> all.add(new SecurityLink(proxy, securityProperties.getIfAvailable())));
+		Map<String, EdgePipelines.Route> routes = new LinkedHashMap<>();
+		Compositions composed = compositions.getIfAvailable();
+		for (EdgeEndpoints.Endpoint endpoint : EdgeEndpoints.of(gateway.getIfAvailable(),
+				(composed != null) ? composed : Map.of())) {
+			// one pipeline per route, for all of its path patterns
+			routes.merge(endpoint.kind() + " " + endpoint.id(),
+					new EdgePipelines.Route(endpoint.id(), endpoint.kind(), endpoint.method(),
+							List.of(endpoint.path())),
+					(first, more) -> new EdgePipelines.Route(first.name(), first.kind(), first.method(),
+							concat(first.paths(), more.paths())));
+		}
+		EdgeGraphQlProperties graphQl = graphql.getIfAvailable();
+		if (graphQl != null) {
+			routes.put("graphql", new EdgePipelines.Route("graphql", "endpoint", "GET|POST", List.of(graphQl.path())));
+		}
+		EdgeSessionProperties session = sessions.getIfAvailable();
+		if (session != null && session.enabled()) {
+			routes.put("session-endpoints",
+					new EdgePipelines.Route("session-endpoints", "endpoint", null, List.of("/bff/**")));
+		}
+		return new EdgePipelines(all, List.copyOf(routes.values()));
+	}
+
+	private static List<String> concat(List<String> first, List<String> more) {
+		List<String> all = new ArrayList<>(first);
+		all.addAll(more);
+		return List.copyOf(all);
+	}
+
+	/**
+	 * The application port's web handler runs the pipeline in place of the link beans (at
+	 * the place of the first of them). Other web filters keep their places around it.
+	 */
+	@Bean
+	WebHttpHandlerBuilderCustomizer edgePipelineWebHandler(EdgePipelines pipelines) {
+		return (builder) -> builder.filters((filters) -> {
+			int first = -1;
+			for (int i = 0; i < filters.size(); i++) {
+				if (pipelines.absorbs(filters.get(i))) {
+					first = (first < 0) ? i : first;
+				}
+				else if (first >= 0 && i < lastAbsorbed(filters, pipelines)) {
+					logger.warn("The web filter " + describe(filters.get(i))
+							+ " sits between links of the edge pipeline; it now runs after them");
+				}
+			}
+			if (first < 0) {
+				return;
+			}
+			filters.removeIf(pipelines::absorbs);
+			filters.add(first, pipelines.webFilter());
+		});
+	}
+
+	private static int lastAbsorbed(List<WebFilter> filters, EdgePipelines pipelines) {
+		for (int i = filters.size() - 1; i >= 0; i--) {
+			if (pipelines.absorbs(filters.get(i))) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private static String describe(WebFilter filter) {
+		String order = (filter instanceof Ordered ordered) ? " (order " + ordered.getOrder() + ")" : "";
+		return filter.getClass().getName() + order;
+	}
+
+	@Bean
+	@ConditionalOnAvailableEndpoint
+	PipelinesEndpoint pipelinesEndpoint(EdgePipelines pipelines) {
+		return new PipelinesEndpoint(pipelines);
+	}
+
+}
