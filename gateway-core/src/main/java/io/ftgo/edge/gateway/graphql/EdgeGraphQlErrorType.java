@@ -26,6 +26,15 @@ public enum EdgeGraphQlErrorType implements ErrorClassification {
 	/** Refused: nesting deeper than {@code edge.graphql.max-depth}. */
 	QUERY_TOO_DEEP(400),
 
+	/**
+	 * Refused: more work units (fields after fragment expansion, directives, variables)
+	 * than {@code edge.graphql.max-work}.
+	 */
+	QUERY_TOO_LARGE(400),
+
+	/** Refused: an argument or variable value does not fit its declared type. */
+	INVALID_INPUT(400),
+
 	/** Refused: cost above {@code edge.graphql.max-complexity}. */
 	QUERY_TOO_COMPLEX(400),
 

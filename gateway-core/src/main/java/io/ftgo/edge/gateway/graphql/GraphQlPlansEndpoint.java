@@ -73,8 +73,14 @@ public class GraphQlPlansEndpoint {
 		if (plan.invalid) {
 			return EdgeGraphQlErrorType.INVALID_QUERY.name();
 		}
+		if (plan.tooLarge) {
+			return EdgeGraphQlErrorType.QUERY_TOO_LARGE.name();
+		}
 		if (plan.introspection && !this.properties.introspection()) {
 			return EdgeGraphQlErrorType.INTROSPECTION_DISABLED.name();
+		}
+		if (plan.inputError != null) {
+			return EdgeGraphQlErrorType.INVALID_INPUT.name();
 		}
 		if (plan.depth > this.properties.maxDepth()) {
 			return EdgeGraphQlErrorType.QUERY_TOO_DEEP.name();
