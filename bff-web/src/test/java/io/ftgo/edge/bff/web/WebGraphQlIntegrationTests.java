@@ -530,6 +530,62 @@ class WebGraphQlIntegrationTests {
 	}
 
 	@Test
+	void exponentialFragments_refusedTooLarge_boundedWork_nothingCalled() {
+		// Each fragment spreads the next under three aliases: 3^25 paths (about 8e11
+		// fields) in a document of a few kilobytes.
+		StringBuilder document = new StringBuilder("{ me { ...F0 } }\n");
+		int levels = 25;
+		for (int i = 0; i < levels; i++) {
+			String next = "{ consumer { ...F" + (i + 1) + " } }";
+			document.append("fragment F")
+				.append(i)
+				.append(" on Consumer { a: orders ")
+				.append(next)
+				.append(" b: orders ")
+				.append(next)
+				.append(" c: orders ")
+				.append(next)
+				.append(" }\n");
+		}
+		document.append("fragment F").append(levels).append(" on Consumer { firstName }\n");
+
+		graphql("alice", document.toString()).jsonPath("$.data")
+			.doesNotExist()
+			.jsonPath("$.errors[0].extensions.classification")
+			.isEqualTo("QUERY_TOO_LARGE")
+			.jsonPath("$.errors[0].extensions.maxWork")
+			.isEqualTo(2000)
+			.jsonPath("$.errors[0].extensions.work")
+			.value((Integer work) -> assertThat(work).isGreaterThan(2000)
+				.isLessThanOrEqualTo(2000 + document.length()));
+
+		assertThat(totalCalls()).isZero();
+	}
+
+	@Test
+	void wrongTypeVariable_refusedInTheEdgesWords_noJavaClassName_nothingCalled() {
+		graphql("alice", "query($id: Int!) { order(orderId: $id) { orderId } }", Map.of("id", Map.of("a", 1)))
+			.jsonPath("$.data")
+			.doesNotExist()
+			.jsonPath("$.errors[0].extensions.classification")
+			.isEqualTo("INVALID_INPUT")
+			.jsonPath("$.errors[0].message")
+			.isEqualTo("Variable '$id' expects Int!, got an object")
+			.jsonPath("$.errors[0].extensions.variable")
+			.isEqualTo("id")
+			.jsonPath("$.errors[0].extensions.expected")
+			.isEqualTo("Int!");
+		graphql("alice", "{ order(orderId: \"7001\") { orderId } }").jsonPath("$.errors[0].message")
+			.isEqualTo("Argument 'orderId' of field 'Query.order' expects Int!, got a string");
+		// graphql-java's own validation messages lose their prefix and any class name.
+		graphql("alice", "{ order(orderId: 7001) { orderId nope } }").jsonPath("$.errors[0].message")
+			.value((String message) -> assertThat(message).doesNotContain("Validation error")
+				.doesNotContainPattern("LinkedHashMap|StringValue|java\\."));
+
+		assertThat(totalCalls()).isZero();
+	}
+
+	@Test
 	void persistedQuery_byIdAndByHash() {
 		this.client.post()
 			.uri("/graphql")

@@ -79,7 +79,8 @@ public class GraphQlPlansEndpoint {
 		if (plan.introspection && !this.properties.introspection()) {
 			return EdgeGraphQlErrorType.INTROSPECTION_DISABLED.name();
 		}
-		if (plan.inputError != null) {
+		// Explained without variables: only the document's own literals are checked.
+		if (plan.inputError != null && !plan.inputError.details().containsKey("variable")) {
 			return EdgeGraphQlErrorType.INVALID_INPUT.name();
 		}
 		if (plan.depth > this.properties.maxDepth()) {

@@ -247,6 +247,8 @@ final class QueryPlanner {
 
 		private final Map<String, Map<String, Set<Field>>> collected = new HashMap<>();
 
+		private final Set<Field> checked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
 		Builder(Operation operation, GraphQLSchema schema, Map<String, FragmentDefinition> fragments) {
 			this.operation = operation;
 			this.schema = schema;
@@ -324,7 +326,8 @@ final class QueryPlanner {
 		}
 
 		private void checkArguments(GraphQLFieldsContainer parent, GraphQLFieldDefinition definition, Field field) {
-			if (this.operation.inputError != null) {
+			// Each field of the document is checked once, however many paths reach it.
+			if (this.operation.inputError != null || !this.checked.add(field)) {
 				return;
 			}
 			for (Argument argument : field.getArguments()) {
