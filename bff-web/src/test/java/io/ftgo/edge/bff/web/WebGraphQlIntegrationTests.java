@@ -660,6 +660,8 @@ class WebGraphQlIntegrationTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
+			.jsonPath("$.work")
+			.isEqualTo(38)
 			.jsonPath("$.stages[0].stage")
 			.isEqualTo(1)
 			.jsonPath("$.stages[0].calls[0].provider")

@@ -131,7 +131,7 @@ public class EdgeGraphQlAutoConfiguration {
 				RequestPredicates.GET(properties.path()).or(RequestPredicates.POST(properties.path())), http::handle);
 	}
 
-	private static void validate(EdgeGraphQlProperties properties) {
+	static void validate(EdgeGraphQlProperties properties) {
 		positive("edge.graphql.max-depth", properties.maxDepth());
 		if (properties.maxWork() < 1) {
 			throw new InvalidEdgeConfigurationException("edge.graphql.max-work", properties.maxWork(),

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 
 import io.ftgo.edge.gateway.graphql.EdgeGraphQlProperties.FieldDefinition;
 import io.ftgo.edge.gateway.graphql.EdgeGraphQlProperties.TypeDefinition;
+import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The planner's work is bounded by the document, never by what fragment expansion would
@@ -257,6 +259,19 @@ class QueryPlannerTests {
 		});
 		// graphql-java's own words would have leaked class names.
 		assertThat(seen).anyMatch((message) -> CLASS_NAMES.matcher(message).find());
+	}
+
+	@Test
+	void maxWork_validatedAtStartUp_namingTheKey() {
+		EdgeGraphQlProperties zero = new EdgeGraphQlProperties(null, null, null, 0, null, null, null, null, null, null,
+				null, null, null);
+		assertThatThrownBy(() -> EdgeGraphQlAutoConfiguration.validate(zero))
+			.isInstanceOf(InvalidEdgeConfigurationException.class)
+			.hasMessageContaining("edge.graphql.max-work");
+		EdgeGraphQlProperties defaults = new EdgeGraphQlProperties(null, null, null, null, null, null, null, null, null,
+				null, null, null, null);
+		assertThat(defaults.maxWork()).isEqualTo(2000);
+		EdgeGraphQlAutoConfiguration.validate(defaults);
 	}
 
 	@Test
