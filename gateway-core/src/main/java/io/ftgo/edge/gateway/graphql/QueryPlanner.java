@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 
 import graphql.language.Argument;
-import graphql.language.Directive;
 import graphql.language.Document;
 import graphql.language.Field;
 import graphql.language.FragmentDefinition;
