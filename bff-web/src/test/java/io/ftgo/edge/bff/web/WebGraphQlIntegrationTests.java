@@ -531,21 +531,16 @@ class WebGraphQlIntegrationTests {
 
 	@Test
 	void exponentialFragments_refusedTooLarge_boundedWork_nothingCalled() {
-		// Each fragment spreads the next under three aliases: 3^25 paths (about 8e11
+		// Each fragment spreads the next under eight aliases: 8^8 paths (about 1.7e7
 		// fields) in a document of a few kilobytes.
 		StringBuilder document = new StringBuilder("{ me { ...F0 } }\n");
-		int levels = 25;
+		int levels = 8;
 		for (int i = 0; i < levels; i++) {
-			String next = "{ consumer { ...F" + (i + 1) + " } }";
-			document.append("fragment F")
-				.append(i)
-				.append(" on Consumer { a: orders ")
-				.append(next)
-				.append(" b: orders ")
-				.append(next)
-				.append(" c: orders ")
-				.append(next)
-				.append(" }\n");
+			document.append("fragment F").append(i).append(" on Consumer {");
+			for (int a = 0; a < 8; a++) {
+				document.append(" a").append(a).append(": orders { consumer { ...F").append(i + 1).append(" } }");
+			}
+			document.append(" }\n");
 		}
 		document.append("fragment F").append(levels).append(" on Consumer { firstName }\n");
 
@@ -558,6 +553,26 @@ class WebGraphQlIntegrationTests {
 			.jsonPath("$.errors[0].extensions.work")
 			.value((Integer work) -> assertThat(work).isGreaterThan(2000)
 				.isLessThanOrEqualTo(2000 + document.length()));
+
+		assertThat(totalCalls()).isZero();
+	}
+
+	@Test
+	void fragmentChain_refusedTooDeep_beforeGraphQlJavaRecursesOnIt_nothingCalled() {
+		// One field deep, a thousand fragments: graphql-java's validation would recurse
+		// once per fragment (a stack overflow on the event loop).
+		StringBuilder document = new StringBuilder("{ me { ...F0 } }\n");
+		for (int i = 0; i < 1000; i++) {
+			document.append("fragment F").append(i).append(" on Consumer { ...F").append(i + 1).append(" }\n");
+		}
+		document.append("fragment F1000 on Consumer { firstName }\n");
+
+		graphql("alice", document.toString()).jsonPath("$.data")
+			.doesNotExist()
+			.jsonPath("$.errors[0].extensions.classification")
+			.isEqualTo("QUERY_TOO_DEEP")
+			.jsonPath("$.errors[0].extensions.maxNesting")
+			.isEqualTo(32);
 
 		assertThat(totalCalls()).isZero();
 	}

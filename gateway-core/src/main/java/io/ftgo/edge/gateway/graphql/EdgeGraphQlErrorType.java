@@ -23,7 +23,10 @@ public enum EdgeGraphQlErrorType implements ErrorClassification {
 	/** 504: the provider was slower than its timeout or the request deadline. */
 	GATEWAY_TIMEOUT(504),
 
-	/** Refused: nesting deeper than {@code edge.graphql.max-depth}. */
+	/**
+	 * Refused: fields nested deeper than {@code edge.graphql.max-depth}, or selections
+	 * (fields, fragment spreads, inline fragments) deeper than four times that.
+	 */
 	QUERY_TOO_DEEP(400),
 
 	/**

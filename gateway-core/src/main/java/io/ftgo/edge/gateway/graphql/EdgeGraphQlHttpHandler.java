@@ -159,6 +159,11 @@ final class EdgeGraphQlHttpHandler {
 		if (plan.invalid) {
 			return refuse(EdgeGraphQlErrorType.INVALID_QUERY, plan.invalidReason, Map.of());
 		}
+		if (plan.tooDeep) {
+			return refuse(EdgeGraphQlErrorType.QUERY_TOO_DEEP,
+					"The query's selections and fragments are nested too deeply",
+					Map.of("nesting", plan.nesting, "maxNesting", this.planner.maxNesting()));
+		}
 		if (plan.tooLarge) {
 			return refuse(EdgeGraphQlErrorType.QUERY_TOO_LARGE,
 					"The query takes more work than this edge allows (fields after fragment expansion, directives, variables)",

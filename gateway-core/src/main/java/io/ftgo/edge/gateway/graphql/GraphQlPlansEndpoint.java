@@ -73,6 +73,9 @@ public class GraphQlPlansEndpoint {
 		if (plan.invalid) {
 			return EdgeGraphQlErrorType.INVALID_QUERY.name();
 		}
+		if (plan.tooDeep) {
+			return EdgeGraphQlErrorType.QUERY_TOO_DEEP.name();
+		}
 		if (plan.tooLarge) {
 			return EdgeGraphQlErrorType.QUERY_TOO_LARGE.name();
 		}

@@ -115,7 +115,7 @@ final class QueryPlanner {
 			return operation;
 		}
 		operation.rootType = root.getName();
-		Counter counter = new Counter(operation, fragments, this.properties.maxWork());
+		Counter counter = new Counter(operation, fragments, this.properties.maxWork(), maxNesting());
 		try {
 			for (VariableDefinition variable : definition.getVariableDefinitions()) {
 				operation.steps++;
@@ -123,9 +123,13 @@ final class QueryPlanner {
 				operation.variables.add(variable);
 			}
 			counter.charge(definition.getDirectives().size());
-			counter.count(definition.getSelectionSet());
+			counter.count(definition.getSelectionSet(), 1);
 		}
 		catch (TooMuchWork ex) {
+			return operation;
+		}
+		catch (TooDeep ex) {
+			operation.tooDeep = true;
 			return operation;
 		}
 		catch (FragmentCycle ex) {
@@ -137,10 +141,30 @@ final class QueryPlanner {
 		return operation;
 	}
 
+	/**
+	 * How deep selections may nest, counting fragment spreads and inline fragments as
+	 * levels: {@code 4 * max-depth} (32 by default). Fragments nest no field deeper, but
+	 * graphql-java's validation recurses on them: a chain of a thousand fragments
+	 * spreading each other overflows its stack.
+	 * @return the bound
+	 */
+	int maxNesting() {
+		return 4 * this.properties.maxDepth();
+	}
+
 	/** Thrown when the count crosses {@code max-work}: the walk stops at once. */
 	private static final class TooMuchWork extends RuntimeException {
 
 		TooMuchWork() {
+			super(null, null, false, false);
+		}
+
+	}
+
+	/** Thrown when selections nest deeper than allowed: the walk stops at once. */
+	private static final class TooDeep extends RuntimeException {
+
+		TooDeep() {
 			super(null, null, false, false);
 		}
 
@@ -156,8 +180,10 @@ final class QueryPlanner {
 	}
 
 	/**
-	 * Counts work units, every unit against the bound. A fragment is walked once: its
-	 * count is kept and charged again, as one amount, for every further spread.
+	 * Counts work units, every unit against the bound, and the nesting of selections
+	 * (fields, inline fragments and fragment spreads: what graphql-java recurses on),
+	 * every level against its bound. A fragment is walked once: its count and height are
+	 * kept, and charged again in one step for every further spread.
 	 */
 	private static final class Counter {
 
@@ -167,14 +193,17 @@ final class QueryPlanner {
 
 		private final long maxWork;
 
-		private final Map<String, Long> fragmentWork = new HashMap<>();
+		private final int maxNesting;
+
+		private final Map<String, long[]> fragmentWork = new HashMap<>();
 
 		private final Set<String> inProgress = new HashSet<>();
 
-		Counter(Operation operation, Map<String, FragmentDefinition> fragments, long maxWork) {
+		Counter(Operation operation, Map<String, FragmentDefinition> fragments, long maxWork, int maxNesting) {
 			this.operation = operation;
 			this.fragments = fragments;
 			this.maxWork = maxWork;
+			this.maxNesting = maxNesting;
 		}
 
 		/**
@@ -185,48 +214,64 @@ final class QueryPlanner {
 			this.operation.charge(units, this.maxWork);
 		}
 
-		/** Counts a selection set, charging as it goes; returns the units it took. */
-		long count(SelectionSet selections) {
+		private void nested(int level) {
+			if (level > this.maxNesting) {
+				this.operation.nesting = level;
+				throw new TooDeep();
+			}
+			this.operation.nesting = Math.max(this.operation.nesting, level);
+		}
+
+		/**
+		 * Counts a selection set at a nesting level, charging as it goes.
+		 * @return how many levels it nests below its own
+		 */
+		int count(SelectionSet selections, int level) {
 			if (selections == null) {
 				return 0;
 			}
-			long start = this.operation.work;
+			nested(level);
+			int height = 0;
 			for (Selection<?> selection : selections.getSelections()) {
 				this.operation.steps++;
 				if (selection instanceof Field field) {
 					charge(1 + field.getDirectives().size());
-					count(field.getSelectionSet());
+					if (field.getSelectionSet() != null) {
+						height = Math.max(height, 1 + count(field.getSelectionSet(), level + 1));
+					}
 				}
 				else if (selection instanceof InlineFragment inline) {
 					charge(1 + inline.getDirectives().size());
-					count(inline.getSelectionSet());
+					height = Math.max(height, 1 + count(inline.getSelectionSet(), level + 1));
 				}
 				else if (selection instanceof FragmentSpread spread) {
 					charge(1 + spread.getDirectives().size());
-					spread(spread.getName());
+					height = Math.max(height, 1 + spread(spread.getName(), level + 1));
 				}
 			}
-			return this.operation.work - start;
+			return height;
 		}
 
-		private void spread(String name) {
-			Long known = this.fragmentWork.get(name);
+		private int spread(String name, int level) {
+			long[] known = this.fragmentWork.get(name);
 			if (known != null) {
-				charge(known);
-				return;
+				nested(level + (int) known[1]);
+				charge(known[0]);
+				return (int) known[1];
 			}
 			FragmentDefinition fragment = this.fragments.get(name);
 			if (fragment == null) {
-				return;
+				return 0;
 			}
 			if (!this.inProgress.add(name)) {
 				throw new FragmentCycle(name);
 			}
 			long start = this.operation.work;
 			charge(fragment.getDirectives().size());
-			count(fragment.getSelectionSet());
+			int height = count(fragment.getSelectionSet(), level);
 			this.inProgress.remove(name);
-			this.fragmentWork.put(name, this.operation.work - start);
+			this.fragmentWork.put(name, new long[] { this.operation.work - start, height });
+			return height;
 		}
 
 	}
@@ -445,6 +490,14 @@ final class QueryPlanner {
 
 		boolean tooLarge;
 
+		/**
+		 * Deepest nesting of selections seen (fields, fragments), stopping past the
+		 * bound.
+		 */
+		int nesting;
+
+		boolean tooDeep;
+
 		InputCheck.Error inputError;
 
 		final List<VariableDefinition> variables = new ArrayList<>();
@@ -481,7 +534,9 @@ final class QueryPlanner {
 			plan.invalid = this.invalid != null;
 			plan.invalidReason = this.invalid;
 			plan.tooLarge = this.tooLarge;
-			if (plan.invalid || plan.tooLarge) {
+			plan.nesting = this.nesting;
+			plan.tooDeep = this.tooDeep;
+			if (plan.invalid || plan.tooLarge || plan.tooDeep) {
 				return plan;
 			}
 			EdgeGraphQlProperties properties = this.planner.properties;
@@ -604,6 +659,15 @@ final class QueryPlanner {
 
 		/** Over {@code max-work}: nothing else was planned. */
 		boolean tooLarge;
+
+		/**
+		 * Selections (fields, fragment spreads, inline fragments) nest deeper than
+		 * {@link QueryPlanner#maxNesting()}: nothing else was planned.
+		 */
+		boolean tooDeep;
+
+		/** The deepest nesting of selections counted (stops at the first level over). */
+		int nesting;
 
 		/** Work units counted (at most {@code maxWork + 1}: counting stops there). */
 		long work;

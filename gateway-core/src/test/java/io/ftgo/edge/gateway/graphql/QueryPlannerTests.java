@@ -68,22 +68,17 @@ class QueryPlannerTests {
 	}
 
 	/**
-	 * {@code levels} fragments, each spreading the next under three aliases: the last
-	 * one's fields are reached {@code 3^levels} times.
+	 * {@code levels} fragments, each spreading the next under {@code width} aliases: the
+	 * last one's fields are reached {@code width^levels} times.
 	 */
-	static String exponential(int levels) {
+	static String exponential(int levels, int width) {
 		StringBuilder document = new StringBuilder("query { order(orderId: 1) { ...F0 } }\n");
 		for (int i = 0; i < levels; i++) {
-			String next = "...F" + (i + 1);
-			document.append("fragment F")
-				.append(i)
-				.append(" on Order { a: next { ")
-				.append(next)
-				.append(" } b: next { ")
-				.append(next)
-				.append(" } c: next { ")
-				.append(next)
-				.append(" } }\n");
+			document.append("fragment F").append(i).append(" on Order {");
+			for (int a = 0; a < width; a++) {
+				document.append(" a").append(a).append(": next { ...F").append(i + 1).append(" }");
+			}
+			document.append(" }\n");
 		}
 		document.append("fragment F").append(levels).append(" on Order { orderId state restaurant { name } }\n");
 		return document.toString();
@@ -91,7 +86,8 @@ class QueryPlannerTests {
 
 	@Test
 	void exponentialFragments_refusedAtTheFirstUnitOver_workAndEffortBoundedByTheDocument() {
-		String document = exponential(30); // 3^30 paths: about 2e14 fields once expanded
+		String document = exponential(10, 8); // 8^10 paths: about 5e9 fields once
+												// expanded
 		int maxWork = 2000;
 
 		QueryPlanner.Plan plan = plan(maxWork, document, Map.of());
@@ -105,7 +101,7 @@ class QueryPlannerTests {
 
 	@Test
 	void fragmentsSpreadManyTimes_withinTheBound_plannedLikeTheirExpansion() {
-		String document = exponential(3); // 27 paths
+		String document = exponential(3, 3); // 27 paths
 		String expanded = "query { order(orderId: 1) { " + expand(3, 0) + " } }";
 
 		QueryPlanner.Plan fromFragments = plan(100_000, document, Map.of());
@@ -125,7 +121,7 @@ class QueryPlannerTests {
 			return "orderId state restaurant { name }";
 		}
 		String inner = expand(levels, level + 1);
-		return "a: next { " + inner + " } b: next { " + inner + " } c: next { " + inner + " }";
+		return "a0: next { " + inner + " } a1: next { " + inner + " } a2: next { " + inner + " }";
 	}
 
 	@Test
@@ -166,6 +162,32 @@ class QueryPlannerTests {
 		assertThat(repeated.cost).isEqualTo(once.cost);
 		assertThat(repeated.calls).isEqualTo(once.calls).isEqualTo(2);
 		assertThat(repeated.planned).hasSameSizeAs(once.planned);
+	}
+
+	@Test
+	void fragmentChain_refusedTooDeep_atTheFirstLevelOver() {
+		// A thousand fragments each spreading the next: one field deep, but
+		// graphql-java's
+		// validation recurses once per fragment and overflows its stack.
+		StringBuilder document = new StringBuilder("{ order(orderId: 1) { ...F0 } }\n");
+		for (int i = 0; i < 1000; i++) {
+			document.append("fragment F").append(i).append(" on Order { ...F").append(i + 1).append(" }\n");
+		}
+		document.append("fragment F1000 on Order { orderId }\n");
+		QueryPlanner planner = planner(100_000);
+
+		QueryPlanner.Plan plan = planner.plan(SCHEMA, Parser.parse(document.toString()), null, Map.of());
+
+		assertThat(planner.maxNesting()).isEqualTo(32);
+		assertThat(plan.tooDeep).isTrue();
+		assertThat(plan.nesting).isEqualTo(33);
+		// Each definition indexed once, then the walk stopped at level 33.
+		assertThat(plan.steps).isLessThan(1002 + 100);
+
+		// Fragments a few levels deep are fine.
+		assertThat(plan(1000, "{ order(orderId: 1) { ...A } } fragment A on Order { ... on Order { next { ...B } } }"
+				+ " fragment B on Order { orderId }", Map.of()).tooDeep)
+			.isFalse();
 	}
 
 	@Test
