@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import graphql.GraphQLContext;
-import graphql.execution.TypeFromAST;
 import graphql.language.BooleanValue;
 import graphql.language.EnumValue;
 import graphql.language.FloatValue;
@@ -99,8 +98,9 @@ final class InputCheck {
 	 */
 	static Error variables(GraphQLSchema schema, List<VariableDefinition> definitions, Map<String, Object> values) {
 		for (VariableDefinition definition : definitions) {
-			GraphQLType type = TypeFromAST.getTypeFromAST(schema, definition.getType());
-			if (!(type instanceof GraphQLInputType input)) {
+			GraphQLType type = type(schema, definition.getType());
+			if (!(type instanceof GraphQLInputType input)
+					|| !(GraphQLTypeUtil.unwrapAll(type) instanceof GraphQLInputType)) {
 				continue; // an unknown or output type: graphql-java's validation names it
 			}
 			String name = definition.getName();
@@ -123,6 +123,19 @@ final class InputCheck {
 			}
 		}
 		return null;
+	}
+
+	/** A variable's declared type, or {@code null} when the schema has no such type. */
+	private static GraphQLType type(GraphQLSchema schema, graphql.language.Type<?> type) {
+		if (type instanceof graphql.language.NonNullType nonNull) {
+			GraphQLType inner = type(schema, nonNull.getType());
+			return (inner != null) ? GraphQLNonNull.nonNull(inner) : null;
+		}
+		if (type instanceof graphql.language.ListType list) {
+			GraphQLType inner = type(schema, list.getType());
+			return (inner != null) ? GraphQLList.list(inner) : null;
+		}
+		return (type instanceof graphql.language.TypeName name) ? schema.getType(name.getName()) : null;
 	}
 
 	/**

@@ -246,6 +246,14 @@ class QueryPlannerTests {
 			.message()).isEqualTo("Variable '$id (default value)' expects Int, got a string");
 	}
 
+	@Test
+	void unknownOrOutputVariableType_leftToGraphQlJavasValidation() {
+		assertThat(plan(1000, "query($x: Nope!) { order(orderId: 1) { orderId } }", Map.of("x", 1)).inputError)
+			.isNull();
+		assertThat(plan(1000, "query($x: [Order]) { order(orderId: 1) { orderId } }", Map.of("x", 1)).inputError)
+			.isNull();
+	}
+
 	/**
 	 * The net behind the edge's own checks: every graphql-java message that can carry a
 	 * class name, produced by graphql-java itself, comes out in the edge's words.
