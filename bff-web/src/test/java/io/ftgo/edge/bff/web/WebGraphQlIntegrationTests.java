@@ -530,6 +530,77 @@ class WebGraphQlIntegrationTests {
 	}
 
 	@Test
+	void exponentialFragments_refusedTooLarge_boundedWork_nothingCalled() {
+		// Each fragment spreads the next under eight aliases: 8^8 paths (about 1.7e7
+		// fields) in a document of a few kilobytes.
+		StringBuilder document = new StringBuilder("{ me { ...F0 } }\n");
+		int levels = 8;
+		for (int i = 0; i < levels; i++) {
+			document.append("fragment F").append(i).append(" on Consumer {");
+			for (int a = 0; a < 8; a++) {
+				document.append(" a").append(a).append(": orders { consumer { ...F").append(i + 1).append(" } }");
+			}
+			document.append(" }\n");
+		}
+		document.append("fragment F").append(levels).append(" on Consumer { firstName }\n");
+
+		graphql("alice", document.toString()).jsonPath("$.data")
+			.doesNotExist()
+			.jsonPath("$.errors[0].extensions.classification")
+			.isEqualTo("QUERY_TOO_LARGE")
+			.jsonPath("$.errors[0].extensions.maxWork")
+			.isEqualTo(2000)
+			.jsonPath("$.errors[0].extensions.work")
+			.value((Integer work) -> assertThat(work).isGreaterThan(2000)
+				.isLessThanOrEqualTo(2000 + document.length()));
+
+		assertThat(totalCalls()).isZero();
+	}
+
+	@Test
+	void fragmentChain_refusedTooDeep_beforeGraphQlJavaRecursesOnIt_nothingCalled() {
+		// One field deep, a thousand fragments: graphql-java's validation would recurse
+		// once per fragment (a stack overflow on the event loop).
+		StringBuilder document = new StringBuilder("{ me { ...F0 } }\n");
+		for (int i = 0; i < 1000; i++) {
+			document.append("fragment F").append(i).append(" on Consumer { ...F").append(i + 1).append(" }\n");
+		}
+		document.append("fragment F1000 on Consumer { firstName }\n");
+
+		graphql("alice", document.toString()).jsonPath("$.data")
+			.doesNotExist()
+			.jsonPath("$.errors[0].extensions.classification")
+			.isEqualTo("QUERY_TOO_DEEP")
+			.jsonPath("$.errors[0].extensions.maxNesting")
+			.isEqualTo(32);
+
+		assertThat(totalCalls()).isZero();
+	}
+
+	@Test
+	void wrongTypeVariable_refusedInTheEdgesWords_noJavaClassName_nothingCalled() {
+		graphql("alice", "query($id: Int!) { order(orderId: $id) { orderId } }", Map.of("id", Map.of("a", 1)))
+			.jsonPath("$.data")
+			.doesNotExist()
+			.jsonPath("$.errors[0].extensions.classification")
+			.isEqualTo("INVALID_INPUT")
+			.jsonPath("$.errors[0].message")
+			.isEqualTo("Variable '$id' expects Int!, got an object")
+			.jsonPath("$.errors[0].extensions.variable")
+			.isEqualTo("id")
+			.jsonPath("$.errors[0].extensions.expected")
+			.isEqualTo("Int!");
+		graphql("alice", "{ order(orderId: \"7001\") { orderId } }").jsonPath("$.errors[0].message")
+			.isEqualTo("Argument 'orderId' of field 'Query.order' expects Int!, got a string");
+		// graphql-java's own validation messages lose their prefix and any class name.
+		graphql("alice", "{ order(orderId: 7001) { orderId nope } }").jsonPath("$.errors[0].message")
+			.value((String message) -> assertThat(message).doesNotContain("Validation error")
+				.doesNotContainPattern("LinkedHashMap|StringValue|java\\."));
+
+		assertThat(totalCalls()).isZero();
+	}
+
+	@Test
 	void persistedQuery_byIdAndByHash() {
 		this.client.post()
 			.uri("/graphql")
@@ -604,6 +675,8 @@ class WebGraphQlIntegrationTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
+			.jsonPath("$.work")
+			.isEqualTo(38)
 			.jsonPath("$.stages[0].stage")
 			.isEqualTo(1)
 			.jsonPath("$.stages[0].calls[0].provider")

@@ -24,10 +24,19 @@ final class DocumentCache implements PreparsedDocumentProvider {
 
 	private final Cache<String, QueryPlanner.Plan> plans;
 
+	private final Cache<String, QueryPlanner.Operation> operations;
+
 	DocumentCache(long maxSize) {
 		this.parsed = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
 		this.validated = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
 		this.plans = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
+		this.operations = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
+	}
+
+	/** The compiled operation of a document (independent of the variables). */
+	QueryPlanner.Operation operation(String query, String operationName,
+			java.util.function.Supplier<QueryPlanner.Operation> compiler) {
+		return this.operations.get(query + '\u0000' + operationName, (k) -> compiler.get());
 	}
 
 	/** The plan of a document, operation and variables (list sizes may be variables). */

@@ -134,8 +134,13 @@ public class EdgeGraphQlAutoConfiguration {
 				RequestPredicates.GET(properties.path()).or(RequestPredicates.POST(properties.path())), http::handle);
 	}
 
-	private static void validate(EdgeGraphQlProperties properties) {
+	static void validate(EdgeGraphQlProperties properties) {
 		positive("edge.graphql.max-depth", properties.maxDepth());
+		if (properties.maxWork() < 1) {
+			throw new InvalidEdgeConfigurationException("edge.graphql.max-work", properties.maxWork(),
+					">= 1 (the most work units a document may take; default " + EdgeGraphQlProperties.DEFAULT_MAX_WORK
+							+ ")");
+		}
 		positive("edge.graphql.max-complexity", properties.maxComplexity());
 		positive("edge.graphql.max-provider-calls", properties.maxProviderCalls());
 		positive("edge.graphql.default-list-size", properties.defaultListSize());

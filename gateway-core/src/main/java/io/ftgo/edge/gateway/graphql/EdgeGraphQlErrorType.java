@@ -23,8 +23,20 @@ public enum EdgeGraphQlErrorType implements ErrorClassification {
 	/** 504: the provider was slower than its timeout or the request deadline. */
 	GATEWAY_TIMEOUT(504),
 
-	/** Refused: nesting deeper than {@code edge.graphql.max-depth}. */
+	/**
+	 * Refused: fields nested deeper than {@code edge.graphql.max-depth}, or selections
+	 * (fields, fragment spreads, inline fragments) deeper than four times that.
+	 */
 	QUERY_TOO_DEEP(400),
+
+	/**
+	 * Refused: more work units (fields after fragment expansion, directives, variables)
+	 * than {@code edge.graphql.max-work}.
+	 */
+	QUERY_TOO_LARGE(400),
+
+	/** Refused: an argument or variable value does not fit its declared type. */
+	INVALID_INPUT(400),
 
 	/** Refused: cost above {@code edge.graphql.max-complexity}. */
 	QUERY_TOO_COMPLEX(400),

@@ -33,12 +33,14 @@ import io.ftgo.edge.security.IdentityPropagation;
 
 /**
  * {@code GET} (queries only) and {@code POST} on {@code edge.graphql.path}. Before
- * anything runs: the persisted-query allow-list, then the plan (depth, cost, planned
+ * anything runs: the persisted-query allow-list, then the plan (work counted against
+ * {@code max-work} first, then argument and variable values, depth, cost, planned
  * provider calls, introspection); a refused query answers a GraphQL error with its code
- * and calls nothing. The query's cost is charged to the caller's rate limit. Then Spring
- * for GraphQL executes it with the request's {@link GraphQlExecution} (one deadline,
- * per-request deduplication, the call budget); fields served stale or by default are
- * listed under {@code extensions.degraded}.
+ * and calls nothing. graphql-java's own messages are put in the edge's words
+ * ({@link GraphQlErrors}). The query's cost is charged to the caller's rate limit. Then
+ * Spring for GraphQL executes it with the request's {@link GraphQlExecution} (one
+ * deadline, per-request deduplication, the call budget); fields served stale or by
+ * default are listed under {@code extensions.degraded}.
  */
 final class EdgeGraphQlHttpHandler {
 
@@ -170,10 +172,22 @@ final class EdgeGraphQlHttpHandler {
 				: Map.of();
 		Document document0 = parsed;
 		QueryPlanner.Plan plan = this.documents.plan(document, operationName, variables,
-				() -> this.planner.plan(this.source.schema(), document0, operationName, variables));
+				() -> this.documents
+					.operation(document, operationName,
+							() -> this.planner.compile(this.source.schema(), document0, operationName))
+					.plan(variables));
 		if (plan.invalid) {
-			return refuse(EdgeGraphQlErrorType.INVALID_QUERY, "The query names no operation this schema runs",
-					Map.of());
+			return refuse(EdgeGraphQlErrorType.INVALID_QUERY, plan.invalidReason, Map.of());
+		}
+		if (plan.tooDeep) {
+			return refuse(EdgeGraphQlErrorType.QUERY_TOO_DEEP,
+					"The query's selections and fragments are nested too deeply",
+					Map.of("nesting", plan.nesting, "maxNesting", this.planner.maxNesting()));
+		}
+		if (plan.tooLarge) {
+			return refuse(EdgeGraphQlErrorType.QUERY_TOO_LARGE,
+					"The query takes more work than this edge allows (fields after fragment expansion, directives, variables)",
+					Map.of("work", plan.work, "maxWork", this.properties.maxWork()));
 		}
 		if (request.method() == HttpMethod.GET && !"query".equals(plan.operation)) {
 			return Mono.error(new ResponseStatusException(HttpStatus.METHOD_NOT_ALLOWED));
@@ -184,6 +198,9 @@ final class EdgeGraphQlHttpHandler {
 		if (this.properties.persistedQueries().enforce() && !fromRegistry && !this.persisted.registered(document)) {
 			return refuse(EdgeGraphQlErrorType.PERSISTED_QUERY_REQUIRED,
 					"Only registered queries run here: send extensions.persistedQuery", Map.of());
+		}
+		if (plan.inputError != null) {
+			return refuse(EdgeGraphQlErrorType.INVALID_INPUT, plan.inputError.message(), plan.inputError.details());
 		}
 		if (plan.depth > this.properties.maxDepth()) {
 			return refuse(EdgeGraphQlErrorType.QUERY_TOO_DEEP, "The query is nested too deeply",
@@ -218,6 +235,9 @@ final class EdgeGraphQlHttpHandler {
 				builder) -> builder.graphQLContext((context) -> context.put(GraphQlExecution.KEY, execution)).build());
 		return this.handler.handleRequest(graphQlRequest).flatMap((response) -> {
 			Map<String, Object> result = new LinkedHashMap<>(response.toMap());
+			if (result.get("errors") instanceof List<?> errors) {
+				result.put("errors", GraphQlErrors.rewrite(errors));
+			}
 			Map<String, Object> ext = new LinkedHashMap<>();
 			if (result.get("extensions") instanceof Map<?, ?> existing) {
 				existing.forEach((k, v) -> ext.put(String.valueOf(k), v));

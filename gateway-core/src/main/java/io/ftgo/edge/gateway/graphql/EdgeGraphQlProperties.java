@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *   graphql:
  *     timeout: 2s                 # one deadline per GraphQL request
  *     max-depth: 8
+ *     max-work: 2000
  *     max-complexity: 300
  *     max-provider-calls: 40
  *     introspection: true
@@ -35,6 +36,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param timeout the deadline of one GraphQL request, shared by all its provider calls;
  * default 2s
  * @param maxDepth deepest field nesting allowed; default 8
+ * @param maxWork most work units a document may take: every field, fragment spread,
+ * inline fragment and directive as often as fragment expansion repeats it, every variable
+ * definition and every value in the variables; counted before anything else, stopping at
+ * the first unit over; default 2000
  * @param maxComplexity highest cost allowed; default 300
  * @param maxProviderCalls most provider calls a query may plan (and make); default 40
  * @param callCost what a field that calls a provider adds to the cost (a field costs 1);
@@ -52,15 +57,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param types per schema type: how its fields are resolved
  */
 @ConfigurationProperties("edge.graphql")
-public record EdgeGraphQlProperties(String path, Duration timeout, Integer maxDepth, Integer maxComplexity,
-		Integer maxProviderCalls, Integer callCost, Integer defaultListSize, List<String> listSizeArguments,
-		Boolean introspection, PersistedQueries persistedQueries, Integer rateLimitCostPerToken,
-		Map<String, TypeDefinition> types) {
+public record EdgeGraphQlProperties(String path, Duration timeout, Integer maxDepth, Integer maxWork,
+		Integer maxComplexity, Integer maxProviderCalls, Integer callCost, Integer defaultListSize,
+		List<String> listSizeArguments, Boolean introspection, PersistedQueries persistedQueries,
+		Integer rateLimitCostPerToken, Map<String, TypeDefinition> types) {
+
+	/** The default of {@code edge.graphql.max-work}. */
+	public static final int DEFAULT_MAX_WORK = 2000;
 
 	public EdgeGraphQlProperties {
 		path = (path != null && !path.isBlank()) ? path : "/graphql";
 		timeout = (timeout != null) ? timeout : Duration.ofSeconds(2);
 		maxDepth = (maxDepth != null) ? maxDepth : 8;
+		maxWork = (maxWork != null) ? maxWork : DEFAULT_MAX_WORK;
 		maxComplexity = (maxComplexity != null) ? maxComplexity : 300;
 		maxProviderCalls = (maxProviderCalls != null) ? maxProviderCalls : 40;
 		callCost = (callCost != null) ? callCost : 5;

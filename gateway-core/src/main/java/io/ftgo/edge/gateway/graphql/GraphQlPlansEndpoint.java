@@ -73,8 +73,18 @@ public class GraphQlPlansEndpoint {
 		if (plan.invalid) {
 			return EdgeGraphQlErrorType.INVALID_QUERY.name();
 		}
+		if (plan.tooDeep) {
+			return EdgeGraphQlErrorType.QUERY_TOO_DEEP.name();
+		}
+		if (plan.tooLarge) {
+			return EdgeGraphQlErrorType.QUERY_TOO_LARGE.name();
+		}
 		if (plan.introspection && !this.properties.introspection()) {
 			return EdgeGraphQlErrorType.INTROSPECTION_DISABLED.name();
+		}
+		// Explained without variables: only the document's own literals are checked.
+		if (plan.inputError != null && !plan.inputError.details().containsKey("variable")) {
+			return EdgeGraphQlErrorType.INVALID_INPUT.name();
 		}
 		if (plan.depth > this.properties.maxDepth()) {
 			return EdgeGraphQlErrorType.QUERY_TOO_DEEP.name();
