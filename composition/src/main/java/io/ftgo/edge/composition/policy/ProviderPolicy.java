@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.ftgo.edge.composition.ProviderClient;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -28,7 +29,10 @@ import tools.jackson.databind.JsonNode;
  * One provider's protections, applied to every call as operators (internal): per attempt
  * {@code timeout(min(provider timeout, time left))}, then the bulkhead, then the circuit
  * breaker; around the attempts, bounded retries with backoff and jitter (idempotent calls
- * only) and the request deadline. Every error leaves as a {@link CallFailure}.
+ * only) and the request deadline. Every error leaves as a {@link CallFailure}. Each
+ * attempt finds its time budget in its Reactor context
+ * ({@link ProviderClient#ATTEMPT_TIMEOUT}): the gRPC transport sends it as the call's
+ * deadline. A gRPC provider's calls are retried only on {@code UNAVAILABLE}.
  *
  * <p>
  * The breaker, bulkhead and retry are taken from the engine's resilience4j registries,
@@ -85,11 +89,11 @@ public final class ProviderPolicy {
 					.maxConcurrentCalls(settings.maxConcurrentCalls())
 					.maxWaitDuration(Duration.ZERO)
 					.build());
-		this.retry = retries.retry(settings.id(),
-				RetryConfig.custom()
-					.maxAttempts(settings.maxAttempts())
-					.retryOnException((e) -> e instanceof CallFailure f && f.retryable())
-					.build());
+		this.retry = retries.retry(settings.id(), RetryConfig.custom()
+			.maxAttempts(settings.maxAttempts())
+			.retryOnException(
+					(e) -> e instanceof CallFailure f && (settings.isGrpc() ? f.retryableOverGrpc() : f.retryable()))
+			.build());
 		this.bulkheadOperator = BulkheadOperator.of(this.bulkhead);
 		this.circuitBreakerOperator = CircuitBreakerOperator.of(this.circuitBreaker);
 		this.hedging = (settings.hedge() != null) ? new Hedging(settings.hedge(), scheduler) : null;
@@ -134,7 +138,10 @@ public final class ProviderPolicy {
 						return Mono.error(new CallFailure(io.ftgo.edge.composition.FailureReason.TIMEOUT, 0));
 					}
 					Duration timeout = Duration.ofNanos(Math.min(this.settings.timeout().toNanos(), left));
-					return attempt.get().timeout(timeout, this.scheduler).onErrorMap(Failures::classify);
+					return attempt.get()
+						.contextWrite((context) -> context.put(ProviderClient.ATTEMPT_TIMEOUT, timeout))
+						.timeout(timeout, this.scheduler)
+						.onErrorMap(Failures::classify);
 				}).transformDeferred(this.bulkheadOperator).transformDeferred(this.circuitBreakerOperator);
 		if (idempotent && this.settings.maxAttempts() > 1) {
 			return Mono.defer(() -> {
@@ -160,6 +167,7 @@ public final class ProviderPolicy {
 			}
 			long window = Math.min(this.settings.timeout().toNanos(), left);
 			return this.hedging.race(leg, window)
+				.contextWrite((context) -> context.put(ProviderClient.ATTEMPT_TIMEOUT, Duration.ofNanos(window)))
 				.timeout(Duration.ofNanos(window), this.scheduler)
 				.onErrorMap(Failures::classify);
 		}).transformDeferred(this.circuitBreakerOperator);
