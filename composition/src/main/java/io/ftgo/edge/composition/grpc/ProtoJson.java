@@ -18,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
  * JSON &harr; protobuf for the gRPC transport: protobuf's {@code JsonFormat} (JSON names,
  * fields without presence printed with their defaults, so an empty list is {@code []}),
  * plus a rewrite of 64-bit integers, which {@code JsonFormat} prints as strings, back to
- * JSON numbers: ids look exactly as in the REST answers.
+ * JSON numbers: ids look exactly as in the REST answers. An unset {@code optional} scalar
+ * is written {@code null}, as the REST answers write it.
  */
 public final class ProtoJson {
 
@@ -88,6 +89,13 @@ public final class ProtoJson {
 	private static void numbers(Descriptors.Descriptor type, ObjectNode object) {
 		for (Descriptors.FieldDescriptor field : type.getFields()) {
 			JsonNode value = object.get(field.getJsonName());
+			if (value == null && field.hasPresence() && !field.isRepeated()
+					&& field.getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE
+					&& field.getRealContainingOneof() == null) {
+				// An unset optional scalar is the REST answer's null (e.g. startKey).
+				object.putNull(field.getJsonName());
+				continue;
+			}
 			if (value == null || value.isNull()) {
 				continue;
 			}

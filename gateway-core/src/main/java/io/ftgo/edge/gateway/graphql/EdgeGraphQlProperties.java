@@ -7,6 +7,8 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import io.ftgo.edge.composition.grpc.GrpcTarget;
+
 /**
  * GraphQL at the edge ({@code edge.graphql}): how each field of the BFF's schema is
  * resolved by a protected provider call, and the limits every query must fit. See
@@ -141,13 +143,31 @@ public record EdgeGraphQlProperties(String path, Duration timeout, Integer maxDe
 	 * @param defaultValue the static default of an optional field
 	 * @param cursor for a list field with {@code first}/{@code after} arguments: the item
 	 * property that {@code after} names (the edge pages the list)
+	 * @param grpc for a {@code transport: grpc} provider, instead of {@code get} or
+	 * {@code post}: the method called, {@code Service/Method}; a call with {@code body}
+	 * is a write (as {@code post}), one without a read (as {@code get})
+	 * @param input with {@code grpc}: request field to value template, e.g.
+	 * {@code consumerId: "{args.consumerId}"}
 	 */
 	public record FieldDefinition(String from, String get, String post, String body, Map<String, String> bodySet,
 			String check, String authorize, Boolean required, String select, String path,
-			Map<String, Object> defaultValue, String cursor) {
+			Map<String, Object> defaultValue, String cursor, String grpc, Map<String, String> input) {
 
 		public FieldDefinition {
 			bodySet = (bodySet != null) ? new LinkedHashMap<>(bodySet) : Map.of();
+			if (grpc != null) {
+				// The method and its inputs as the path of the call (GrpcTarget): the
+				// rest of the resolution (deduplication, fallbacks, explain) is the same.
+				String target = GrpcTarget.template("grpc", grpc, input);
+				if (body != null) {
+					post = target;
+					get = null;
+				}
+				else {
+					get = target;
+					post = null;
+				}
+			}
 		}
 
 		/** Whether the field calls a provider. */
