@@ -67,7 +67,9 @@ public final class Composition {
 			throw new IllegalArgumentException(partKey + ".grpc: null (expected: the method called, e.g."
 					+ " OrderService/GetOrder, as provider '" + part.from() + "' has transport: grpc)");
 		}
-		return GrpcTarget.template(partKey + ".grpc", part.grpc(), part.input());
+		String template = GrpcTarget.template(partKey + ".grpc", part.grpc(), part.input());
+		io.ftgo.edge.composition.grpc.GrpcServices.of(settings).method(partKey + ".grpc", part.grpc());
+		return template;
 	}
 
 	/**
