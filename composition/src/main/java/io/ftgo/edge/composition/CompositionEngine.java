@@ -171,7 +171,15 @@ public final class CompositionEngine implements AutoCloseable {
 		}
 	}
 
-	private ProviderPolicy policy(String provider) {
+	/**
+	 * The protections of a provider: its one deadline clock, breaker, bulkhead and retry,
+	 * shared by composed parts, GraphQL fields and any other caller (proxied routes use
+	 * {@link ProviderPolicy#guard}).
+	 * @param provider the provider id
+	 * @return the policy
+	 * @throws IllegalArgumentException for an unknown provider
+	 */
+	public ProviderPolicy policy(String provider) {
 		ProviderPolicy policy = this.calls.policy(provider);
 		if (policy == null) {
 			throw new IllegalArgumentException(

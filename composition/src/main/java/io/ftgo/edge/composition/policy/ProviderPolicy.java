@@ -26,7 +26,9 @@ import reactor.core.scheduler.Scheduler;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One provider's protections, applied to every call as operators (internal): per attempt
+ * One provider's protections, applied to every call to it as operators: composed parts,
+ * GraphQL fields and proxied routes share one instance per provider (one breaker, one
+ * bulkhead, one retry, named by the provider id), whatever the transport. Per attempt
  * {@code timeout(min(provider timeout, time left))}, then the bulkhead, then the circuit
  * breaker; around the attempts, bounded retries with backoff and jitter (idempotent calls
  * only) and the request deadline. Every error leaves as a {@link CallFailure}. Each
@@ -40,7 +42,9 @@ import tools.jackson.databind.JsonNode;
  * retry's attempts are driven here (the backoff never sleeps past the deadline); its
  * {@link Retry.AsyncContext} records each call's outcome for the retry metrics. A
  * provider with {@code hedge} races each attempt of an idempotent call against its hedges
- * ({@link Hedging}).
+ * ({@link Hedging}). {@link #guard} protects a call of any type (a proxied exchange, a
+ * gRPC call) with the same objects, without hedging. Obtain a provider's policy from
+ * {@code CompositionEngine#policy}.
  */
 public final class ProviderPolicy {
 
@@ -54,11 +58,13 @@ public final class ProviderPolicy {
 
 	private final Retry retry;
 
-	private final BulkheadOperator<JsonNode> bulkheadOperator;
-
-	private final CircuitBreakerOperator<JsonNode> circuitBreakerOperator;
-
 	private final Hedging hedging;
+
+	@SuppressWarnings("rawtypes")
+	private final BulkheadOperator bulkheadOperator;
+
+	@SuppressWarnings("rawtypes")
+	private final CircuitBreakerOperator circuitBreakerOperator;
 
 	/**
 	 * Create the policies of one provider; the breaker and bulkhead are named by its id.
@@ -124,6 +130,23 @@ public final class ProviderPolicy {
 	}
 
 	/**
+	 * The provider's validated settings.
+	 * @return the settings
+	 */
+	public ProviderSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Starts a deadline now, on this policy's clock (the engine's scheduler).
+	 * @param budget the time allowed
+	 * @return the deadline
+	 */
+	public Deadline deadline(Duration budget) {
+		return new Deadline(this.scheduler, budget);
+	}
+
+	/**
 	 * Protects a call: each subscription to {@code attempt} is one attempt.
 	 * @param attempt makes one attempt (called per attempt)
 	 * @param deadline the request deadline
@@ -131,25 +154,66 @@ public final class ProviderPolicy {
 	 * @return the protected call; errors are {@link CallFailure}s
 	 */
 	public Mono<JsonNode> protect(Supplier<Mono<JsonNode>> attempt, Deadline deadline, boolean idempotent) {
-		Mono<JsonNode> attempts = (idempotent && this.hedging != null) ? hedgedAttempt(attempt, deadline)
-				: Mono.defer(() -> {
-					long left = deadline.remainingNanos();
-					if (left <= 0) {
-						return Mono.error(new CallFailure(io.ftgo.edge.composition.FailureReason.TIMEOUT, 0));
-					}
-					Duration timeout = Duration.ofNanos(Math.min(this.settings.timeout().toNanos(), left));
-					return attempt.get()
-						.contextWrite((context) -> context.put(ProviderClient.ATTEMPT_TIMEOUT, timeout))
-						.timeout(timeout, this.scheduler)
-						.onErrorMap(Failures::classify);
-				}).transformDeferred(this.bulkheadOperator).transformDeferred(this.circuitBreakerOperator);
+		if (idempotent && this.hedging != null) {
+			Mono<JsonNode> attempts = hedgedAttempt(attempt, deadline);
+			return (this.settings.maxAttempts() > 1) ? retried(attempts, deadline)
+					: attempts.onErrorMap(Failures::classify);
+		}
+		return guard(attempt, deadline, this.settings.timeout(), idempotent);
+	}
+
+	/**
+	 * Protects a call of any kind and transport (a proxied exchange, a gRPC call, a
+	 * composed part): the same breaker, bulkhead and retries as {@link #protect}, without
+	 * hedging. Per attempt {@code timeout(min(attemptTimeout, time left))}, then the
+	 * bulkhead, then the breaker (which records timeouts, connection failures, 5xx and
+	 * bad payloads: {@link CallFailure#providerFault()}); around the attempts, bounded
+	 * retries with backoff and jitter for idempotent calls only, never past the deadline.
+	 * An attempt reports a provider's failure answer by failing with a
+	 * {@link CallFailure} of reason {@code http-status}.
+	 * @param <T> what an attempt yields
+	 * @param attempt makes one attempt (called per attempt)
+	 * @param deadline the call's deadline
+	 * @param attemptTimeout the longest one attempt may take (the provider's
+	 * {@code timeout} for composed calls)
+	 * @param idempotent whether the call may be retried
+	 * @return the protected call; errors are {@link CallFailure}s
+	 */
+	public <T> Mono<T> guard(Supplier<Mono<T>> attempt, Deadline deadline, Duration attemptTimeout,
+			boolean idempotent) {
+		long attemptNanos = attemptTimeout.toNanos();
+		Mono<T> attempts = Mono.<T>defer(() -> {
+			long left = deadline.remainingNanos();
+			if (left <= 0) {
+				return Mono.error(new CallFailure(io.ftgo.edge.composition.FailureReason.TIMEOUT, 0));
+			}
+			Duration timeout = Duration.ofNanos(Math.min(attemptNanos, left));
+			return attempt.get()
+				.contextWrite((context) -> context.put(ProviderClient.ATTEMPT_TIMEOUT, timeout))
+				.timeout(timeout, this.scheduler)
+				.onErrorMap(Failures::classify);
+		}).transformDeferred(this::bulkheaded).transformDeferred(this::broken);
 		if (idempotent && this.settings.maxAttempts() > 1) {
-			return Mono.defer(() -> {
-				Retry.AsyncContext<JsonNode> context = this.retry.asyncContext();
-				return retrying(attempts, deadline, 0, context).doOnSuccess((value) -> context.onComplete());
-			});
+			return retried(attempts, deadline);
 		}
 		return attempts.onErrorMap(Failures::classify);
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> Mono<T> bulkheaded(Mono<T> call) {
+		return Mono.from((org.reactivestreams.Publisher<T>) this.bulkheadOperator.apply(call));
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> Mono<T> broken(Mono<T> call) {
+		return Mono.from((org.reactivestreams.Publisher<T>) this.circuitBreakerOperator.apply(call));
+	}
+
+	private <T> Mono<T> retried(Mono<T> attempts, Deadline deadline) {
+		return Mono.defer(() -> {
+			Retry.AsyncContext<T> context = this.retry.asyncContext();
+			return retrying(attempts, deadline, 0, context).doOnSuccess((value) -> context.onComplete());
+		});
 	}
 
 	/**
@@ -159,7 +223,7 @@ public final class ProviderPolicy {
 	 * inside the circuit breaker (one outcome recorded: the winner's, or the failure).
 	 */
 	private Mono<JsonNode> hedgedAttempt(Supplier<Mono<JsonNode>> attempt, Deadline deadline) {
-		Supplier<Mono<JsonNode>> leg = () -> attempt.get().transformDeferred(this.bulkheadOperator);
+		Supplier<Mono<JsonNode>> leg = () -> bulkheaded(attempt.get());
 		return Mono.defer(() -> {
 			long left = deadline.remainingNanos();
 			if (left <= 0) {
@@ -170,7 +234,7 @@ public final class ProviderPolicy {
 				.contextWrite((context) -> context.put(ProviderClient.ATTEMPT_TIMEOUT, Duration.ofNanos(window)))
 				.timeout(Duration.ofNanos(window), this.scheduler)
 				.onErrorMap(Failures::classify);
-		}).transformDeferred(this.circuitBreakerOperator);
+		}).transformDeferred(this::broken);
 	}
 
 	/**
@@ -179,8 +243,7 @@ public final class ProviderPolicy {
 	 * answer says why the provider failed, not that time ran out waiting to retry). Built
 	 * lazily on the first failure: a call that succeeds pays one {@code onErrorResume}.
 	 */
-	private Mono<JsonNode> retrying(Mono<JsonNode> attempts, Deadline deadline, int retries,
-			Retry.AsyncContext<JsonNode> context) {
+	private <T> Mono<T> retrying(Mono<T> attempts, Deadline deadline, int retries, Retry.AsyncContext<T> context) {
 		return attempts.onErrorResume((error) -> {
 			CallFailure failure = Failures.classify(error);
 			if (context.onError(failure) < 0) {

@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -41,6 +42,8 @@ import io.ftgo.edge.composition.ProviderRegistry;
 import io.ftgo.edge.composition.RequestLine;
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
 import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
+import io.ftgo.edge.gateway.filter.ProviderPolicyGlobalFilter;
+import io.ftgo.edge.gateway.filter.RouteProviders;
 import io.ftgo.edge.gateway.lb.LoadBalancingExchangeFilterFunction;
 import io.ftgo.edge.security.IdentityPropagation;
 import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
@@ -213,6 +216,34 @@ public class EdgeCompositionAutoConfiguration {
 		// simple.
 		routes.route((request) -> false, (request) -> ServerResponse.notFound().build());
 		return routes.build();
+	}
+
+	/**
+	 * Which provider each proxied route calls; the configured routes are checked here, so
+	 * a route naming no provider, or a URI two providers share, stops start-up.
+	 */
+	@Bean
+	RouteProviders edgeRouteProviders(ProviderRegistry providers, CompositionEngine engine,
+			ObjectProvider<GatewayProperties> gateway) {
+		RouteProviders routes = new RouteProviders(providers, engine);
+		GatewayProperties properties = gateway.getIfAvailable();
+		if (properties != null) {
+			routes.validate(properties.getRoutes());
+		}
+		return routes;
+	}
+
+	/**
+	 * Proxied routes under their provider's policy (deadline, breaker, bulkhead, retry).
+	 */
+	@Bean
+	ProviderPolicyGlobalFilter edgeProviderPolicyGlobalFilter(RouteProviders routes, CompositionEngine engine) {
+		return new ProviderPolicyGlobalFilter(routes, engine);
+	}
+
+	@Bean
+	EdgeErrorWebExceptionHandler.ErrorMapper proxiedCallErrorMapper() {
+		return ProviderPolicyGlobalFilter::problem;
 	}
 
 	@Bean
