@@ -72,6 +72,7 @@ cat <<'EOF'
 ftgo-edge is running on embedded defaults:
   bff-mobile :8081   bff-web :8082   bff-public :8083   (actuator :8091 :8092 :8093)
   stub providers :9081-9086   dev identity provider :9090
+  gRPC order stub :9087 (bff-mobile's order service; its call journal: :9187/__admin/requests)
 
 The web app: open http://localhost:8082/ in a browser and sign in as alice / password
 (also bob, carol, dave). Open order 7001 (six fresh parts) and 7902 (the kitchen ticket
