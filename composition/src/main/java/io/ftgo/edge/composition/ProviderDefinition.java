@@ -28,6 +28,7 @@ import java.time.Duration;
  * @param hedge hedged calls (idempotent calls only), or {@code null} for none
  * @param transport {@code http} (default) or {@code grpc}
  * @param grpc the gRPC channel and services, required with {@code transport: grpc}
+ * (ignored with {@code transport: http}, so that switching transports is one key)
  */
 public record ProviderDefinition(String url, Duration timeout, Boolean shared, RetryDefinition retry,
 		CircuitBreakerDefinition circuitBreaker, BulkheadDefinition bulkhead, FallbackDefinition fallback,

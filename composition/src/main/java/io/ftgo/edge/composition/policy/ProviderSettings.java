@@ -49,10 +49,7 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 			boolean grpc = d.transport() == ProviderDefinition.Transport.GRPC;
 			ProviderDefinition.GrpcDefinition g = d.grpc();
 			if (!grpc) {
-				if (g != null) {
-					throw new IllegalArgumentException(providerKey + ".grpc: set while transport is http (fix: add "
-							+ providerKey + ".transport: grpc, or remove " + providerKey + ".grpc)");
-				}
+				// An http provider ignores a grpc block: switching transport is one key.
 				return null;
 			}
 			if (g == null || g.target() == null || g.target().isBlank()) {

@@ -1,6 +1,7 @@
 package io.ftgo.edge.gateway.transcoding;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,7 +51,8 @@ public class EdgeTranscodingAutoConfiguration {
 				new io.ftgo.edge.security.config.EdgeSecurityProperties.Propagation(true, null), null));
 		ProviderHeaders headers = new ProviderHeaders(propagation);
 		RouterFunctions.Builder routes = RouterFunctions.route();
-		properties.routes().forEach((id, route) -> {
+		Map<String, EdgeTranscodingProperties.Route> configured = properties.enabled() ? properties.routes() : Map.of();
+		configured.forEach((id, route) -> {
 			String key = "edge.transcoding.routes." + id;
 			if (route == null) {
 				throw new InvalidEdgeConfigurationException(key, "null", "request, from and grpc");

@@ -23,12 +23,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *           consumerId: "{principal.consumerId}"   # overrides the body's
  * </pre>
  *
+ * @param enabled whether the routes are served; default {@code true} ({@code false} e.g.
+ * to run a BFF with its gRPC provider switched to {@code transport: http})
  * @param routes the routes by id
  */
 @ConfigurationProperties("edge.transcoding")
-public record EdgeTranscodingProperties(Map<String, Route> routes) {
+public record EdgeTranscodingProperties(Boolean enabled, Map<String, Route> routes) {
 
 	public EdgeTranscodingProperties {
+		enabled = (enabled == null) || enabled;
 		routes = (routes != null) ? new LinkedHashMap<>(routes) : Map.of();
 	}
 
