@@ -143,9 +143,10 @@ public record EdgeGraphQlProperties(String path, Duration timeout, Integer maxDe
 	 * @param defaultValue the static default of an optional field
 	 * @param cursor for a list field with {@code first}/{@code after} arguments: the item
 	 * property that {@code after} names (the edge pages the list)
-	 * @param grpc for a {@code transport: grpc} provider, instead of {@code get} or
+	 * @param grpc for a {@code transport: grpc} provider, in place of {@code get} or
 	 * {@code post}: the method called, {@code Service/Method}; a call with {@code body}
-	 * is a write (as {@code post}), one without a read (as {@code get})
+	 * is a write (as {@code post}), one without a read (as {@code get}). A field may have
+	 * both: its provider's transport picks one
 	 * @param input with {@code grpc}: request field to value template, e.g.
 	 * {@code consumerId: "{args.consumerId}"}
 	 */
@@ -155,19 +156,21 @@ public record EdgeGraphQlProperties(String path, Duration timeout, Integer maxDe
 
 		public FieldDefinition {
 			bodySet = (bodySet != null) ? new LinkedHashMap<>(bodySet) : Map.of();
-			if (grpc != null) {
-				// The method and its inputs as the path of the call (GrpcTarget): the
-				// rest of the resolution (deduplication, fallbacks, explain) is the same.
-				String target = GrpcTarget.template("grpc", grpc, input);
-				if (body != null) {
-					post = target;
-					get = null;
-				}
-				else {
-					get = target;
-					post = null;
-				}
-			}
+		}
+
+		/**
+		 * The field as called over gRPC: {@code grpc} and {@code input} as the path of a
+		 * {@code post} (with {@code body}) or a {@code get} ({@link GrpcTarget}), so that
+		 * the rest of the resolution (deduplication, fallbacks, explain) is the same.
+		 * @param key the field's configuration key, for messages
+		 * @return the copy
+		 */
+		public FieldDefinition overGrpc(String key) {
+			String target = GrpcTarget.template(key + ".grpc", this.grpc, this.input);
+			boolean write = this.body != null;
+			return new FieldDefinition(this.from, write ? null : target, write ? target : null, this.body, this.bodySet,
+					this.check, this.authorize, this.required, this.select, this.path, this.defaultValue, this.cursor,
+					this.grpc, this.input);
 		}
 
 		/** Whether the field calls a provider. */
