@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts ftgo-edge on embedded defaults: the six FTGO stub providers (9081-9086), the dev
-# identity provider (9090) and the three BFFs (mobile 8081, web 8082, public 8083; their
+# Starts ftgo-edge on embedded defaults: the six FTGO stub providers (9081-9086), the gRPC
+# order provider (9087; its journal and faults over HTTP on 9187), the dev identity provider
+# (9090) and the three BFFs (mobile 8081, web 8082, public 8083; their
 # actuator on 8091-8093). Builds first (skip with SKIP_BUILD=1), waits until everything is
 # ready (READY_SECONDS, default 120), prints what to try (run-local-examples.txt). Ctrl-C
 # stops everything it started. Logs: .run-local/*.log
@@ -17,7 +18,7 @@ if [ "${SKIP_BUILD:-}" != "1" ]; then
   ./mvnw -q -B -DskipTests clean package
 fi
 
-for port in 9081 9082 9083 9084 9085 9086 9090 8081 8082 8083 8091 8092 8093; do
+for port in 9081 9082 9083 9084 9085 9086 9087 9187 9090 8081 8082 8083 8091 8092 8093; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "Port $port is already in use: stop what runs there (another run-local.sh?) and try again." >&2
     exit 1
@@ -49,6 +50,7 @@ echo -n "Waiting for stubs, identity and the three BFFs"
 ready_seconds=${READY_SECONDS:-120}
 for i in $(seq 1 "$ready_seconds"); do
   if ready http://localhost:9090/.well-known/openid-configuration \
+    && ready http://localhost:9187/__admin/requests \
     && ready http://localhost:8091/actuator/health/readiness \
     && ready http://localhost:8092/actuator/health/readiness \
     && ready http://localhost:8093/actuator/health/readiness; then
@@ -72,7 +74,7 @@ cat <<'EOF'
 ftgo-edge is running on embedded defaults:
   bff-mobile :8081   bff-web :8082   bff-public :8083   (actuator :8091 :8092 :8093)
   stub providers :9081-9086   dev identity provider :9090
-  gRPC order stub :9087 (bff-mobile's order service; its call journal: :9187/__admin/requests)
+  gRPC order provider :9087 (journal and faults: http://localhost:9187/__admin/requests)
 
 The web app: open http://localhost:8082/ in a browser and sign in as alice / password
 (also bob, carol, dave). Open order 7001 (six fresh parts) and 7902 (the kitchen ticket

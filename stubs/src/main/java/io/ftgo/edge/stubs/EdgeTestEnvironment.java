@@ -6,16 +6,17 @@ import java.net.ServerSocket;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.ftgo.edge.stubs.grpc.GrpcOrderProvider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
 
 /**
- * What an edge application test needs around it: the six stub providers and the dev
- * identity provider on free ports, a free management port, and the properties that point
- * an edge application at them ({@code edge.providers.<id>.url},
- * {@code edge.security.jwt.issuer-uri}, {@code management.server.port}). A Spring Boot
- * test uses the JVM's {@link #shared() shared} environment through
- * {@link io.ftgo.edge.stubs.junit.EdgeTest @EdgeTest}; {@link #start()} gives a private
- * one (close it when done).
+ * What an edge application test needs around it: the six stub providers, the gRPC order
+ * provider and the dev identity provider on free ports, a free management port, and the
+ * properties that point an edge application at them ({@code edge.providers.<id>.url},
+ * {@code edge.providers.order.grpc.target}, {@code edge.security.jwt.issuer-uri},
+ * {@code management.server.port}). A Spring Boot test uses the JVM's {@link #shared()
+ * shared} environment through {@link io.ftgo.edge.stubs.junit.EdgeTest @EdgeTest};
+ * {@link #start()} gives a private one (close it when done).
  */
 public final class EdgeTestEnvironment implements AutoCloseable {
 
@@ -23,11 +24,15 @@ public final class EdgeTestEnvironment implements AutoCloseable {
 
 	private final FtgoProviders providers;
 
+	private final GrpcOrderProvider grpcOrders;
+
 	private final int managementPort;
 
-	private EdgeTestEnvironment(DevIdentityProvider identity, FtgoProviders providers, int managementPort) {
+	private EdgeTestEnvironment(DevIdentityProvider identity, FtgoProviders providers, GrpcOrderProvider grpcOrders,
+			int managementPort) {
 		this.identity = identity;
 		this.providers = providers;
+		this.grpcOrders = grpcOrders;
 		this.managementPort = managementPort;
 	}
 
@@ -42,13 +47,18 @@ public final class EdgeTestEnvironment implements AutoCloseable {
 		return Shared.INSTANCE;
 	}
 
-	/** Starts providers and identity provider on free ports. */
+	/** Starts providers, the gRPC order provider and identity provider on free ports. */
 	public static EdgeTestEnvironment start() {
 		DevIdentityProvider identity = DevIdentityProvider.startOnRandomPort();
+		GrpcOrderProvider grpcOrders = null;
 		try {
-			return new EdgeTestEnvironment(identity, FtgoProviders.startOnRandomPorts(), freePort());
+			grpcOrders = GrpcOrderProvider.startOnRandomPorts();
+			return new EdgeTestEnvironment(identity, FtgoProviders.startOnRandomPorts(), grpcOrders, freePort());
 		}
 		catch (RuntimeException ex) {
+			if (grpcOrders != null) {
+				grpcOrders.close();
+			}
 			identity.close();
 			throw ex;
 		}
@@ -60,6 +70,14 @@ public final class EdgeTestEnvironment implements AutoCloseable {
 
 	public FtgoProviders providers() {
 		return this.providers;
+	}
+
+	/**
+	 * The order service over gRPC (same seeds as the REST order provider), with its
+	 * faults and call journal.
+	 */
+	public GrpcOrderProvider grpcOrders() {
+		return this.grpcOrders;
 	}
 
 	/** A free port for {@code management.server.port} (actuator apart from the API). */
@@ -75,6 +93,7 @@ public final class EdgeTestEnvironment implements AutoCloseable {
 		for (Provider provider : Provider.values()) {
 			properties.put("edge.providers." + provider.id() + ".url", this.providers.baseUrl(provider));
 		}
+		properties.put("edge.providers.order.grpc.target", this.grpcOrders.target());
 		return properties;
 	}
 
@@ -103,6 +122,7 @@ public final class EdgeTestEnvironment implements AutoCloseable {
 
 	@Override
 	public void close() {
+		this.grpcOrders.close();
 		this.providers.close();
 		this.identity.close();
 	}

@@ -217,6 +217,15 @@ public final class FtgoProviders implements AutoCloseable {
 		return server;
 	}
 
+	/**
+	 * The provider's seed stubs as its mapping files on the classpath define them (fresh
+	 * copies, nothing served): the gRPC order provider derives its answers from the order
+	 * provider's, so both transports answer the same for the same ids.
+	 */
+	public static List<StubMapping> seedMappings(Provider provider) {
+		return new ClasspathMappings(provider).stubs();
+	}
+
 	/** Whether the provider is serving. */
 	public boolean isRunning(Provider provider) {
 		return server(provider).isRunning();

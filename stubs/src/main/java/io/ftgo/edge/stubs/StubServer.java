@@ -4,16 +4,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import io.ftgo.edge.stubs.grpc.GrpcOrderProvider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
 
 /**
- * Runs the six FTGO stub providers (9081..9086) and the dev identity provider (9090)
- * until interrupted (Ctrl-C), then stops them.
+ * Runs the six FTGO stub providers (9081..9086), the gRPC order provider (9087, its admin
+ * API on 9187) and the dev identity provider (9090) until interrupted (Ctrl-C), then
+ * stops them.
  * <p>
  * Options, as arguments, as system properties with the prefix {@code ftgo.stubs.} or as
  * environment variables {@code FTGO_STUBS_HOST}, {@code FTGO_STUBS_ISSUER}, ...
  * (arguments win, then system properties): {@code --order-port=N} ...
- * {@code --restaurant-port=N}, {@code --identity-port=N} (0 = a free port),
+ * {@code --restaurant-port=N}, {@code --order-grpc-port=N},
+ * {@code --order-grpc-admin-port=N}, {@code --identity-port=N} (0 = a free port),
  * {@code --host=ADDRESS} (default 127.0.0.1), {@code --issuer=URL} (default
  * http://localhost:{identity port}). Exits with status 2 and a message naming the port
  * when a port is taken or an option is wrong.
@@ -22,10 +25,13 @@ public final class StubServer implements AutoCloseable {
 
 	private final FtgoProviders providers;
 
+	private final GrpcOrderProvider grpcOrders;
+
 	private final DevIdentityProvider identity;
 
-	private StubServer(FtgoProviders providers, DevIdentityProvider identity) {
+	private StubServer(FtgoProviders providers, GrpcOrderProvider grpcOrders, DevIdentityProvider identity) {
 		this.providers = providers;
+		this.grpcOrders = grpcOrders;
 		this.identity = identity;
 	}
 
@@ -58,16 +64,25 @@ public final class StubServer implements AutoCloseable {
 			builder.port(provider, port(options, provider.id() + "-port", provider.defaultPort()));
 		}
 		FtgoProviders providers = builder.start();
+		GrpcOrderProvider grpcOrders = null;
 		try {
+			grpcOrders = GrpcOrderProvider.builder()
+				.host(host)
+				.port(port(options, "order-grpc-port", GrpcOrderProvider.DEFAULT_PORT))
+				.adminPort(port(options, "order-grpc-admin-port", GrpcOrderProvider.DEFAULT_ADMIN_PORT))
+				.start();
 			DevIdentityProvider.Builder identity = DevIdentityProvider.builder()
 				.host(host)
 				.port(port(options, "identity-port", DevIdentityProvider.DEFAULT_PORT));
 			if (options.containsKey("issuer")) {
 				identity.issuer(options.get("issuer"));
 			}
-			return new StubServer(providers, identity.start());
+			return new StubServer(providers, grpcOrders, identity.start());
 		}
 		catch (RuntimeException ex) {
+			if (grpcOrders != null) {
+				grpcOrders.close();
+			}
 			providers.close();
 			throw ex;
 		}
@@ -75,6 +90,10 @@ public final class StubServer implements AutoCloseable {
 
 	FtgoProviders providers() {
 		return this.providers;
+	}
+
+	GrpcOrderProvider grpcOrders() {
+		return this.grpcOrders;
 	}
 
 	DevIdentityProvider identity() {
@@ -86,12 +105,15 @@ public final class StubServer implements AutoCloseable {
 		StringBuilder text = new StringBuilder("FTGO stub server\n\n");
 		this.providers.baseUrls()
 			.forEach((provider, url) -> text.append(String.format("  %-10s %s%n", provider.id(), url)));
+		text.append(String.format("  %-10s %s (gRPC, plaintext; journal and faults: %s/__admin/requests)%n",
+				"order-grpc", this.grpcOrders.target(), this.grpcOrders.adminUrl()));
 		text.append(String.format("  %-10s %s (issuer %s)%n%n", "identity", this.identity.baseUrl(),
 				this.identity.issuer()));
 		String orders = this.providers.baseUrl(Provider.ORDER);
 		text.append("Try:\n");
 		text.append("  curl -s ").append(orders).append("/orders/7001\n");
 		text.append("  curl -s '").append(orders).append("/orders?consumerId=1001'\n");
+		text.append("  curl -s ").append(this.grpcOrders.adminUrl()).append("/__admin/requests\n");
 		text.append("  curl -s -X POST ")
 			.append(this.identity.baseUrl())
 			.append("/oauth2/token -d grant_type=password -d username=alice -d password=password\n");
@@ -119,13 +141,15 @@ public final class StubServer implements AutoCloseable {
 	@Override
 	public void close() {
 		this.identity.close();
+		this.grpcOrders.close();
 		this.providers.close();
 	}
 
 	private static Map<String, String> options(String[] args) {
 		Map<String, String> options = new LinkedHashMap<>();
 		for (String key : new String[] { "host", "issuer", "identity-port", "order-port", "kitchen-port",
-				"delivery-port", "accounting-port", "consumer-port", "restaurant-port" }) {
+				"delivery-port", "accounting-port", "consumer-port", "restaurant-port", "order-grpc-port",
+				"order-grpc-admin-port" }) {
 			// Environment (FTGO_STUBS_HOST, as the Helm chart sets it) < system property
 			// < argument.
 			String value = System.getProperty("ftgo.stubs." + key,
@@ -144,10 +168,11 @@ public final class StubServer implements AutoCloseable {
 		}
 		for (String key : options.keySet()) {
 			boolean known = key.equals("host") || key.equals("issuer") || key.equals("identity-port")
+					|| key.equals("order-grpc-port") || key.equals("order-grpc-admin-port")
 					|| (key.endsWith("-port") && isProvider(key.substring(0, key.length() - 5)));
 			if (!known) {
 				throw new IllegalArgumentException("option: '--" + key
-						+ "' (expected: --host, --issuer, --identity-port or --{order|kitchen|delivery|accounting|consumer|restaurant}-port)");
+						+ "' (expected: --host, --issuer, --identity-port, --order-grpc-port, --order-grpc-admin-port or --{order|kitchen|delivery|accounting|consumer|restaurant}-port)");
 			}
 		}
 		return options;

@@ -15,7 +15,8 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * Runs a Spring Boot test of an edge application against the JVM's
  * {@link EdgeTestEnvironment#shared() shared edge test environment}: the six stub
- * providers and the dev identity provider, started once per JVM. <pre>{@code
+ * providers, the gRPC order provider and the dev identity provider, started once per JVM.
+ * <pre>{@code
  * &#64;EdgeTest
  * &#64;SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
  * class SomeIntegrationTests {
@@ -29,12 +30,14 @@ import org.springframework.test.context.ContextConfiguration;
  * over these.</li>
  * <li>Before each test the providers are back to their seeds
  * ({@link io.ftgo.edge.stubs.FtgoProviders#reset()}: stopped providers restarted, faults
- * and added stubs removed, journals cleared).</li>
+ * and added stubs removed, journals cleared), the gRPC order provider likewise
+ * ({@link io.ftgo.edge.stubs.grpc.GrpcOrderProvider#reset()}).</li>
  * <li>Test classes with the same {@code @SpringBootTest} configuration and no
  * {@code @DynamicPropertySource} of their own share one application context.</li>
  * </ul>
  * Test methods may take an {@link EdgeTestEnvironment},
- * {@link io.ftgo.edge.stubs.FtgoProviders} or
+ * {@link io.ftgo.edge.stubs.FtgoProviders},
+ * {@link io.ftgo.edge.stubs.grpc.GrpcOrderProvider} or
  * {@link io.ftgo.edge.stubs.identity.DevIdentityProvider} parameter.
  */
 @Target(ElementType.TYPE)

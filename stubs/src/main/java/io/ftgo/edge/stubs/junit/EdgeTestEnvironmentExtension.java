@@ -2,6 +2,7 @@ package io.ftgo.edge.stubs.junit;
 
 import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
+import io.ftgo.edge.stubs.grpc.GrpcOrderProvider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -19,12 +20,14 @@ public class EdgeTestEnvironmentExtension implements BeforeEachCallback, Paramet
 	@Override
 	public void beforeEach(ExtensionContext context) {
 		EdgeTestEnvironment.shared().providers().reset();
+		EdgeTestEnvironment.shared().grpcOrders().reset();
 	}
 
 	@Override
 	public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
 		Class<?> type = parameter.getParameter().getType();
-		return type == EdgeTestEnvironment.class || type == FtgoProviders.class || type == DevIdentityProvider.class;
+		return type == EdgeTestEnvironment.class || type == FtgoProviders.class || type == DevIdentityProvider.class
+				|| type == GrpcOrderProvider.class;
 	}
 
 	@Override
@@ -36,6 +39,9 @@ public class EdgeTestEnvironmentExtension implements BeforeEachCallback, Paramet
 		}
 		if (type == DevIdentityProvider.class) {
 			return environment.identity();
+		}
+		if (type == GrpcOrderProvider.class) {
+			return environment.grpcOrders();
 		}
 		return environment;
 	}
