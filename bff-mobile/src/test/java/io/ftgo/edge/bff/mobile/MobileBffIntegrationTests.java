@@ -48,7 +48,7 @@ class MobileBffIntegrationTests {
 	static final FtgoProviders providers = env.providers();
 
 	/** The order service, over gRPC (bff-mobile never calls it over HTTP). */
-	static final GrpcOrderProvider orders = GrpcOrders.shared();
+	static final GrpcOrderProvider orders = env.grpcOrders();
 
 	@Autowired
 	WebTestClient client;
@@ -63,7 +63,6 @@ class MobileBffIntegrationTests {
 	void closeBreakers() {
 		// Each test starts with closed breakers, whatever the tests before it failed.
 		this.engine.circuitBreakerRegistry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
-		orders.reset();
 	}
 
 	static String token(String user) {
@@ -292,9 +291,9 @@ class MobileBffIntegrationTests {
 			.containsExactlyInAnyOrderElementsOf(active.stream().map((id) -> "/deliveries/" + id).toList());
 		assertThat(orders.calls("GetOrder")
 			.stream()
-			.map((call) -> String.valueOf(
-					((net.chrisrichardson.ftgo.orderservice.grpc.GetOrderRequest) call.request().orElseThrow())
-						.getOrderId()))
+			.map((call) -> String
+				.valueOf(((net.chrisrichardson.ftgo.orderservice.grpc.GetOrderRequest) call.request().orElseThrow())
+					.getOrderId()))
 			.distinct()).containsExactlyInAnyOrderElementsOf(active);
 		assertThat(providers.requestCount(Provider.DELIVERY, "GET", "/deliveries/700[79]")).isZero();
 	}

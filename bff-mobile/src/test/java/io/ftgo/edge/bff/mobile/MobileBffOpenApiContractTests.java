@@ -57,11 +57,6 @@ class MobileBffOpenApiContractTests {
 	@Autowired
 	WebTestClient client;
 
-	@org.junit.jupiter.api.BeforeEach
-	void resetGrpcOrders() {
-		GrpcOrders.shared().reset();
-	}
-
 	/** Sends one request and validates the real answer against the served document. */
 	EntityExchangeResult<byte[]> validate(HttpMethod method, String path, String template,
 			Consumer<HttpHeaders> headers, String body, int expectedStatus) {
@@ -87,7 +82,7 @@ class MobileBffOpenApiContractTests {
 
 	@Test
 	void orderStatus_orderProviderDown_badGateway() {
-		GrpcOrders.shared().stop();
+		env.grpcOrders().stop();
 		validate(HttpMethod.GET, "/api/mobile/orders/7001/status", "/api/mobile/orders/{orderId}/status",
 				bearer(identity.passwordGrant("alice", "password")), null, 502);
 	}

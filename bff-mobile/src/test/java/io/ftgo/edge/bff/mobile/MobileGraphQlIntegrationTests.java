@@ -37,11 +37,6 @@ class MobileGraphQlIntegrationTests {
 	@Autowired
 	WebTestClient client;
 
-	@org.junit.jupiter.api.BeforeEach
-	void resetGrpcOrders() {
-		GrpcOrders.shared().reset();
-	}
-
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		// Generous timeouts: the first calls of a cold JVM on a shared machine are slow.
@@ -81,7 +76,7 @@ class MobileGraphQlIntegrationTests {
 		// 10 orders, 4 restaurants: one call each.
 		assertThat(providers.requestCount(Provider.RESTAURANT, "GET", "/restaurants/501")).isEqualTo(1);
 		assertThat(providers.requestCount(Provider.RESTAURANT, "GET", "/restaurants/502")).isEqualTo(1);
-		assertThat(GrpcOrders.shared().callCount("GetOrdersForConsumer")).isEqualTo(1);
+		assertThat(env.grpcOrders().callCount("GetOrdersForConsumer")).isEqualTo(1);
 	}
 
 	@Test

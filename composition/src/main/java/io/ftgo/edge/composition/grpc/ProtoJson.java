@@ -15,17 +15,16 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * JSON &harr; protobuf for the gRPC transport: protobuf's {@code JsonFormat} (JSON names,
- * fields without presence printed with their defaults, so an empty list is {@code []}),
- * plus a rewrite of 64-bit integers, which {@code JsonFormat} prints as strings, back to
- * JSON numbers: ids look exactly as in the REST answers. An unset {@code optional} scalar
- * is written {@code null}, as the REST answers write it.
+ * JSON &harr; protobuf for the gRPC transport: protobuf's {@code JsonFormat} (JSON names;
+ * a scalar at its default, such as an empty string, left out as a REST answer leaves out
+ * what it does not have; an empty list or map written {@code []} / {@code {}}), plus a
+ * rewrite of 64-bit integers, which {@code JsonFormat} prints as strings, back to JSON
+ * numbers: ids look exactly as in the REST answers. An unset {@code optional} scalar is
+ * written {@code null}, as the REST answers write it.
  */
 public final class ProtoJson {
 
-	private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
-		.alwaysPrintFieldsWithNoPresence()
-		.omittingInsignificantWhitespace();
+	private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
 
 	private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
 
@@ -89,6 +88,16 @@ public final class ProtoJson {
 	private static void numbers(Descriptors.Descriptor type, ObjectNode object) {
 		for (Descriptors.FieldDescriptor field : type.getFields()) {
 			JsonNode value = object.get(field.getJsonName());
+			if (value == null && field.isMapField()) {
+				object.putObject(field.getJsonName());
+				continue;
+			}
+			if (value == null && field.isRepeated()) {
+				// An empty list is [], as the REST answers write it (JsonFormat omits
+				// it).
+				object.putArray(field.getJsonName());
+				continue;
+			}
 			if (value == null && field.hasPresence() && !field.isRepeated()
 					&& field.getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE
 					&& field.getRealContainingOneof() == null) {
@@ -124,7 +133,11 @@ public final class ProtoJson {
 		switch (field.getJavaType()) {
 			case LONG -> {
 				if (value.isString()) {
+					// The node a JSON parser makes of the same digits (int, long or big).
 					BigInteger number = new BigInteger(value.asString());
+					if (number.bitLength() < 32) {
+						return JsonNodeFactory.instance.numberNode(number.intValue());
+					}
 					return (number.bitLength() < 64) ? JsonNodeFactory.instance.numberNode(number.longValue())
 							: JsonNodeFactory.instance.numberNode(number);
 				}
