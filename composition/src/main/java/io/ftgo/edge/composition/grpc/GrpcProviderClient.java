@@ -17,6 +17,7 @@ import io.ftgo.edge.composition.policy.CallFailure;
 import io.ftgo.edge.composition.policy.ProviderSettings;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.ConnectivityState;
 import io.grpc.Deadline;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -34,7 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  * <li>one long-lived channel, created with the client and closed with it (never one per
  * call); with a {@code dns:///} target of several addresses, calls are balanced
- * round-robin;</li>
+ * round-robin; a call that finds the channel failing asks it to reconnect at once, so a
+ * provider that is back is used again without waiting out gRPC's reconnect backoff;</li>
  * <li>non-blocking calls ({@link ClientCall} with a direct executor) adapted to
  * {@link Mono}; cancelling the {@code Mono} cancels the call;</li>
  * <li>the attempt's time budget ({@link ProviderClient#ATTEMPT_TIMEOUT}) sent as the
@@ -158,6 +160,11 @@ public final class GrpcProviderClient implements ProviderClient, AutoCloseable {
 	private Mono<Response> call(Channel channel, GrpcServices.GrpcMethod method, Message message, Metadata metadata,
 			Duration budget) {
 		return Mono.<Response>create((sink) -> {
+			if (channel.channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+				// The provider was down: try it now rather than after gRPC's reconnect
+				// backoff (up to 2 minutes); the breaker bounds the calls of an outage.
+				channel.channel.resetConnectBackoff();
+			}
 			Deadline deadline = Deadline.after(Math.max(budget.toNanos(), 1), TimeUnit.NANOSECONDS);
 			ClientCall<Message, Message> call = channel.channel.newCall(method.descriptor(),
 					CallOptions.DEFAULT.withDeadline(deadline));

@@ -50,6 +50,8 @@ public class TranscodedRouteHandler implements HandlerFunction<ServerResponse> {
 
 	private static final Pattern REFERENCE = Pattern.compile("\\{([^}]+)}");
 
+	private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
 	private final String id;
 
 	private final String provider;
@@ -87,6 +89,13 @@ public class TranscodedRouteHandler implements HandlerFunction<ServerResponse> {
 	@Override
 	public Mono<ServerResponse> handle(ServerRequest request) {
 		request.attributes().put(ROUTE_ATTR, this.id);
+		if (!request.queryParams().isEmpty()) {
+			// Strict like every endpoint: a transcoded route takes no query parameters.
+			String name = request.queryParams().keySet().iterator().next();
+			return Mono.error(CompositionException.badRequest(this.id,
+					(PLAIN_NAME.matcher(name).matches() ? "Unknown parameter '" + name + "'" : "Unknown parameter")
+							+ " (expected: none)"));
+		}
 		Mono<JsonNode> message = this.body
 				? request.bodyToMono(byte[].class)
 					.map(this::object)
