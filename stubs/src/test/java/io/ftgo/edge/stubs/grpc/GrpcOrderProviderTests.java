@@ -13,6 +13,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.FtgoSeeds;
 import io.ftgo.edge.stubs.Provider;
@@ -158,6 +159,21 @@ class GrpcOrderProviderTests {
 		assertThat(json(created)).isEqualTo(restJson("POST", "/orders", 200));
 		assertThat(json(cancelled)).isEqualTo(restJson("POST", "/orders/7001/cancel", 200));
 		assertThat(json(revised)).isEqualTo(restJson("POST", "/orders/7001/revise", 200));
+	}
+
+	@Test
+	void contract_theEdgesCreateOrderBody_parsesIntoTheBooksRequest() throws Exception {
+		// The book's LineItem.menuItemId is a string; the edge's bodies carry a JSON
+		// number.
+		CreateOrderRequest.Builder request = CreateOrderRequest.newBuilder();
+		JsonFormat.parser()
+			.merge("{\"restaurantId\": 501, \"consumerId\": 1001, \"lineItems\": [{\"menuItemId\": 50101, \"quantity\": 2}]}",
+					request);
+
+		assertThat(request.getRestaurantId()).isEqualTo(501);
+		assertThat(request.getLineItems(0).getMenuItemId()).isEqualTo("50101");
+		assertThat(this.orders.createOrder(request.build()).getOrderId()).isEqualTo(FtgoSeeds.NEW_ORDER);
+		assertThat(grpc.calls("createOrder").get(0).request()).contains(request.build());
 	}
 
 	@Test
