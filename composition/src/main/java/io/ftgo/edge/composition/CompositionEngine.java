@@ -79,11 +79,25 @@ public final class CompositionEngine implements AutoCloseable {
 	 * @return the answer, or an error {@link CompositionException}
 	 */
 	public Mono<CompositionResult> execute(Composition composition, CompositionRequest request) {
+		return execute(composition, request, null);
+	}
+
+	/**
+	 * Executes a composition under a deadline shorter than its own {@code timeout} (a
+	 * client's, for example); the smaller of the two applies.
+	 * @param composition a composition built with this engine's {@link ProviderRegistry}
+	 * @param request the inputs
+	 * @param deadline the request's deadline, or {@code null} for the composition's
+	 * {@code timeout}
+	 * @return the answer, or an error {@link CompositionException}
+	 */
+	public Mono<CompositionResult> execute(Composition composition, CompositionRequest request,
+			java.time.Duration deadline) {
 		if (composition.providers() != this.providers) {
 			return Mono.error(new IllegalArgumentException("composition: " + composition.name()
 					+ " (expected: built with the ProviderRegistry of this engine)"));
 		}
-		return this.executor.execute(composition.planned(), request);
+		return this.executor.execute(composition.planned(), request, deadline);
 	}
 
 	/**
@@ -116,6 +130,16 @@ public final class CompositionEngine implements AutoCloseable {
 	 */
 	public HedgeStats hedges(String provider) {
 		return policy(provider).hedging();
+	}
+
+	/**
+	 * The retry budget of a provider so far (to bind metrics or inspect).
+	 * @param provider the provider id
+	 * @return the counters, or {@code null} when the provider's budget is disabled
+	 * @throws IllegalArgumentException for an unknown provider
+	 */
+	public RetryStats retries(String provider) {
+		return policy(provider).retryBudget();
 	}
 
 	/**
@@ -205,6 +229,8 @@ public final class CompositionEngine implements AutoCloseable {
 
 		private ProviderClient providerClient;
 
+		private String deadlineHeader = WebClientProviderClient.DEFAULT_DEADLINE_HEADER;
+
 		private CircuitBreakerRegistry circuitBreakers;
 
 		private BulkheadRegistry bulkheads;
@@ -265,6 +291,19 @@ public final class CompositionEngine implements AutoCloseable {
 		}
 
 		/**
+		 * The request header in which the default transport tells each provider the time
+		 * its call has left, in milliseconds; default
+		 * {@value WebClientProviderClient#DEFAULT_DEADLINE_HEADER}, {@code null} for
+		 * none.
+		 * @param name the header name
+		 * @return this builder
+		 */
+		public Builder deadlineHeader(String name) {
+			this.deadlineHeader = name;
+			return this;
+		}
+
+		/**
 		 * The transport of HTTP parts (calls of {@code transport: grpc} providers go
 		 * through a {@link GrpcProviderClient} that wraps it); default a
 		 * {@link WebClientProviderClient} over {@link #webClient(WebClient)} and
@@ -306,7 +345,7 @@ public final class CompositionEngine implements AutoCloseable {
 				this.mapper = JsonMapper.builder().build();
 			}
 			if (this.providerClient == null) {
-				this.providerClient = new WebClientProviderClient(this.webClient, this.mapper);
+				this.providerClient = new WebClientProviderClient(this.webClient, this.mapper, this.deadlineHeader);
 			}
 			if (this.providers.settings().values().stream().anyMatch(ProviderSettings::isGrpc)) {
 				// transport: grpc providers go over one channel each; the rest over HTTP.

@@ -17,9 +17,28 @@ import java.time.Duration;
  * @param failedItems for a fan-out part, the number of items skipped or set to null
  * @param hedged whether a hedge (not the first attempt) answered the part's call (for a
  * fan-out part: at least one item's call); see {@link ProviderDefinition.HedgeDefinition}
+ * @param retryRefused whether the provider's retry budget refused a retry of the part's
+ * call (the part then failed or degraded with its real failure); see
+ * {@link ProviderDefinition.RetryBudgetDefinition}
  */
 public record PartMetadata(PartStatus status, FailureReason reason, Integer httpStatus, Duration age, Duration duration,
-		int items, int failedItems, boolean hedged) {
+		int items, int failedItems, boolean hedged, boolean retryRefused) {
+
+	/**
+	 * Metadata of a part whose retries, if any, were all sent.
+	 * @param status what the part contributed
+	 * @param reason why it is not fresh, or {@code null}
+	 * @param httpStatus the provider's status, or {@code null}
+	 * @param age how old a stale value is, or {@code null}
+	 * @param duration from the start of the part to its outcome
+	 * @param items fan-out items, or 0
+	 * @param failedItems fan-out items skipped or set to null
+	 * @param hedged whether a hedge answered
+	 */
+	public PartMetadata(PartStatus status, FailureReason reason, Integer httpStatus, Duration age, Duration duration,
+			int items, int failedItems, boolean hedged) {
+		this(status, reason, httpStatus, age, duration, items, failedItems, hedged, false);
+	}
 
 	/**
 	 * Metadata of a part no hedge answered.
@@ -43,7 +62,17 @@ public record PartMetadata(PartStatus status, FailureReason reason, Integer http
 	 */
 	public PartMetadata withHedged(boolean hedged) {
 		return (hedged == this.hedged) ? this : new PartMetadata(this.status, this.reason, this.httpStatus, this.age,
-				this.duration, this.items, this.failedItems, hedged);
+				this.duration, this.items, this.failedItems, hedged, this.retryRefused);
+	}
+
+	/**
+	 * A copy with another {@code retryRefused} flag.
+	 * @param retryRefused whether the retry budget refused a retry
+	 * @return the copy, or this when unchanged
+	 */
+	public PartMetadata withRetryRefused(boolean retryRefused) {
+		return (retryRefused == this.retryRefused) ? this : new PartMetadata(this.status, this.reason, this.httpStatus,
+				this.age, this.duration, this.items, this.failedItems, this.hedged, retryRefused);
 	}
 
 	/**

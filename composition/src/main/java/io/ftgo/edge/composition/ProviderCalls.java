@@ -163,9 +163,9 @@ public final class ProviderCalls {
 			long started = now();
 			HedgeMark mark = new HedgeMark();
 			return this.protectedCalls.call(key, attempt, this.deadline, idempotent)
-				.map((value) -> new Raw(key, value, null, since(started), mark.hedged()))
-				.onErrorResume(
-						(error) -> Mono.just(new Raw(key, null, Failures.classify(error), since(started), false)))
+				.map((value) -> new Raw(key, value, null, since(started), mark.hedged(), false))
+				.onErrorResume((error) -> Mono
+					.just(new Raw(key, null, Failures.classify(error), since(started), false, mark.retryRefused())))
 				.contextWrite((context) -> context.put(HedgeMark.class, mark));
 		});
 	}
@@ -175,7 +175,9 @@ public final class ProviderCalls {
 			return Mono.just(new Outcome(raw.value(),
 					new PartMetadata(PartStatus.FRESH, null, null, null, raw.took(), 0, 0, raw.hedged())));
 		}
-		return failed(provider, raw.key(), raw.failure(), required, defaultValue, raw.took());
+		return failed(provider, raw.key(), raw.failure(), required, defaultValue, raw.took())
+			.map((outcome) -> raw.retryRefused()
+					? new Outcome(outcome.value(), outcome.metadata().withRetryRefused(true)) : outcome);
 	}
 
 	private Mono<Outcome> failed(String provider, CallKey key, CallFailure failure, boolean required,
@@ -198,7 +200,8 @@ public final class ProviderCalls {
 	}
 
 	/** One call's result, shared by everyone in the request who asks for it. */
-	private record Raw(CallKey key, JsonNode value, CallFailure failure, Duration took, boolean hedged) {
+	private record Raw(CallKey key, JsonNode value, CallFailure failure, Duration took, boolean hedged,
+			boolean retryRefused) {
 	}
 
 	/**

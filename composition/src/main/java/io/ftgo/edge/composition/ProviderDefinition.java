@@ -170,8 +170,35 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 * @param maxAttempts attempts including the first, at least 1 (no retry); default 2
 	 * @param backoff the first backoff, doubled per retry; default 50ms
 	 * @param jitter random spread of each backoff, 0 to 1; default 0.5
+	 * @param budget the provider's retry budget, shared by retries and hedges across
+	 * requests; default on with its defaults
 	 */
-	public record RetryDefinition(Integer maxAttempts, Duration backoff, Double jitter) {
+	public record RetryDefinition(Integer maxAttempts, Duration backoff, Double jitter, RetryBudgetDefinition budget) {
+		// One constructor only: configuration binds records through it.
+	}
+
+	/**
+	 * The provider's retry budget ({@code retry.budget}), shared by its retries and its
+	 * hedges, across requests and kinds of call: a retry or hedge the budget refuses is
+	 * not sent, and the call fails or degrades with its real failure, saying
+	 * {@code retryRefused}. Both limits apply:
+	 * <ul>
+	 * <li>a rate (Finagle's): retries and hedges within the last {@code window} at most
+	 * {@code ratio} &times; calls within it + {@code min-per-second} &times; the window
+	 * in seconds;</li>
+	 * <li>in flight (Envoy's): retries and hedges in flight at most
+	 * {@code max(min-in-flight, in-flight-ratio &times; calls in flight)}.</li>
+	 * </ul>
+	 *
+	 * @param enabled {@code false} to retry and hedge without a budget; default true
+	 * @param ratio retries per call, in [0, 1]; default 0.2
+	 * @param minPerSecond retries per second always allowed, at least 0; default 10
+	 * @param window the sliding window, whole seconds from 1s to 60s; default 10s
+	 * @param inFlightRatio retries in flight per call in flight, in [0, 1]; default 0.2
+	 * @param minInFlight retries in flight always allowed, at least 0; default 3
+	 */
+	public record RetryBudgetDefinition(Boolean enabled, Double ratio, Double minPerSecond, Duration window,
+			Double inFlightRatio, Integer minInFlight) {
 	}
 
 	/**

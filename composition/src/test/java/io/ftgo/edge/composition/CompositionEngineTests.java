@@ -54,7 +54,7 @@ class CompositionEngineTests {
 	}
 
 	private static ProviderDefinition provider() {
-		return ProviderDefinition.of(null).withRetry(new RetryDefinition(1, null, null));
+		return ProviderDefinition.of(null).withRetry(new RetryDefinition(1, null, null, null));
 	}
 
 	private CompositionEngine engine(ProviderRegistry registry) {
@@ -173,7 +173,7 @@ class CompositionEngineTests {
 	@Test
 	void execute_idempotentCallFailing5xx_retriedWithBackoffWithinTheDeadline() {
 		ProviderRegistry registry = ProviderRegistry
-			.of(Map.of("kitchen", provider().withRetry(new RetryDefinition(3, Duration.ofMillis(100), 0.0))));
+			.of(Map.of("kitchen", provider().withRetry(new RetryDefinition(3, Duration.ofMillis(100), 0.0, null))));
 		AtomicInteger calls = new AtomicInteger();
 		List<Long> callTimes = new ArrayList<>();
 		Composition composition = Composition.builder("c")
@@ -195,7 +195,7 @@ class CompositionEngineTests {
 	@Test
 	void execute_retryBackoffPastTheDeadline_givesUpAtOnceWithTheLastFailure() {
 		ProviderRegistry registry = ProviderRegistry
-			.of(Map.of("kitchen", provider().withRetry(new RetryDefinition(5, Duration.ofMillis(400), 0.0))));
+			.of(Map.of("kitchen", provider().withRetry(new RetryDefinition(5, Duration.ofMillis(400), 0.0, null))));
 		AtomicInteger calls = new AtomicInteger();
 		Composition composition = Composition.builder("c")
 			.request("GET /x")
@@ -225,7 +225,7 @@ class CompositionEngineTests {
 	@Test
 	void execute_retriesWithJitter_stayWithinTheJitterBounds() {
 		ProviderRegistry registry = ProviderRegistry
-			.of(Map.of("kitchen", provider().withRetry(new RetryDefinition(2, Duration.ofMillis(100), 0.5))));
+			.of(Map.of("kitchen", provider().withRetry(new RetryDefinition(2, Duration.ofMillis(100), 0.5, null))));
 		List<Long> callTimes = new ArrayList<>();
 		Composition composition = Composition.builder("c")
 			.request("GET /x")
@@ -246,7 +246,7 @@ class CompositionEngineTests {
 	@Test
 	void execute_nonIdempotentSource_neverRetried() {
 		ProviderRegistry registry = ProviderRegistry
-			.of(Map.of("accounting", provider().withRetry(new RetryDefinition(3, Duration.ofMillis(10), 0.0))));
+			.of(Map.of("accounting", provider().withRetry(new RetryDefinition(3, Duration.ofMillis(10), 0.0, null))));
 		AtomicInteger calls = new AtomicInteger();
 		Composition composition = Composition.builder("c")
 			.request("GET /x")

@@ -197,7 +197,7 @@ class CompositionPlannerTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ProviderRegistry.of(Map.of("kitchen",
 					ProviderDefinition.of("http://localhost:9082")
-						.withRetry(new ProviderDefinition.RetryDefinition(0, null, null)))))
+						.withRetry(new ProviderDefinition.RetryDefinition(0, null, null, null)))))
 			.withMessage("edge.providers.kitchen.retry.max-attempts: 0 (expected: >= 1)");
 	}
 

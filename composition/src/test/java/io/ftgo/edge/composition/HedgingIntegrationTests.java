@@ -87,7 +87,7 @@ class HedgingIntegrationTests {
 		return ProviderRegistry.of(Map.of("delivery",
 				ProviderDefinition.of(server.baseUrl())
 					.withTimeout(Duration.ofSeconds(10))
-					.withRetry(new ProviderDefinition.RetryDefinition(1, null, null))
+					.withRetry(new ProviderDefinition.RetryDefinition(1, null, null, null))
 					.withHedge(hedge)));
 	}
 

@@ -35,7 +35,7 @@ class HedgingTests {
 		return ProviderRegistry.of(Map.of("delivery",
 				ProviderDefinition.of(null)
 					.withTimeout(Duration.ofSeconds(5))
-					.withRetry(new ProviderDefinition.RetryDefinition(1, null, null))
+					.withRetry(new ProviderDefinition.RetryDefinition(1, null, null, null))
 					.withHedge(hedge)));
 	}
 

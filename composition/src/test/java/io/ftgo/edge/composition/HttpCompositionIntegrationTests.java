@@ -110,7 +110,7 @@ class HttpCompositionIntegrationTests {
 					ProviderDefinition.of(server(provider).baseUrl())
 						.withTimeout(Duration.ofSeconds(2))
 						.withShared("restaurant".equals(provider))
-						.withRetry(new ProviderDefinition.RetryDefinition(1, null, null)));
+						.withRetry(new ProviderDefinition.RetryDefinition(1, null, null, null)));
 		}
 		providers.putAll(overrides);
 		return ProviderRegistry.of(providers);
@@ -254,7 +254,7 @@ class HttpCompositionIntegrationTests {
 				.withBody("{\"id\": 7001, ")));
 			case PROVIDER_STOPPED -> {
 				this.registry = registry(Map.of(provider, ProviderDefinition.of("http://localhost:" + closedPort)
-					.withRetry(new ProviderDefinition.RetryDefinition(1, null, null))));
+					.withRetry(new ProviderDefinition.RetryDefinition(1, null, null, null))));
 				this.engine = CompositionEngine.builder(this.registry).build();
 			}
 		}
@@ -338,7 +338,7 @@ class HttpCompositionIntegrationTests {
 	@Test
 	void orderDetails_idempotentGetFailingOnce_retried() {
 		this.registry = registry(Map.of("kitchen", ProviderDefinition.of(server("kitchen").baseUrl())
-			.withRetry(new ProviderDefinition.RetryDefinition(2, Duration.ofMillis(20), 0.5))));
+			.withRetry(new ProviderDefinition.RetryDefinition(2, Duration.ofMillis(20), 0.5, null))));
 		this.engine = CompositionEngine.builder(this.registry).build();
 		server("kitchen").stubFor(get(urlPathEqualTo("/tickets/7001")).inScenario("flaky")
 			.whenScenarioStateIs(Scenario.STARTED)

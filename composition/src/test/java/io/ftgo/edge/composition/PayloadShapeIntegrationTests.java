@@ -60,11 +60,11 @@ class PayloadShapeIntegrationTests {
 		this.registry = ProviderRegistry.of(Map.of("order",
 				ProviderDefinition.of(provider.baseUrl())
 					.withTimeout(Duration.ofSeconds(2))
-					.withRetry(new ProviderDefinition.RetryDefinition(1, null, null)),
+					.withRetry(new ProviderDefinition.RetryDefinition(1, null, null, null)),
 				"kitchen",
 				ProviderDefinition.of(provider.baseUrl())
 					.withTimeout(Duration.ofSeconds(2))
-					.withRetry(new ProviderDefinition.RetryDefinition(1, null, null))));
+					.withRetry(new ProviderDefinition.RetryDefinition(1, null, null, null))));
 		this.engine = CompositionEngine.builder(this.registry).build();
 		this.composition = Composition.builder("shapes")
 			.request("GET /orders/{orderId}")

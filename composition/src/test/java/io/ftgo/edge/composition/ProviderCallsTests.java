@@ -33,7 +33,7 @@ class ProviderCallsTests {
 		.of(Map.of("order", ProviderDefinition.of(null).withTimeout(Duration.ofMillis(800)), "kitchen",
 				ProviderDefinition.of(null)
 					.withTimeout(Duration.ofMillis(800))
-					.withRetry(new RetryDefinition(3, Duration.ofMillis(10), 0.0)),
+					.withRetry(new RetryDefinition(3, Duration.ofMillis(10), 0.0, null)),
 				"restaurant", ProviderDefinition.of(null).withShared(true)));
 
 	private final CompositionEngine engine = CompositionEngine.builder(this.registry).scheduler(this.time).build();

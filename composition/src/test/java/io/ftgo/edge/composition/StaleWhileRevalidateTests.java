@@ -49,7 +49,7 @@ class StaleWhileRevalidateTests {
 	private static ProviderDefinition provider(Freshness freshness) {
 		return ProviderDefinition.of(null)
 			.withTimeout(Duration.ofMillis(500))
-			.withRetry(new RetryDefinition(1, null, null))
+			.withRetry(new RetryDefinition(1, null, null, null))
 			.withFreshness(freshness);
 	}
 

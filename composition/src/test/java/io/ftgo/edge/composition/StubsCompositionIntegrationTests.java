@@ -65,7 +65,7 @@ class StubsCompositionIntegrationTests {
 					ProviderDefinition.of(providers.baseUrl(provider))
 						.withTimeout(Duration.ofMillis(700))
 						.withShared(provider == Provider.RESTAURANT)
-						.withRetry(new ProviderDefinition.RetryDefinition(1, null, null)));
+						.withRetry(new ProviderDefinition.RetryDefinition(1, null, null, null)));
 		}
 		this.registry = ProviderRegistry.of(definitions);
 		this.engine = CompositionEngine.builder(this.registry).build();

@@ -68,8 +68,22 @@ public final class Executor {
 	 * @param request the request
 	 * @return the answer, or a {@link CompositionException}
 	 */
-	@SuppressWarnings("unchecked")
 	public Mono<CompositionResult> execute(PlannedComposition plan, CompositionRequest request) {
+		return execute(plan, request, null);
+	}
+
+	/**
+	 * Executes a composition under the smaller of its deadline and {@code deadline}.
+	 * @param plan the plan
+	 * @param request the request
+	 * @param deadline a shorter deadline, or {@code null}
+	 * @return the answer, or a {@link CompositionException}
+	 */
+	@SuppressWarnings("unchecked")
+	public Mono<CompositionResult> execute(PlannedComposition plan, CompositionRequest request,
+			java.time.Duration deadline) {
+		java.time.Duration budget = (deadline != null && deadline.compareTo(plan.deadline()) < 0) ? deadline
+				: plan.deadline();
 		Mono<CompositionResult> result = Mono.defer(() -> {
 			String invalid = invalidParameter(plan, request);
 			if (invalid != null) {
@@ -81,7 +95,7 @@ public final class Executor {
 							"missing request parameter '" + parameter + "'"));
 				}
 			}
-			Run run = new Run(plan, request, new Deadline(this.calls.scheduler(), plan.deadline()));
+			Run run = new Run(plan, request, new Deadline(this.calls.scheduler(), budget));
 			if (plan.authorization() != null && plan.authorization().partIndex() < 0
 					&& !plan.authorization().test(request, run.raw)) {
 				return Mono.error(CompositionException.notFound(plan.name(), null, null));
@@ -168,25 +182,29 @@ public final class Executor {
 
 	private Mono<Outcome> evaluate(Run run, PlannedPart part) {
 		long started = now();
-		// Set by the provider's hedging when a hedge answers one of this part's calls.
-		HedgeMark mark = part.provider().hedge() != null ? new HedgeMark() : null;
+		// Set by the provider's hedging when a hedge answers one of this part's calls,
+		// and
+		// by its retry budget when it refuses a retry.
+		HedgeMark mark = new HedgeMark();
 		if (part.forEach() != null) {
 			return this.fanOut.run(run, part).map((aggregate) -> {
 				run.raw[part.index()] = aggregate.raw();
 				return outcome(run, part, aggregate.output(),
-						aggregate.metadata(since(started)).withHedged(mark != null && mark.hedged()));
+						aggregate.metadata(since(started))
+							.withHedged(mark.hedged())
+							.withRetryRefused(mark.retryRefused()));
 			})
-				.onErrorResume(CallFailure.class, (failure) -> failed(run, part, failure, null, started))
-				.contextWrite((context) -> (mark != null) ? context.put(HedgeMark.class, mark) : context);
+				.onErrorResume(CallFailure.class, (failure) -> failed(run, part, failure, null, started, mark))
+				.contextWrite((context) -> context.put(HedgeMark.class, mark));
 		}
 		PartCall.Call call = this.partCall.prepare(run, part, null);
 		if (call == null) {
-			return failed(run, part, new CallFailure(FailureReason.UNRESOLVED, 0), null, started);
+			return failed(run, part, new CallFailure(FailureReason.UNRESOLVED, 0), null, started, null);
 		}
 		Mono<Outcome> outcome = this.partCall.run(run, part, call)
 			.map((served) -> fresh(run, part, served, started, mark != null && mark.hedged()))
-			.onErrorResume((error) -> failed(run, part, Failures.classify(error), call.key(), started))
-			.contextWrite((context) -> (mark != null) ? context.put(HedgeMark.class, mark) : context);
+			.onErrorResume((error) -> failed(run, part, Failures.classify(error), call.key(), started, mark))
+			.contextWrite((context) -> context.put(HedgeMark.class, mark));
 		if (run.plan.authorization() != null && run.plan.authorization().partIndex() == part.index()) {
 			return outcome.flatMap((o) -> authorize(run, part, o));
 		}
@@ -215,7 +233,8 @@ public final class Executor {
 		return Mono.error(CompositionException.notFound(run.plan.name(), part.name(), part.provider().id()));
 	}
 
-	private Mono<Outcome> failed(Run run, PlannedPart part, CallFailure failure, CallKey key, long started) {
+	private Mono<Outcome> failed(Run run, PlannedPart part, CallFailure failure, CallKey key, long started,
+			HedgeMark mark) {
 		if (part.required()) {
 			Integer status = (failure.httpStatus() != 0) ? failure.httpStatus() : null;
 			notify(run, part,
@@ -230,7 +249,8 @@ public final class Executor {
 		// output shape.
 		JsonNode output = (fallback.metadata().status() == PartStatus.STALE) ? part.projection().apply(fallback.value())
 				: fallback.value();
-		return Mono.just(outcome(run, part, output, fallback.metadata()));
+		return Mono.just(
+				outcome(run, part, output, fallback.metadata().withRetryRefused(mark != null && mark.retryRefused())));
 	}
 
 	private Outcome outcome(Run run, PlannedPart part, JsonNode output, PartMetadata metadata) {

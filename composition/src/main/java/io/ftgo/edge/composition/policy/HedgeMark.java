@@ -3,14 +3,31 @@ package io.ftgo.edge.composition.policy;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Set when a hedge answered a call (internal). The executor puts one per part (or per
- * single call) in the Reactor context of its calls; {@link Hedging} sets it when a hedge
- * wins, and the part's metadata says {@code hedged}. A caller that joined a collapsed
- * call shares the call's answer but not its mark.
+ * Set when a hedge answered a call, or when the retry budget refused a retry (internal).
+ * The executor puts one per part (or per single call) in the Reactor context of its
+ * calls; {@link Hedging} sets it when a hedge wins, and the part's metadata says
+ * {@code hedged}. A caller that joined a collapsed call shares the call's answer but not
+ * its mark.
  */
 public final class HedgeMark {
 
 	private final AtomicBoolean hedged = new AtomicBoolean();
+
+	private final AtomicBoolean retryRefused = new AtomicBoolean();
+
+	/** Marks the call as one whose retry the provider's retry budget refused. */
+	void refuseRetry() {
+		this.retryRefused.set(true);
+	}
+
+	/**
+	 * Whether the provider's retry budget refused a retry of one of the calls under this
+	 * mark (the part says {@code retryRefused}).
+	 * @return {@code true} when refused
+	 */
+	public boolean retryRefused() {
+		return this.retryRefused.get();
+	}
 
 	/** Marks the call as answered by a hedge. */
 	void set() {

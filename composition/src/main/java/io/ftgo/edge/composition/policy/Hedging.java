@@ -47,6 +47,8 @@ public final class Hedging implements HedgeStats {
 
 	private final ProviderSettings.Hedge settings;
 
+	private final RetryBudget retryBudget;
+
 	private final Scheduler scheduler;
 
 	private final LatencyWindow latencies;
@@ -67,6 +69,17 @@ public final class Hedging implements HedgeStats {
 	 * @param scheduler timers and clock
 	 */
 	public Hedging(ProviderSettings.Hedge settings, Scheduler scheduler) {
+		this(settings, scheduler, null);
+	}
+
+	/**
+	 * Create a provider's hedging, whose hedges also spend from its retry budget.
+	 * @param settings the validated settings
+	 * @param scheduler timers and clock
+	 * @param retryBudget the provider's retry budget, or {@code null} for none
+	 */
+	public Hedging(ProviderSettings.Hedge settings, Scheduler scheduler, RetryBudget retryBudget) {
+		this.retryBudget = retryBudget;
 		this.settings = settings;
 		this.scheduler = scheduler;
 		this.latencies = (settings.percentile() != null) ? new LatencyWindow(settings.percentile()) : null;
@@ -134,8 +147,16 @@ public final class Hedging implements HedgeStats {
 			this.refused.increment();
 			return Flux.just(new Refused());
 		}
+		RetryBudget budget = this.retryBudget;
+		if (budget != null && !budget.tryExtra()) {
+			// The provider's retry budget (shared with retries) is spent.
+			this.refused.increment();
+			return Flux.just(new Refused());
+		}
 		this.sent.increment();
-		return Flux.concat(Mono.just(new Launched()), leg(index, leg, now(), race));
+		Mono<Event> sent = leg(index, leg, now(), race);
+		return Flux.concat(Mono.just(new Launched()),
+				(budget != null) ? sent.doFinally((signal) -> budget.extraEnded()) : sent);
 	}
 
 	private Mono<Event> leg(int index, Supplier<Mono<JsonNode>> leg, long started, Race race) {

@@ -60,6 +60,8 @@ public final class ProviderPolicy {
 
 	private final Hedging hedging;
 
+	private final RetryBudget retryBudget;
+
 	@SuppressWarnings("rawtypes")
 	private final BulkheadOperator bulkheadOperator;
 
@@ -102,7 +104,8 @@ public final class ProviderPolicy {
 			.build());
 		this.bulkheadOperator = BulkheadOperator.of(this.bulkhead);
 		this.circuitBreakerOperator = CircuitBreakerOperator.of(this.circuitBreaker);
-		this.hedging = (settings.hedge() != null) ? new Hedging(settings.hedge(), scheduler) : null;
+		this.retryBudget = (settings.retryBudget() != null) ? new RetryBudget(settings.retryBudget(), scheduler) : null;
+		this.hedging = (settings.hedge() != null) ? new Hedging(settings.hedge(), scheduler, this.retryBudget) : null;
 	}
 
 	/**
@@ -111,6 +114,14 @@ public final class ProviderPolicy {
 	 */
 	public Hedging hedging() {
 		return this.hedging;
+	}
+
+	/**
+	 * The provider's retry budget (for metrics and tests).
+	 * @return the budget, or {@code null} when disabled
+	 */
+	public RetryBudget retryBudget() {
+		return this.retryBudget;
 	}
 
 	/**
@@ -156,10 +167,22 @@ public final class ProviderPolicy {
 	public Mono<JsonNode> protect(Supplier<Mono<JsonNode>> attempt, Deadline deadline, boolean idempotent) {
 		if (idempotent && this.hedging != null) {
 			Mono<JsonNode> attempts = hedgedAttempt(attempt, deadline);
-			return (this.settings.maxAttempts() > 1) ? retried(attempts, deadline)
-					: attempts.onErrorMap(Failures::classify);
+			return counted((this.settings.maxAttempts() > 1) ? retried(attempts, deadline)
+					: attempts.onErrorMap(Failures::classify));
 		}
 		return guard(attempt, deadline, this.settings.timeout(), idempotent);
+	}
+
+	/** The call counts in the retry budget (its rate and its calls in flight). */
+	private <T> Mono<T> counted(Mono<T> call) {
+		RetryBudget budget = this.retryBudget;
+		if (budget == null) {
+			return call;
+		}
+		return Mono.defer(() -> {
+			budget.callStarted();
+			return call.doFinally((signal) -> budget.callEnded());
+		});
 	}
 
 	/**
@@ -191,12 +214,13 @@ public final class ProviderPolicy {
 			return attempt.get()
 				.contextWrite((context) -> context.put(ProviderClient.ATTEMPT_TIMEOUT, timeout))
 				.timeout(timeout, this.scheduler)
-				.onErrorMap(Failures::classify);
+				.onErrorMap(Failures::classify)
+				.contextWrite(Deadline.forAttempt(new Deadline(this.scheduler, timeout)));
 		}).transformDeferred(this::bulkheaded).transformDeferred(this::broken);
 		if (idempotent && this.settings.maxAttempts() > 1) {
-			return retried(attempts, deadline);
+			return counted(retried(attempts, deadline));
 		}
-		return attempts.onErrorMap(Failures::classify);
+		return counted(attempts.onErrorMap(Failures::classify));
 	}
 
 	@SuppressWarnings("unchecked")
@@ -212,7 +236,7 @@ public final class ProviderPolicy {
 	private <T> Mono<T> retried(Mono<T> attempts, Deadline deadline) {
 		return Mono.defer(() -> {
 			Retry.AsyncContext<T> context = this.retry.asyncContext();
-			return retrying(attempts, deadline, 0, context).doOnSuccess((value) -> context.onComplete());
+			return retrying(attempts, attempts, deadline, 0, context).doOnSuccess((value) -> context.onComplete());
 		});
 	}
 
@@ -233,7 +257,8 @@ public final class ProviderPolicy {
 			return this.hedging.race(leg, window)
 				.contextWrite((context) -> context.put(ProviderClient.ATTEMPT_TIMEOUT, Duration.ofNanos(window)))
 				.timeout(Duration.ofNanos(window), this.scheduler)
-				.onErrorMap(Failures::classify);
+				.onErrorMap(Failures::classify)
+				.contextWrite(Deadline.forAttempt(new Deadline(this.scheduler, Duration.ofNanos(window))));
 		}).transformDeferred(this::broken);
 	}
 
@@ -243,8 +268,9 @@ public final class ProviderPolicy {
 	 * answer says why the provider failed, not that time ran out waiting to retry). Built
 	 * lazily on the first failure: a call that succeeds pays one {@code onErrorResume}.
 	 */
-	private <T> Mono<T> retrying(Mono<T> attempts, Deadline deadline, int retries, Retry.AsyncContext<T> context) {
-		return attempts.onErrorResume((error) -> {
+	private <T> Mono<T> retrying(Mono<T> attempts, Mono<T> current, Deadline deadline, int retries,
+			Retry.AsyncContext<T> context) {
+		return current.onErrorResume((error) -> {
 			CallFailure failure = Failures.classify(error);
 			if (context.onError(failure) < 0) {
 				return Mono.error(failure);
@@ -258,7 +284,23 @@ public final class ProviderPolicy {
 				return Mono.error(failure);
 			}
 			return Mono.delay(Duration.ofNanos(Math.max(backoff, 0)), this.scheduler)
-				.then(retrying(attempts, deadline, retries + 1, context));
+				.then(Mono.deferContextual((ctx) -> {
+					RetryBudget budget = this.retryBudget;
+					if (budget == null) {
+						return retrying(attempts, attempts, deadline, retries + 1, context);
+					}
+					if (!budget.tryExtra()) {
+						// Refused by the provider's retry budget: not sent; the call
+						// fails with its real failure.
+						HedgeMark mark = ctx.getOrDefault(HedgeMark.class, null);
+						if (mark != null) {
+							mark.refuseRetry();
+						}
+						return Mono.error(failure);
+					}
+					return retrying(attempts, attempts.doFinally((signal) -> budget.extraEnded()), deadline,
+							retries + 1, context);
+				}));
 		});
 	}
 

@@ -28,13 +28,14 @@ import io.ftgo.edge.composition.ProviderDefinition;
  * @param freshness the provider's stale-while-revalidate policy as configured
  * (validated), or {@code null}; parts merge their own over it
  * @param hedge hedged calls, or {@code null} when the provider hedges none
+ * @param retryBudget the retry budget, or {@code null} when disabled
  * @param grpc the gRPC settings of a {@code transport: grpc} provider, or {@code null}
  * for an HTTP provider
  */
 public record ProviderSettings(String id, String url, Duration timeout, boolean shared, int maxAttempts,
 		Duration backoff, double jitter, float failureRateThreshold, int slidingWindowSize, int minimumNumberOfCalls,
 		Duration waitInOpenState, int permittedCallsInHalfOpenState, int maxConcurrentCalls, Duration staleFor,
-		long cacheSize, Freshness freshness, Hedge hedge, Grpc grpc) {
+		long cacheSize, Freshness freshness, Hedge hedge, RetryBudgetSettings retryBudget, Grpc grpc) {
 
 	/**
 	 * Validated gRPC settings (see {@link ProviderDefinition.GrpcDefinition}).
@@ -143,7 +144,8 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 		}
 		return new ProviderSettings(id, url, timeout, Boolean.TRUE.equals(d.shared()), maxAttempts, backoff, jitter,
 				rate, window, minCalls, waitOpen, halfOpen, maxConcurrent, staleFor, size, d.freshness(),
-				Hedge.from(key, d.hedge()), Grpc.from(key, d));
+				Hedge.from(key, d.hedge()), RetryBudgetSettings.from(key, (r != null) ? r.budget() : null),
+				Grpc.from(key, d));
 	}
 
 	/**
@@ -180,6 +182,56 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 			throw new IllegalArgumentException(key + ": " + value + " (expected: >= " + min + ")");
 		}
 		return value;
+	}
+
+	/**
+	 * Validated retry budget settings (see
+	 * {@link ProviderDefinition.RetryBudgetDefinition}).
+	 *
+	 * @param ratio retries per call in the window
+	 * @param minPerSecond retries per second always allowed
+	 * @param window the sliding window (whole seconds)
+	 * @param inFlightRatio retries in flight per call in flight
+	 * @param minInFlight retries in flight always allowed
+	 */
+	public record RetryBudgetSettings(double ratio, double minPerSecond, Duration window, double inFlightRatio,
+			int minInFlight) {
+
+		/** The defaults: Finagle's rate (20% + 10/s over 10 s), Envoy's cap (20%, 3). */
+		public static final RetryBudgetSettings DEFAULTS = new RetryBudgetSettings(0.2, 10, Duration.ofSeconds(10), 0.2,
+				3);
+
+		static RetryBudgetSettings from(String providerKey, ProviderDefinition.RetryBudgetDefinition b) {
+			if (b == null) {
+				return DEFAULTS;
+			}
+			if (Boolean.FALSE.equals(b.enabled())) {
+				return null;
+			}
+			String key = providerKey + ".retry.budget";
+			double ratio = fraction(key + ".ratio", b.ratio(), DEFAULTS.ratio);
+			double perSecond = (b.minPerSecond() != null) ? b.minPerSecond() : DEFAULTS.minPerSecond;
+			if (!(perSecond >= 0)) {
+				throw new IllegalArgumentException(key + ".min-per-second: " + perSecond + " (expected: >= 0)");
+			}
+			Duration window = (b.window() != null) ? b.window() : DEFAULTS.window;
+			if (window.toMillis() % 1000 != 0 || window.toSeconds() < 1 || window.toSeconds() > 60) {
+				throw new IllegalArgumentException(
+						key + ".window: " + window + " (expected: whole seconds from 1s to 60s, e.g. 10s)");
+			}
+			double inFlight = fraction(key + ".in-flight-ratio", b.inFlightRatio(), DEFAULTS.inFlightRatio);
+			int minInFlight = atLeast(key + ".min-in-flight", b.minInFlight(), DEFAULTS.minInFlight, 0);
+			return new RetryBudgetSettings(ratio, perSecond, window, inFlight, minInFlight);
+		}
+
+		private static double fraction(String key, Double value, double fallback) {
+			double v = (value != null) ? value : fallback;
+			if (!(v >= 0 && v <= 1)) {
+				throw new IllegalArgumentException(key + ": " + v + " (expected: >= 0 and <= 1, e.g. 0.2 for 20%)");
+			}
+			return v;
+		}
+
 	}
 
 	/**

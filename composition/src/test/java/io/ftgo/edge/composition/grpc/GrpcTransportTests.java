@@ -126,7 +126,7 @@ class GrpcTransportTests {
 		failWith = null;
 		ProviderDefinition order = ProviderDefinition.grpc("localhost:" + server.getPort(), List.of(SERVICES))
 			.withTimeout(Duration.ofMillis(800))
-			.withRetry(new ProviderDefinition.RetryDefinition(2, Duration.ofMillis(1), 0.0));
+			.withRetry(new ProviderDefinition.RetryDefinition(2, Duration.ofMillis(1), 0.0, null));
 		this.registry = ProviderRegistry.of(Map.of("order", order));
 		this.engine = CompositionEngine.builder(this.registry).build();
 	}

@@ -1,5 +1,7 @@
 package io.ftgo.edge.gateway.composition;
 
+import java.time.Duration;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,6 +31,7 @@ import io.ftgo.edge.gateway.cache.Etags;
 import io.ftgo.edge.gateway.support.PrincipalResolver;
 import io.ftgo.edge.gateway.support.ProviderHeaders;
 import io.ftgo.edge.security.EdgePrincipal;
+import io.ftgo.edge.gateway.deadline.ClientDeadlines;
 import io.ftgo.edge.security.IdentityPropagation;
 
 /**
@@ -61,12 +64,25 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 
 	private final ComposedResponseShaper shaper;
 
+	private final ClientDeadlines clientDeadlines;
+
 	/**
 	 * A handler whose answers {@code shaper} reshapes ({@code null}: none).
 	 */
 	public ComposedEndpointHandler(Composition composition, CompositionEngine engine,
 			EdgeCompositionProperties.Endpoint endpoint, IdentityPropagation propagation, JsonMapper json,
 			ComposedResponseShaper shaper) {
+		this(composition, engine, endpoint, propagation, json, shaper, null);
+	}
+
+	/**
+	 * A handler whose answers {@code shaper} reshapes ({@code null}: none), honouring
+	 * client deadlines ({@code null}: none read).
+	 */
+	public ComposedEndpointHandler(Composition composition, CompositionEngine engine,
+			EdgeCompositionProperties.Endpoint endpoint, IdentityPropagation propagation, JsonMapper json,
+			ComposedResponseShaper shaper, ClientDeadlines clientDeadlines) {
+		this.clientDeadlines = clientDeadlines;
 		this.shaper = shaper;
 		this.composition = composition;
 		this.engine = engine;
@@ -83,11 +99,24 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 		if (refused != null) {
 			return Mono.error(CompositionException.badRequest(this.composition.name(), refused));
 		}
+		Duration deadline = null;
+		if (this.clientDeadlines != null) {
+			try {
+				// A client's shorter deadline (malformed: 400; expired: 504, no call
+				// made).
+				deadline = this.clientDeadlines.deadline(request.headers().asHttpHeaders(),
+						this.composition.explain().deadline());
+			}
+			catch (ClientDeadlines.Refused refusedDeadline) {
+				return Mono.error(refusedDeadline);
+			}
+		}
+		Duration budget = deadline;
 		return request.principal()
 			.filter(Authentication.class::isInstance)
 			.map((principal) -> compositionRequest(request, (Authentication) principal))
 			.switchIfEmpty(Mono.fromSupplier(() -> compositionRequest(request, null)))
-			.flatMap((input) -> this.engine.execute(this.composition, input))
+			.flatMap((input) -> this.engine.execute(this.composition, input, budget))
 			.flatMap((result) -> respond(request, result));
 	}
 
@@ -208,6 +237,9 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 			}
 			if (part.hedged()) {
 				node.put("hedged", true);
+			}
+			if (part.retryRefused()) {
+				node.put("retryRefused", true);
 			}
 		});
 		byte[] metaBytes = this.json.writeValueAsBytes(meta);

@@ -40,7 +40,11 @@ import io.ftgo.edge.composition.CompositionListener;
 import io.ftgo.edge.composition.HedgeStats;
 import io.ftgo.edge.composition.ProviderRegistry;
 import io.ftgo.edge.composition.RequestLine;
+import io.ftgo.edge.composition.RetryStats;
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
+import io.ftgo.edge.gateway.deadline.ClientDeadlines;
+import io.ftgo.edge.gateway.deadline.DeadlineHeaderFilter;
+import io.ftgo.edge.gateway.deadline.EdgeDeadlinesProperties;
 import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
 import io.ftgo.edge.gateway.filter.ProviderPolicyGlobalFilter;
 import io.ftgo.edge.gateway.filter.RouteProviders;
@@ -55,7 +59,7 @@ import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
  */
 @AutoConfiguration(after = EdgeGatewayAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-@EnableConfigurationProperties(EdgeCompositionProperties.class)
+@EnableConfigurationProperties({ EdgeCompositionProperties.class, EdgeDeadlinesProperties.class })
 public class EdgeCompositionAutoConfiguration {
 
 	@Bean
@@ -91,7 +95,8 @@ public class EdgeCompositionAutoConfiguration {
 	@ConditionalOnMissingBean
 	CompositionEngine compositionEngine(ProviderRegistry providers, ObjectProvider<WebClient.Builder> webClients,
 			ObjectProvider<JsonMapper> json, ObjectProvider<MeterRegistry> meters,
-			ObjectProvider<LoadBalancingExchangeFilterFunction> loadBalancing, ObjectProvider<Tracer> tracers) {
+			ObjectProvider<LoadBalancingExchangeFilterFunction> loadBalancing, ObjectProvider<Tracer> tracers,
+			EdgeDeadlinesProperties deadlines) {
 		// A bounded pool whose idle connections go before the providers' keep-alive ends.
 		ConnectionProvider pool = ConnectionProvider.builder("edge-providers")
 			.maxConnections(500)
@@ -121,6 +126,7 @@ public class EdgeCompositionAutoConfiguration {
 		WebClient webClient = webClientBuilder.build();
 		CompositionEngine.Builder builder = CompositionEngine.builder(providers)
 			.webClient(webClient)
+			.deadlineHeader(deadlines.header())
 			.listener(listener);
 		JsonMapper mapper = json.getIfAvailable();
 		if (mapper != null) {
@@ -143,6 +149,7 @@ public class EdgeCompositionAutoConfiguration {
 			TaggedRetryMetrics.ofRetryRegistry(engine.retryRegistry()).bindTo(registry);
 			bindHedges(engine, providers, registry);
 			bindGrpc(engine, registry);
+			bindRetries(engine, providers, registry);
 		};
 	}
 
@@ -162,6 +169,27 @@ public class EdgeCompositionAutoConfiguration {
 		FunctionCounter.builder("edge.grpc.channels.opened", grpc, (client) -> client.channelsOpened())
 			.description("gRPC channels opened since start")
 			.register(registry);
+	}
+
+	/**
+	 * Each provider's retry budget: {@code edge.composition.retries{provider,
+	 * outcome=sent|refused}}, the retries and hedges it let through or refused (not
+	 * sent), whatever kind of call made them.
+	 */
+	static void bindRetries(CompositionEngine engine, ProviderRegistry providers, MeterRegistry registry) {
+		for (String provider : providers.names()) {
+			RetryStats retries = engine.retries(provider);
+			if (retries == null) {
+				continue;
+			}
+			Map<String, java.util.function.ToDoubleFunction<RetryStats>> outcomes = Map.of("sent", RetryStats::sent,
+					"refused", RetryStats::refused);
+			outcomes.forEach((outcome, count) -> FunctionCounter.builder("edge.composition.retries", retries, count)
+				.description("Retries and hedges to a provider: sent, or refused by its retry budget (not sent)")
+				.tag("provider", provider)
+				.tag("outcome", outcome)
+				.register(registry));
+		}
 	}
 
 	/**
@@ -188,7 +216,8 @@ public class EdgeCompositionAutoConfiguration {
 	@Bean
 	RouterFunction<ServerResponse> edgeCompositionRoutes(Compositions edgeCompositions, CompositionEngine engine,
 			EdgeCompositionProperties properties, ObjectProvider<IdentityPropagation> propagations,
-			ObjectProvider<JsonMapper> json, ObjectProvider<ComposedResponseShaper> shapers) {
+			ObjectProvider<JsonMapper> json, ObjectProvider<ComposedResponseShaper> shapers,
+			ClientDeadlines clientDeadlines) {
 		JsonMapper mapper = json.getIfAvailable(() -> JsonMapper.builder().build());
 		// Without the security module's bean: forward the bearer token, no identity
 		// headers.
@@ -210,7 +239,7 @@ public class EdgeCompositionAutoConfiguration {
 					RequestPredicates.method(HttpMethod.valueOf(line.method()))
 						.and(RequestPredicates.path(line.path())),
 					new ComposedEndpointHandler(composition, engine, properties.endpoint(name), propagation, mapper,
-							shaperByName.get(name)));
+							shaperByName.get(name), clientDeadlines));
 		});
 		// An empty builder cannot build; a route that never matches keeps the bean
 		// simple.
@@ -237,13 +266,31 @@ public class EdgeCompositionAutoConfiguration {
 	 * Proxied routes under their provider's policy (deadline, breaker, bulkhead, retry).
 	 */
 	@Bean
-	ProviderPolicyGlobalFilter edgeProviderPolicyGlobalFilter(RouteProviders routes, CompositionEngine engine) {
-		return new ProviderPolicyGlobalFilter(routes, engine);
+	ProviderPolicyGlobalFilter edgeProviderPolicyGlobalFilter(RouteProviders routes, CompositionEngine engine,
+			ClientDeadlines clientDeadlines) {
+		return new ProviderPolicyGlobalFilter(routes, engine, clientDeadlines);
 	}
 
 	@Bean
 	EdgeErrorWebExceptionHandler.ErrorMapper proxiedCallErrorMapper() {
 		return ProviderPolicyGlobalFilter::problem;
+	}
+
+	/** Client deadlines ({@code edge.deadlines}), read by every kind of endpoint. */
+	@Bean
+	ClientDeadlines edgeClientDeadlines(EdgeDeadlinesProperties properties) {
+		return new ClientDeadlines(properties);
+	}
+
+	@Bean
+	EdgeErrorWebExceptionHandler.ErrorMapper clientDeadlineErrorMapper() {
+		return ClientDeadlines::problem;
+	}
+
+	/** Proxied providers are told the time left, as each attempt is sent. */
+	@Bean
+	DeadlineHeaderFilter edgeDeadlineHeaderFilter(EdgeDeadlinesProperties properties) {
+		return new DeadlineHeaderFilter(properties.header());
 	}
 
 	@Bean

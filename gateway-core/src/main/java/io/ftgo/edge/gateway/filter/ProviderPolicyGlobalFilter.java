@@ -1,6 +1,7 @@
 package io.ftgo.edge.gateway.filter;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -25,6 +26,7 @@ import io.ftgo.edge.composition.policy.CallFailure;
 import io.ftgo.edge.composition.policy.Deadline;
 import io.ftgo.edge.composition.policy.Failures;
 import io.ftgo.edge.composition.policy.ProviderPolicy;
+import io.ftgo.edge.gateway.deadline.ClientDeadlines;
 import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
 
 /**
@@ -43,9 +45,12 @@ import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
  * ({@code retry.max-attempts}, backoff never past the deadline), each attempt choosing
  * its instance again; nothing else is ever retried.</li>
  * </ul>
- * A 5xx answer that is not retried (or is the last attempt's) goes on as before: the
- * client gets 502 ({@link UpstreamErrorGlobalFilter}). Ordered right after the request
- * URL is known and before the load balancer picks an instance.
+ * A client's own deadline header shortens the route's ({@link ClientDeadlines}); the
+ * provider is told the time left as each attempt is sent
+ * ({@code deadline/DeadlineHeaderFilter}). A 5xx answer that is not retried (or is the
+ * last attempt's) goes on as before: the client gets 502
+ * ({@link UpstreamErrorGlobalFilter}). Ordered right after the request URL is known and
+ * before the load balancer picks an instance.
  */
 public final class ProviderPolicyGlobalFilter implements GlobalFilter, Ordered {
 
@@ -62,9 +67,13 @@ public final class ProviderPolicyGlobalFilter implements GlobalFilter, Ordered {
 
 	private final CompositionEngine engine;
 
-	public ProviderPolicyGlobalFilter(RouteProviders routes, CompositionEngine engine) {
+	private final ClientDeadlines clientDeadlines;
+
+	public ProviderPolicyGlobalFilter(RouteProviders routes, CompositionEngine engine,
+			ClientDeadlines clientDeadlines) {
 		this.routes = routes;
 		this.engine = engine;
+		this.clientDeadlines = clientDeadlines;
 	}
 
 	@Override
@@ -76,11 +85,21 @@ public final class ProviderPolicyGlobalFilter implements GlobalFilter, Ordered {
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
 		RouteProviders.Binding binding = this.routes.forRoute(route);
-		if (binding.provider() == null) {
-			return chain.filter(exchange);
+		Duration budget;
+		try {
+			if (binding.provider() == null) {
+				this.clientDeadlines.check(exchange.getRequest().getHeaders());
+				return chain.filter(exchange);
+			}
+			// The smaller of the route's deadline and the client's (malformed: 400,
+			// expired: 504, both before any provider call).
+			budget = this.clientDeadlines.deadline(exchange.getRequest().getHeaders(), binding.deadline());
+		}
+		catch (ClientDeadlines.Refused refused) {
+			return Mono.error(refused);
 		}
 		ProviderPolicy policy = this.engine.policy(binding.provider());
-		Deadline deadline = policy.deadline(binding.deadline());
+		Deadline deadline = policy.deadline(budget);
 		exchange.getAttributes().put(DEADLINE_ATTR, deadline);
 		HttpMethod method = exchange.getRequest().getMethod();
 		boolean idempotent = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)
@@ -88,7 +107,7 @@ public final class ProviderPolicyGlobalFilter implements GlobalFilter, Ordered {
 		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
 		AtomicReference<Throwable> unclassified = new AtomicReference<>();
 		Attempts attempts = new Attempts(exchange, chain, url, unclassified);
-		return policy.guard(attempts::next, deadline, binding.deadline(), idempotent).then().onErrorResume((error) -> {
+		return policy.guard(attempts::next, deadline, budget, idempotent).then().onErrorResume((error) -> {
 			CallFailure failure = Failures.classify(error);
 			if (failure.reason() == FailureReason.HTTP_STATUS) {
 				// The answer is in the exchange: it is written as any other (a 5xx as

@@ -7,6 +7,7 @@ import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.WiringFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.ftgo.edge.gateway.deadline.ClientDeadlines;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -152,7 +153,8 @@ public class EdgeGraphQlAutoConfiguration {
 			GraphQlSource source, WebGraphQlHandler handler, QueryPlanner planner, PersistedQueries persisted,
 			CompositionEngine engine, ProviderRegistry providers, ObjectProvider<IdentityPropagation> propagations,
 			ObjectProvider<JsonMapper> json, ObjectProvider<RateLimiter> limiters,
-			ObjectProvider<EdgeRateLimitProperties> limits, DocumentCache documents) {
+			ObjectProvider<EdgeRateLimitProperties> limits, DocumentCache documents,
+			ObjectProvider<ClientDeadlines> clientDeadlines) {
 		validate(properties);
 		fields.validate(source.schema(), providers.names());
 		warmUp();
@@ -163,7 +165,8 @@ public class EdgeGraphQlAutoConfiguration {
 		// A plain mapper: a GraphQL answer keeps its null fields, whatever the
 		// application's JSON inclusion settings.
 		EdgeGraphQlHttpHandler http = new EdgeGraphQlHttpHandler(handler, source, planner, persisted, engine,
-				propagation, JsonMapper.builder().build(), properties, charger, documents);
+				propagation, JsonMapper.builder().build(), properties, charger, documents,
+				clientDeadlines.getIfAvailable());
 		return RouterFunctions.route(
 				RequestPredicates.GET(properties.path()).or(RequestPredicates.POST(properties.path())), http::handle);
 	}

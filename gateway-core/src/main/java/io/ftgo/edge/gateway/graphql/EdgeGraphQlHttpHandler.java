@@ -28,6 +28,7 @@ import io.ftgo.edge.composition.CompositionRequest;
 import io.ftgo.edge.gateway.support.PrincipalResolver;
 import io.ftgo.edge.gateway.support.ProviderHeaders;
 import io.ftgo.edge.security.EdgePrincipal;
+import io.ftgo.edge.gateway.deadline.ClientDeadlines;
 import io.ftgo.edge.security.IdentityPropagation;
 
 /**
@@ -71,9 +72,16 @@ final class EdgeGraphQlHttpHandler {
 
 	private final DocumentCache documents;
 
+	private final ClientDeadlines clientDeadlines;
+
+	/** Request attribute: the request's deadline (a client's may be shorter). */
+	private static final String DEADLINE_ATTR = EdgeGraphQlHttpHandler.class.getName() + ".deadline";
+
 	EdgeGraphQlHttpHandler(WebGraphQlHandler handler, GraphQlSource source, QueryPlanner planner,
 			PersistedQueries persisted, CompositionEngine engine, IdentityPropagation propagation, JsonMapper json,
-			EdgeGraphQlProperties properties, CostCharger charger, DocumentCache documents) {
+			EdgeGraphQlProperties properties, CostCharger charger, DocumentCache documents,
+			ClientDeadlines clientDeadlines) {
+		this.clientDeadlines = clientDeadlines;
 		this.documents = documents;
 		this.handler = handler;
 		this.source = source;
@@ -87,6 +95,18 @@ final class EdgeGraphQlHttpHandler {
 	}
 
 	Mono<ServerResponse> handle(ServerRequest request) {
+		if (this.clientDeadlines != null) {
+			try {
+				// A client's shorter deadline (malformed: 400; expired: 504, no call
+				// made).
+				request.attributes()
+					.put(DEADLINE_ATTR, this.clientDeadlines.deadline(request.headers().asHttpHeaders(),
+							this.properties.timeout()));
+			}
+			catch (ClientDeadlines.Refused refused) {
+				return Mono.error(refused);
+			}
+		}
 		Mono<Map<String, Object>> body = (request.method() == HttpMethod.GET)
 				? Mono.fromSupplier(() -> fromQuery(request))
 				: request.bodyToMono(byte[].class)
@@ -184,10 +204,10 @@ final class EdgeGraphQlHttpHandler {
 
 	private Mono<ServerResponse> run(ServerRequest request, Map<String, Object> body, String document,
 			Authentication authentication, EdgePrincipal principal, QueryPlanner.Plan plan) {
-		GraphQlExecution execution = new GraphQlExecution(
-				this.engine.calls(compositionRequest(request, authentication, principal), this.properties.timeout(),
-						this.properties.maxProviderCalls()),
-				principalAttributes(principal));
+		GraphQlExecution execution = new GraphQlExecution(this.engine.calls(
+				compositionRequest(request, authentication, principal),
+				(java.time.Duration) request.attributes().getOrDefault(DEADLINE_ATTR, this.properties.timeout()),
+				this.properties.maxProviderCalls()), principalAttributes(principal));
 		Map<String, Object> graphQlBody = new LinkedHashMap<>(body);
 		graphQlBody.put("query", document);
 		graphQlBody.remove("extensions");

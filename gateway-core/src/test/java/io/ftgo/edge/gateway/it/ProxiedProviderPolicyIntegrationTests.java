@@ -61,6 +61,9 @@ class ProxiedProviderPolicyIntegrationTests {
 	@Autowired
 	CompositionEngine engine;
 
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
 	@LocalServerPort
 	int port;
 
@@ -84,6 +87,14 @@ class ProxiedProviderPolicyIntegrationTests {
 		registry.add("edge.providers.kitchen.url", kitchen::baseUrl);
 		registry.add("edge.providers.kitchen.timeout", () -> "10s");
 		registry.add("edge.providers.kitchen.bulkhead.max-concurrent-calls", () -> "1");
+		// delivery: a retry budget that refuses every retry.
+		registry.add("edge.providers.delivery.url", kitchen::baseUrl);
+		registry.add("edge.providers.delivery.retry.budget.ratio", () -> "0");
+		registry.add("edge.providers.delivery.retry.budget.min-per-second", () -> "0");
+		registry.add("edge.providers.delivery.retry.budget.min-in-flight", () -> "0");
+		registry.add("edge.compositions.delivery-view.request", () -> "GET /api/x/delivery-view/{id}");
+		registry.add("edge.compositions.delivery-view.parts.delivery.from", () -> "delivery");
+		registry.add("edge.compositions.delivery-view.parts.delivery.get", () -> "/deliveries/{id}");
 		// A composed endpoint with a required part on the order provider.
 		registry.add("edge.compositions.order-view.request", () -> "GET /api/x/order-view/{id}");
 		registry.add("edge.compositions.order-view.timeout", () -> "10s");
@@ -99,6 +110,8 @@ class ProxiedProviderPolicyIntegrationTests {
 		route(registry, 2, "restaurant-reports", restaurant.baseUrl(), "Path=/api/x/reports/**", "/restaurants");
 		registry.add("spring.cloud.gateway.server.webflux.routes[2].metadata.response-timeout", () -> "5000");
 		route(registry, 3, "kitchen", kitchen.baseUrl(), "Path=/api/x/tickets/**", null);
+		// delivery shares kitchen's WireMock server: the route names its provider.
+		registry.add("spring.cloud.gateway.server.webflux.routes[3].metadata.provider", () -> "kitchen");
 	}
 
 	static void route(DynamicPropertyRegistry registry, int index, String id, String uri, String path, String prefix) {
@@ -128,7 +141,7 @@ class ProxiedProviderPolicyIntegrationTests {
 	@BeforeEach
 	void reset() {
 		List.of(order, restaurant, kitchen).forEach(WireMockServer::resetAll);
-		List.of("order", "restaurant", "kitchen").forEach((id) -> this.engine.circuitBreaker(id).reset());
+		List.of("order", "restaurant", "kitchen", "delivery").forEach((id) -> this.engine.circuitBreaker(id).reset());
 	}
 
 	@Test
@@ -247,6 +260,7 @@ class ProxiedProviderPolicyIntegrationTests {
 
 	@Test
 	void getAnswered500_retriedPerPolicy_thenBadGateway() {
+		double retriesBefore = retries("restaurant", "sent");
 		restaurant.stubFor(get(urlPathEqualTo("/restaurants/1"))
 			.willReturn(aResponse().withStatus(500).withHeader("X-Provider-Secret", "s").withBody("trace")));
 
@@ -260,6 +274,16 @@ class ProxiedProviderPolicyIntegrationTests {
 			.expectHeader()
 			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(calls(restaurant)).isEqualTo(3);
+		// The two retries spent from the provider's one retry budget.
+		assertThat(retries("restaurant", "sent") - retriesBefore).isEqualTo(2);
+	}
+
+	double retries(String provider, String outcome) {
+		return this.meters.get("edge.composition.retries")
+			.tag("provider", provider)
+			.tag("outcome", outcome)
+			.functionCounter()
+			.count();
 	}
 
 	@Test
@@ -310,6 +334,27 @@ class ProxiedProviderPolicyIntegrationTests {
 			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(calls(kitchen)).isEqualTo(1);
 		assertThat(first.block(Duration.ofSeconds(20))).isEqualTo(200);
+	}
+
+	@Test
+	void retryRefusedByTheBudget_notSent_partSaysSoWithItsRealReason() {
+		kitchen.stubFor(get(urlPathMatching("/deliveries/.*")).willReturn(aResponse().withStatus(503)));
+		double refusedBefore = retries("delivery", "refused");
+
+		this.client.get()
+			.uri("/api/x/delivery-view/1")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$._meta.parts.delivery.retryRefused")
+			.isEqualTo(true)
+			.jsonPath("$._meta.parts.delivery.reason")
+			.isEqualTo("http-status")
+			.jsonPath("$._meta.parts.delivery.httpStatus")
+			.isEqualTo(503);
+		assertThat(calls(kitchen)).isEqualTo(1);
+		assertThat(retries("delivery", "refused") - refusedBefore).isEqualTo(1);
 	}
 
 	WebTestClient.ResponseSpec postOrder() {
