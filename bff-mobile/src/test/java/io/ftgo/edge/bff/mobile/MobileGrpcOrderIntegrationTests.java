@@ -208,6 +208,32 @@ class MobileGrpcOrderIntegrationTests {
 		fromTheEdge(orders.calls("GetOrdersForConsumer").get(0), "1001", alice, Duration.ofMillis(1500));
 	}
 
+	@Test
+	void graphQl_createOrderMutationOverGrpc_oneCall_consumerFromTheToken() {
+		String bob = token("bob");
+
+		this.client.post()
+			.uri("/graphql")
+			.headers((h) -> h.setBearerAuth(bob))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("query",
+					"mutation { createOrder(order: { restaurantId: 502, lineItems: [{ menuItemId: 50201, quantity: 2 }] })"
+							+ " { orderId } }"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.data.createOrder.orderId")
+			.isEqualTo(7100);
+
+		assertThat(orders.callCounts()).isEqualTo(Map.of("createOrder", 1));
+		GrpcCall call = orders.calls("createOrder").get(0);
+		CreateOrderRequest received = (CreateOrderRequest) call.request().orElseThrow();
+		assertThat(received.getConsumerId()).isEqualTo(1002);
+		assertThat(received.getLineItems(0).getMenuItemId()).isEqualTo("50201");
+		fromTheEdge(call, "1002", bob, Duration.ofMillis(1500));
+	}
+
 	/**
 	 * The gRPC answers are the REST answers, ids as JSON numbers: clients cannot tell the
 	 * transports apart (bff-web reads the same orders over HTTP).
