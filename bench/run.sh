@@ -27,13 +27,15 @@
 #   collapsing   100 concurrent requests for one cold key: provider calls
 #   openloop     constant arrival rate at 50% of the plain route's knee: the edge's added
 #                p99 over calling the provider directly
+#   grpc         the mobile status card with its order part over gRPC against the same page
+#                over HTTP, in the same run; open gRPC channels before and after
 #   memory       RSS and heap after GC of each BFF at steady load with -Xmx256m
 #   engine       the composition engine's JMH benchmark (in memory, no network)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-SCENARIOS=${SCENARIOS:-proxy composition critical collapsing openloop memory engine}
+SCENARIOS=${SCENARIOS:-proxy composition critical collapsing openloop grpc memory engine}
 if [ "${QUICK:-}" = 1 ]; then
   WARMUP=${WARMUP:-10}; DURATION=${DURATION:-5}; WINDOWS=${WINDOWS:-2}
   OPEN_SECONDS=${OPEN_SECONDS:-10}; MEM_SECONDS=${MEM_SECONDS:-30}
@@ -128,8 +130,10 @@ taskset -c 1 nginx -p "$work" -c providers.conf
 taskset -c 0 nginx -p "$work" -c proxy.conf
 
 # The dev identity provider, for tokens (its stub providers are not used here).
+# Its order stubs serve the grpc scenario: REST on 19381, gRPC on 19387 (journal on 19388).
 taskset -c 1 java -jar "$stubs_jar" --identity-port=19090 --order-port=19381 --kitchen-port=19382 \
   --delivery-port=19383 --accounting-port=19384 --consumer-port=19385 --restaurant-port=19386 \
+  --order-grpc-port=19387 --order-grpc-admin-port=19388 \
   >"$work/logs/identity.log" 2>&1 &
 pids+=($!)
 
@@ -409,6 +413,64 @@ ${OPEN_SECONDS} s after a warm-up; latency counted from when each request was du
 EOF
 fi
 
+# ---------------------------------------------------------------- grpc
+if has grpc; then
+  section "gRPC: the mobile status card, order part over gRPC against HTTP"
+  url="http://127.0.0.1:$sut/api/mobile/orders/7001/status"
+  mobile_ready="http://127.0.0.1:$sut_mgmt/actuator/health/readiness"
+  prom() { # metric name in Prometheus form → its value (0 when absent)
+    curl -fsS "http://127.0.0.1:$sut_mgmt/actuator/prometheus" 2>/dev/null \
+      | awk -v m="$1" '$1 == m || index($1, m "{") == 1 { v = $2 } END { printf "%s", (v == "" ? 0 : v) }'
+  }
+  grpc_calls() { # {"count": n} → n, 0 when unreadable
+    local n; n=$(curl -fsS "http://127.0.0.1:19388/__admin/requests/count?method=GetOrder" 2>/dev/null \
+      | grep -o '[0-9][0-9]*' | head -n 1); echo "${n:-0}"; }
+  # delivery and restaurant from nginx; the order part from the stubs JVM (CPU 1) in both runs:
+  # its gRPC order stub, then its REST (WireMock) order stub. No adaptive limit: closed loop.
+  # shellcheck disable=SC2046
+  mobile_args=("${edge_common[@]}" $(providers_at nginx_port) "${high_limits[@]}" --edge.concurrency.enabled=false)
+  start_sut "$mobile_ready" "$mobile_jar" "${mobile_args[@]}" --edge.providers.order.transport=grpc \
+    --edge.providers.order.grpc.target=127.0.0.1:19387
+  curl -fsS -o /dev/null -H "$auth" "$url" || true   # the channel exists from start-up; one call connects it
+  channels_before=$(prom edge_grpc_channels); opened_before=$(prom edge_grpc_channels_opened_total)
+  calls_before=$(grpc_calls)
+  measure status-grpc "$url" "$auth"
+  channels_after=$(prom edge_grpc_channels); opened_after=$(prom edge_grpc_channels_opened_total)
+  calls_after=$(grpc_calls)
+  stop_sut
+  start_sut "$mobile_ready" "$mobile_jar" "${mobile_args[@]}" --edge.providers.order.transport=http \
+    --edge.providers.order.url=http://127.0.0.1:19381 --edge.transcoding.enabled=false
+  measure status-http "$url" "$auth"; stop_sut
+  cat >>"$report" <<EOF
+\`GET /api/mobile/orders/7001/status\` (bff-mobile as shipped: JWT, authorization, ETag, a rate
+limit nothing reaches), alice's token, wrk closed loop. The order part (required) over gRPC
+(\`OrderService/GetOrder\`, one channel) against the same part over HTTP (\`GET /orders/7001\`),
+switched with \`edge.providers.order.transport\` alone; both order providers are the stubs JVM
+on CPU 1 (its gRPC stub, its WireMock), delivery and restaurant are nginx. The upstream column
+counts nginx calls only (delivery + restaurant; collapsing applies to both runs alike).
+
+| run | req/s | p50 | p99 | upstream calls/s | non-2xx |
+|---|---|---|---|---|---|
+| order part over gRPC | ${rps[status-grpc]} | ${p50[status-grpc]} | ${p99[status-grpc]} | ${calls_per_s[status-grpc]} | ${non2xx_of[status-grpc]} |
+| order part over HTTP | ${rps[status-http]} | ${p50[status-http]} | ${p99[status-http]} | ${calls_per_s[status-http]} | ${non2xx_of[status-http]} |
+
+| gRPC channels | before the load | after the load | must be |
+|---|---|---|---|
+| open (\`edge_grpc_channels\`) | $channels_before | $channels_after | equal (1) |
+| opened since start (\`edge_grpc_channels_opened_total\`) | $opened_before | $opened_after | equal (1) |
+
+GetOrder calls the gRPC stub answered during the measured windows and warm-up: $(( ${calls_after:-0} - ${calls_before:-0} )).
+
+| ratio | value |
+|---|---|
+| gRPC / HTTP (throughput) | $(ratio "${rps[status-grpc]}" "${rps[status-http]}") |
+| gRPC p99 / HTTP p99 | $(ratio "$(to_ms "${p99[status-grpc]}")" "$(to_ms "${p99[status-http]}")") |
+EOF
+  if [ "$channels_before" != "$channels_after" ] || [ "$opened_before" != "$opened_after" ]; then
+    echo "  gRPC channels changed under load: open $channels_before -> $channels_after, opened $opened_before -> $opened_after" >&2
+  fi
+fi
+
 # ---------------------------------------------------------------- memory
 if has memory; then
   section "Memory: each BFF at steady load, -Xmx256m"
@@ -422,6 +484,7 @@ if has memory; then
       --management.server.port=$((mem_port[$bff] + 100)) --logging.level.io.ftgo.edge.access=WARN \
       --edge.security.jwt.issuer-uri=http://localhost:19090 $(providers_at nginx_port) "${high_limits[@]}" \
       --edge.rate-limit.tiers.standard.limit=10000000 --edge.rate-limit.tiers.standard.window=1s \
+      --edge.providers.order.transport=http --edge.transcoding.enabled=false \
       >"$work/logs/mem-$bff.log" 2>&1 &
     mem_pid[$bff]=$!; pids+=(${mem_pid[$bff]})
   done

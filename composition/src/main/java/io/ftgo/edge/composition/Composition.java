@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.ftgo.edge.composition.grpc.GrpcTarget;
 import io.ftgo.edge.composition.plan.PartModel;
 import io.ftgo.edge.composition.plan.PlannedComposition;
 import io.ftgo.edge.composition.plan.Planner;
+import io.ftgo.edge.composition.policy.ProviderSettings;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,6 +49,30 @@ public final class Composition {
 	}
 
 	/**
+	 * The path a part calls: its {@code get} on an HTTP provider, its {@code grpc} method
+	 * (as a {@link GrpcTarget} template) on a gRPC provider.
+	 */
+	private static String path(String partKey, PartDefinition part, ProviderRegistry providers) {
+		ProviderSettings settings = (part.from() != null) ? providers.settings().get(part.from()) : null;
+		boolean grpc = settings != null && settings.isGrpc();
+		if (!grpc) {
+			if (part.get() == null && part.grpc() != null && settings != null) {
+				throw new IllegalArgumentException(partKey + ".grpc: " + part.grpc() + " (expected: get, as provider '"
+						+ part.from() + "' speaks HTTP; fix: add get, or set edge.providers." + part.from()
+						+ ".transport: grpc)");
+			}
+			return part.get();
+		}
+		if (part.grpc() == null) {
+			throw new IllegalArgumentException(partKey + ".grpc: null (expected: the method called, e.g."
+					+ " OrderService/GetOrder, as provider '" + part.from() + "' has transport: grpc)");
+		}
+		String template = GrpcTarget.template(partKey + ".grpc", part.grpc(), part.input());
+		io.ftgo.edge.composition.grpc.GrpcServices.of(settings).method(partKey + ".grpc", part.grpc());
+		return template;
+	}
+
+	/**
 	 * Plans a declarative composition ({@code edge.compositions.<name>}).
 	 * @param name the composition name
 	 * @param definition the definition
@@ -66,7 +92,8 @@ public final class Composition {
 							+ ": null (expected: a part definition with from and get)");
 				}
 				JsonNode defaultValue = (part.defaultValue() != null) ? MAPPER.valueToTree(part.defaultValue()) : null;
-				models.add(new PartModel(partName, part.from(), part.get(), Boolean.TRUE.equals(part.required()),
+				String get = path("edge.compositions." + name + ".parts." + partName, part, providers);
+				models.add(new PartModel(partName, part.from(), get, Boolean.TRUE.equals(part.required()),
 						part.project(), part.forEach(), part.concurrency(), part.onItemFailure(), defaultValue, null,
 						null, null, part.expect(), part.where(), (part.page() != null) ? part.page().number() : null,
 						(part.page() != null) ? part.page().size() : null,

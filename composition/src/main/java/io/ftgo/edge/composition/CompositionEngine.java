@@ -1,9 +1,11 @@
 package io.ftgo.edge.composition;
 
+import io.ftgo.edge.composition.grpc.GrpcProviderClient;
 import io.ftgo.edge.composition.internal.Executor;
 import io.ftgo.edge.composition.internal.ProtectedCalls;
 import io.ftgo.edge.composition.internal.TimerScheduler;
 import io.ftgo.edge.composition.policy.ProviderPolicy;
+import io.ftgo.edge.composition.policy.ProviderSettings;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -33,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * part failed, {@code authorize} did not hold, or a request parameter is missing);
  * optional parts degrade and say so in {@link CompositionResult#parts()}.
  */
-public final class CompositionEngine {
+public final class CompositionEngine implements AutoCloseable {
 
 	private final ProviderRegistry providers;
 
@@ -47,7 +49,10 @@ public final class CompositionEngine {
 
 	private final RetryRegistry retries;
 
+	private final GrpcProviderClient grpc;
+
 	private CompositionEngine(Builder builder) {
+		this.grpc = builder.grpc;
 		this.providers = builder.providers;
 		this.circuitBreakers = builder.circuitBreakers;
 		this.bulkheads = builder.bulkheads;
@@ -172,6 +177,25 @@ public final class CompositionEngine {
 	}
 
 	/**
+	 * The gRPC transport, when a provider has {@code transport: grpc}: its channels (one
+	 * per provider) for metrics and tests.
+	 * @return the gRPC client, or {@code null} when every provider speaks HTTP
+	 */
+	public GrpcProviderClient grpc() {
+		return this.grpc;
+	}
+
+	/**
+	 * Closes the gRPC channels, if any (the application context calls it on shutdown).
+	 */
+	@Override
+	public void close() {
+		if (this.grpc != null) {
+			this.grpc.close();
+		}
+	}
+
+	/**
 	 * The protections of a provider: its one deadline clock, breaker, bulkhead and retry,
 	 * shared by composed parts, GraphQL fields and any other caller (proxied routes use
 	 * {@link ProviderPolicy#guard}).
@@ -212,6 +236,8 @@ public final class CompositionEngine {
 		private BulkheadRegistry bulkheads;
 
 		private RetryRegistry retries;
+
+		private GrpcProviderClient grpc;
 
 		private Builder(ProviderRegistry providers) {
 			if (providers == null) {
@@ -278,8 +304,10 @@ public final class CompositionEngine {
 		}
 
 		/**
-		 * The transport of HTTP parts; default a {@link WebClientProviderClient} over
-		 * {@link #webClient(WebClient)} and {@link #jsonMapper(JsonMapper)}.
+		 * The transport of HTTP parts (calls of {@code transport: grpc} providers go
+		 * through a {@link GrpcProviderClient} that wraps it); default a
+		 * {@link WebClientProviderClient} over {@link #webClient(WebClient)} and
+		 * {@link #jsonMapper(JsonMapper)}.
 		 * @param providerClient the transport
 		 * @return this builder
 		 */
@@ -318,6 +346,11 @@ public final class CompositionEngine {
 			}
 			if (this.providerClient == null) {
 				this.providerClient = new WebClientProviderClient(this.webClient, this.mapper, this.deadlineHeader);
+			}
+			if (this.providers.settings().values().stream().anyMatch(ProviderSettings::isGrpc)) {
+				// transport: grpc providers go over one channel each; the rest over HTTP.
+				this.grpc = new GrpcProviderClient(this.providers.settings(), this.providerClient, this.mapper);
+				this.providerClient = this.grpc;
 			}
 			if (this.circuitBreakers == null) {
 				this.circuitBreakers = CircuitBreakerRegistry.ofDefaults();

@@ -55,6 +55,8 @@ public class CompositionException extends RuntimeException {
 
 	private final FailureReason reason;
 
+	private final int providerStatus;
+
 	/**
 	 * Create an exception; usually only the engine does.
 	 * @param kind the kind
@@ -66,12 +68,38 @@ public class CompositionException extends RuntimeException {
 	 */
 	public CompositionException(Kind kind, String composition, String part, String provider, FailureReason reason,
 			String message) {
+		this(kind, composition, part, provider, reason, 0, message);
+	}
+
+	/**
+	 * Create a failure that knows the provider's status.
+	 * @param kind the kind
+	 * @param composition the composition name
+	 * @param part the part, or {@code null}
+	 * @param provider the provider, or {@code null}
+	 * @param reason the failure reason, or {@code null}
+	 * @param providerStatus the provider's (or the gRPC status's mapped) HTTP status for
+	 * {@code http-status} failures, else 0
+	 * @param message the message
+	 */
+	public CompositionException(Kind kind, String composition, String part, String provider, FailureReason reason,
+			int providerStatus, String message) {
 		super(message, null, false, false);
 		this.kind = kind;
 		this.composition = composition;
 		this.part = part;
 		this.provider = provider;
 		this.reason = reason;
+		this.providerStatus = providerStatus;
+	}
+
+	/**
+	 * The provider's HTTP status of an {@code http-status} failure (a gRPC provider's:
+	 * the status of the mapping table), else 0.
+	 * @return the status or 0
+	 */
+	public int providerStatus() {
+		return this.providerStatus;
 	}
 
 	/**
@@ -166,7 +194,8 @@ public class CompositionException extends RuntimeException {
 		String message = (part != null)
 				? "required part '" + part + "' of '" + composition + "' failed: provider '" + provider + "' " + what
 				: "provider '" + provider + "' " + what;
-		return new CompositionException(kind, composition, part, provider, reason, message);
+		return new CompositionException(kind, composition, part, provider, reason,
+				(reason == FailureReason.HTTP_STATUS) ? httpStatus : 0, message);
 	}
 
 }

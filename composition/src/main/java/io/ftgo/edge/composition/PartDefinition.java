@@ -41,10 +41,15 @@ import java.util.Map;
  * called, e.g. {@code item.status not in [REJECTED, CANCELLED]}
  * @param freshness stale-while-revalidate for this part's call ({@link Freshness}); each
  * component given overrides the provider's; {@code null} for the provider's policy
+ * @param grpc for a {@code transport: grpc} provider, the method called,
+ * {@code Service/Method} (e.g. {@code OrderService/GetOrder}), where an HTTP part has
+ * {@code get}. A part may have both: its provider's transport picks one
+ * @param input with {@code grpc}: request field to value, written with references as in
+ * {@code get}, e.g. {@code orderId: "{orderId}"}
  */
 public record PartDefinition(String from, String get, Boolean required, Map<String, String> project, String forEach,
 		Integer concurrency, ItemFailure onItemFailure, Map<String, Object> defaultValue, PayloadShape expect,
-		String where, Paging page, String when, Freshness freshness) {
+		String where, Paging page, String when, Freshness freshness, String grpc, Map<String, String> input) {
 
 	/**
 	 * Paging of a fan-out part's items: {@code page: { number: page, size: size,
@@ -64,7 +69,8 @@ public record PartDefinition(String from, String get, Boolean required, Map<Stri
 	 * @return the definition
 	 */
 	public static PartDefinition of(String from, String get) {
-		return new PartDefinition(from, get, null, null, null, null, null, null, null, null, null, null, null);
+		return new PartDefinition(from, get, null, null, null, null, null, null, null, null, null, null, null, null,
+				null);
 	}
 
 }

@@ -22,6 +22,13 @@ import tools.jackson.databind.JsonNode;
 public interface ProviderClient {
 
 	/**
+	 * The Reactor context key under which each attempt finds its time budget (a
+	 * {@link java.time.Duration}: the smaller of the provider's timeout and what is left
+	 * of the request deadline). The gRPC transport sends it as the call's deadline.
+	 */
+	String ATTEMPT_TIMEOUT = "edge.provider.attempt-timeout";
+
+	/**
 	 * Makes one attempt.
 	 * @param request the call
 	 * @return the answer; errors for I/O failures

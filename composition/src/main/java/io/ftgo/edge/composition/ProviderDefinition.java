@@ -13,6 +13,8 @@ import java.time.Duration;
  * </pre>
  *
  * @param url base URL, absolute {@code http} or {@code https}; part paths are appended
+ * (unused by the calls of a {@code transport: grpc} provider, whose address is
+ * {@code grpc.target})
  * @param timeout per-attempt timeout, default 1s; a call gets the smaller of this and
  * what is left of the request deadline
  * @param shared {@code true} when the provider answers the same for every user: its calls
@@ -24,10 +26,52 @@ import java.time.Duration;
  * @param freshness stale-while-revalidate for the provider's idempotent calls
  * ({@link Freshness}), or {@code null} for none
  * @param hedge hedged calls (idempotent calls only), or {@code null} for none
+ * @param transport {@code http} (default) or {@code grpc}
+ * @param grpc the gRPC channel and services, required with {@code transport: grpc}
+ * (ignored with {@code transport: http}, so that switching transports is one key)
  */
 public record ProviderDefinition(String url, Duration timeout, Boolean shared, RetryDefinition retry,
 		CircuitBreakerDefinition circuitBreaker, BulkheadDefinition bulkhead, FallbackDefinition fallback,
-		Freshness freshness, HedgeDefinition hedge) {
+		Freshness freshness, HedgeDefinition hedge, Transport transport, GrpcDefinition grpc) {
+
+	/**
+	 * A gRPC provider with every other setting at its default.
+	 * @param target the channel target, e.g. {@code localhost:9087}
+	 * @param services the generated {@code *Grpc} classes of the services called
+	 * @return the definition
+	 */
+	public static ProviderDefinition grpc(String target, java.util.List<String> services) {
+		return new ProviderDefinition(null, null, null, null, null, null, null, null, null, Transport.GRPC,
+				new GrpcDefinition(target, services, null));
+	}
+
+	/**
+	 * How the edge talks to a provider ({@code transport}).
+	 */
+	public enum Transport {
+
+		/** HTTP/JSON to {@code url} (the default). */
+		HTTP,
+		/**
+		 * gRPC to {@code grpc.target}: parts and fields name a method ({@code grpc:}).
+		 */
+		GRPC
+
+	}
+
+	/**
+	 * The gRPC settings of a provider with {@code transport: grpc} ({@code grpc}).
+	 *
+	 * @param target the channel target: {@code host:port} or a gRPC target URI such as
+	 * {@code dns:///order.internal:9087}; one long-lived channel per provider
+	 * @param services the generated {@code *Grpc} classes (fully qualified) of the
+	 * services the edge calls, e.g.
+	 * {@code net.chrisrichardson.ftgo.orderservice.grpc.OrderServiceGrpc}: their method
+	 * and message descriptors drive the JSON mapping
+	 * @param plaintext whether the channel is plaintext (no TLS); default {@code true}
+	 */
+	public record GrpcDefinition(String target, java.util.List<String> services, Boolean plaintext) {
+	}
 
 	/**
 	 * A provider with every setting at its default.
@@ -35,7 +79,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 * @return the definition
 	 */
 	public static ProviderDefinition of(String url) {
-		return new ProviderDefinition(url, null, null, null, null, null, null, null, null);
+		return new ProviderDefinition(url, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	/**
@@ -45,7 +89,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withTimeout(Duration timeout) {
 		return new ProviderDefinition(this.url, timeout, this.shared, this.retry, this.circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge);
+				this.fallback, this.freshness, this.hedge, this.transport, this.grpc);
 	}
 
 	/**
@@ -55,7 +99,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withShared(boolean shared) {
 		return new ProviderDefinition(this.url, this.timeout, shared, this.retry, this.circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge);
+				this.fallback, this.freshness, this.hedge, this.transport, this.grpc);
 	}
 
 	/**
@@ -65,7 +109,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withRetry(RetryDefinition retry) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, retry, this.circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge);
+				this.fallback, this.freshness, this.hedge, this.transport, this.grpc);
 	}
 
 	/**
@@ -75,7 +119,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withCircuitBreaker(CircuitBreakerDefinition circuitBreaker) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge);
+				this.fallback, this.freshness, this.hedge, this.transport, this.grpc);
 	}
 
 	/**
@@ -85,7 +129,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withBulkhead(BulkheadDefinition bulkhead) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker, bulkhead,
-				this.fallback, this.freshness, this.hedge);
+				this.fallback, this.freshness, this.hedge, this.transport, this.grpc);
 	}
 
 	/**
@@ -95,7 +139,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withFallback(FallbackDefinition fallback) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, fallback, this.freshness, this.hedge);
+				this.bulkhead, fallback, this.freshness, this.hedge, this.transport, this.grpc);
 	}
 
 	/**
@@ -105,7 +149,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withFreshness(Freshness freshness) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, this.fallback, freshness, this.hedge);
+				this.bulkhead, this.fallback, freshness, this.hedge, this.transport, this.grpc);
 	}
 
 	/**
@@ -115,7 +159,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withHedge(HedgeDefinition hedge) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, this.fallback, this.freshness, hedge);
+				this.bulkhead, this.fallback, this.freshness, hedge, this.transport, this.grpc);
 	}
 
 	/**

@@ -42,6 +42,15 @@ public final class ProviderRegistry {
 		return this.settings.keySet();
 	}
 
+	/**
+	 * The validated settings of one provider.
+	 * @param id the provider id
+	 * @return its settings, or {@code null} for an unknown id
+	 */
+	public ProviderSettings provider(String id) {
+		return this.settings.get(id);
+	}
+
 	Map<String, ProviderSettings> settings() {
 		return this.settings;
 	}

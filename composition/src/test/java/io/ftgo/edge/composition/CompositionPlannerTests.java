@@ -32,7 +32,8 @@ class CompositionPlannerTests {
 	}
 
 	private static PartDefinition required(String from, String get) {
-		return new PartDefinition(from, get, true, null, null, null, null, null, null, null, null, null, null);
+		return new PartDefinition(from, get, true, null, null, null, null, null, null, null, null, null, null, null,
+				null);
 	}
 
 	private static Composition plan(String request, Map<String, PartDefinition> parts) {
@@ -97,7 +98,8 @@ class CompositionPlannerTests {
 	@Test
 	void plan_referenceToFieldNotProjected_rejected() {
 		PartDefinition order = new PartDefinition("order", "/orders/{orderId}", true,
-				Map.of("id", "orderId", "state", "state"), null, null, null, null, null, null, null, null, null);
+				Map.of("id", "orderId", "state", "state"), null, null, null, null, null, null, null, null, null, null,
+				null);
 
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> plan("GET /orders/{orderId}",
@@ -173,10 +175,10 @@ class CompositionPlannerTests {
 	@Test
 	void plan_fanOutOverNonPart_rejectedAndItemOutsideFanOut_rejected() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> plan("GET /x",
-					parts("r",
-							new PartDefinition("restaurant", "/restaurants/{item.id}", null, null, "principal.orders",
-									null, null, null, null, null, null, null, null))))
+			.isThrownBy(
+					() -> plan("GET /x",
+							parts("r", new PartDefinition("restaurant", "/restaurants/{item.id}", null, null,
+									"principal.orders", null, null, null, null, null, null, null, null, null, null))))
 			.withMessageStartingWith("edge.compositions.order-details.parts.r.for-each: principal.orders");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> plan("GET /x", parts("r", PartDefinition.of("restaurant", "/restaurants/{item.id}"))))
@@ -221,11 +223,11 @@ class CompositionPlannerTests {
 
 		assertThat(edge.providers().get("kitchen"))
 			.isEqualTo(new ProviderDefinition("http://localhost:9082", Duration.ofMillis(500), null, null, null, null,
-					new ProviderDefinition.FallbackDefinition(Duration.ofMinutes(10), null), null, null));
+					new ProviderDefinition.FallbackDefinition(Duration.ofMinutes(10), null), null, null, null, null));
 		assertThat(edge.providers().get("restaurant").shared()).isTrue();
 		CompositionDefinition definition = edge.compositions().get("order-details");
 		assertThat(definition.parts().get("order")).isEqualTo(new PartDefinition("order", "/orders/{orderId}", true,
-				null, null, null, null, null, null, null, null, null, null));
+				null, null, null, null, null, null, null, null, null, null, null, null));
 		assertThat(definition.authorize()).isEqualTo("order.consumerId == principal.consumerId");
 		CompositionPlan plan = composition.explain();
 		assertThat(plan.stages()).extracting((stage) -> stage.parts().stream().map(CompositionPlan.Step::name).toList())

@@ -5,12 +5,12 @@ import java.time.Duration;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.ftgo.edge.composition.CompositionEngine;
 import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.ProviderFault;
+import io.ftgo.edge.stubs.grpc.GrpcOrderProvider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
 import io.ftgo.edge.stubs.junit.EdgeTest;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -46,6 +46,9 @@ class MobileBffIntegrationTests {
 	static final DevIdentityProvider identity = env.identity();
 
 	static final FtgoProviders providers = env.providers();
+
+	/** The order service, over gRPC (bff-mobile never calls it over HTTP). */
+	static final GrpcOrderProvider orders = env.grpcOrders();
 
 	@Autowired
 	WebTestClient client;
@@ -149,7 +152,7 @@ class MobileBffIntegrationTests {
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
 
-		assertThat(providers.requestCount(Provider.ORDER)).isZero();
+		assertThat(orders.callCount()).isZero();
 	}
 
 	@Test
@@ -165,7 +168,7 @@ class MobileBffIntegrationTests {
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
 
-		assertThat(providers.requestCount(Provider.ORDER)).isZero();
+		assertThat(orders.callCount()).isZero();
 	}
 
 	@Test
@@ -218,7 +221,7 @@ class MobileBffIntegrationTests {
 
 	@Test
 	void status_orderProviderStopped_502Problem() {
-		providers.stop(Provider.ORDER);
+		orders.stop();
 
 		get("alice", "/api/mobile/orders/7001/status").expectStatus()
 			.isEqualTo(502)
@@ -286,13 +289,13 @@ class MobileBffIntegrationTests {
 				"7001");
 		assertThat(providers.requests(Provider.DELIVERY).stream().map((r) -> r.getUrl()).distinct())
 			.containsExactlyInAnyOrderElementsOf(active.stream().map((id) -> "/deliveries/" + id).toList());
-		assertThat(providers.requests(Provider.ORDER)
+		assertThat(orders.calls("GetOrder")
 			.stream()
-			.map((r) -> r.getUrl())
-			.filter((url) -> url.matches("/orders/[0-9]+"))
-			.distinct()).containsExactlyInAnyOrderElementsOf(active.stream().map((id) -> "/orders/" + id).toList());
+			.map((call) -> String
+				.valueOf(((net.chrisrichardson.ftgo.orderservice.grpc.GetOrderRequest) call.request().orElseThrow())
+					.getOrderId()))
+			.distinct()).containsExactlyInAnyOrderElementsOf(active);
 		assertThat(providers.requestCount(Provider.DELIVERY, "GET", "/deliveries/700[79]")).isZero();
-		assertThat(providers.requestCount(Provider.ORDER, "GET", "/orders/700[79]")).isZero();
 	}
 
 	@Test
@@ -422,15 +425,18 @@ class MobileBffIntegrationTests {
 			.jsonPath("$.orderId")
 			.isEqualTo(7100);
 
-		LoggedRequest received = providers.requests(Provider.ORDER).get(0);
-		assertThat(received.getUrl()).isEqualTo("/orders");
-		assertThat(new String(received.getBody(), StandardCharsets.UTF_8)).contains("\"consumerId\":1002")
-			.doesNotContain("1001");
+		net.chrisrichardson.ftgo.orderservice.grpc.CreateOrderRequest received = (net.chrisrichardson.ftgo.orderservice.grpc.CreateOrderRequest) orders
+			.calls("createOrder")
+			.get(0)
+			.request()
+			.orElseThrow();
+		assertThat(received.getConsumerId()).isEqualTo(1002);
+		assertThat(received.getRestaurantId()).isEqualTo(502);
 	}
 
 	@Test
 	void createOrder_orderServiceFails_502AndNeverRetried() {
-		providers.inject(Provider.ORDER, ProviderFault.connectionReset().onPath("/orders"));
+		orders.inject(io.ftgo.edge.stubs.grpc.GrpcFault.dropConnection().forMethod("createOrder"));
 
 		this.client.post()
 			.uri("/api/mobile/orders")
@@ -443,7 +449,7 @@ class MobileBffIntegrationTests {
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
 
-		assertThat(providers.requestCount(Provider.ORDER, "POST", "/orders")).isEqualTo(1);
+		assertThat(orders.callCount("createOrder")).isEqualTo(1);
 	}
 
 	@Test
@@ -456,7 +462,7 @@ class MobileBffIntegrationTests {
 			.expectStatus()
 			.isUnauthorized();
 
-		assertThat(providers.requestCount(Provider.ORDER)).isZero();
+		assertThat(orders.callCount()).isZero();
 	}
 
 	// actuator

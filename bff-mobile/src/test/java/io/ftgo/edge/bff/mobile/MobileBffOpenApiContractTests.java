@@ -82,7 +82,7 @@ class MobileBffOpenApiContractTests {
 
 	@Test
 	void orderStatus_orderProviderDown_badGateway() {
-		providers.stop(Provider.ORDER);
+		env.grpcOrders().stop();
 		validate(HttpMethod.GET, "/api/mobile/orders/7001/status", "/api/mobile/orders/{orderId}/status",
 				bearer(identity.passwordGrant("alice", "password")), null, 502);
 	}

@@ -11,6 +11,7 @@ import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.HostileInputs;
 import io.ftgo.edge.stubs.Provider;
+import io.ftgo.edge.stubs.grpc.GrpcCall;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
 import io.ftgo.edge.stubs.junit.EdgeTest;
 import org.junit.jupiter.api.DynamicTest;
@@ -31,6 +32,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import io.ftgo.edge.composition.Composition;
 import io.ftgo.edge.gateway.cache.ResponseCacheWebFilter;
 import io.ftgo.edge.gateway.support.EdgeEndpoints;
+import io.ftgo.edge.gateway.transcoding.EdgeTranscodingProperties;
 import io.ftgo.edge.gateway.support.EdgeEndpoints.Endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,7 +80,8 @@ class MobileBffStrictnessIntegrationTests {
 	@SuppressWarnings("unchecked")
 	List<Endpoint> endpoints() {
 		return EdgeEndpoints.of(this.context.getBeanProvider(GatewayProperties.class).getIfAvailable(),
-				(Map<String, Composition>) this.context.getBean("edgeCompositions", Map.class));
+				(Map<String, Composition>) this.context.getBean("edgeCompositions", Map.class),
+				this.context.getBeanProvider(EdgeTranscodingProperties.class).getIfAvailable());
 	}
 
 	String sampleUri(Endpoint endpoint, String variable, String value) {
@@ -105,6 +108,7 @@ class MobileBffStrictnessIntegrationTests {
 
 	void resetJournalsAndCaches() {
 		providers.resetRequests();
+		env.grpcOrders().resetCalls();
 		this.context.getBeanProvider(ResponseCacheWebFilter.class).ifAvailable(ResponseCacheWebFilter::clear);
 	}
 
@@ -139,10 +143,14 @@ class MobileBffStrictnessIntegrationTests {
 					send(endpoint, URI.create(sampleUri(endpoint, null, null)), hostile).expectBody().returnResult();
 
 					List<LoggedRequest> received = journal();
-					assertThat(received).as("the endpoint reached a provider").isNotEmpty();
+					List<GrpcCall> grpc = env.grpcOrders().calls();
+					assertThat(received.size() + grpc.size()).as("the endpoint reached a provider").isPositive();
 					assertThat(received.stream().flatMap((r) -> HostileInputs.clientIdentity(r, IDENTITY).stream()))
 						.isEmpty();
-					assertThat(received).anySatisfy((r) -> assertThat(r.getHeader("X-Consumer-Id")).isEqualTo("1001"));
+					assertThat(grpc.stream().flatMap((call) -> clientIdentity(call).stream())).isEmpty();
+					assertThat(received.stream().map((r) -> r.getHeader("X-Consumer-Id")).filter("1001"::equals).count()
+							+ grpc.stream().filter((call) -> call.header("x-consumer-id").isPresent()).count())
+						.isPositive();
 				})));
 	}
 
@@ -181,6 +189,30 @@ class MobileBffStrictnessIntegrationTests {
 			.value((code) -> assertThat(code).isIn("invalid_parameter", "bad_request"));
 
 		assertThat(journal()).as("provider calls").isEmpty();
+		assertThat(env.grpcOrders().calls()).as("gRPC provider calls").isEmpty();
+	}
+
+	/**
+	 * What in a gRPC call's metadata came from a client (as
+	 * HostileInputs.clientIdentity).
+	 */
+	static List<String> clientIdentity(GrpcCall call) {
+		List<String> violations = new ArrayList<>();
+		call.metadata().forEach((name, values) -> {
+			if (HostileInputs.isReserved(name)) {
+				String value = IDENTITY.get(name);
+				if (value == null || !values.equals(List.of(value))) {
+					violations.add(call.method() + ": " + name + "=" + values);
+				}
+			}
+			for (String value : values) {
+				if (value.contains(HostileInputs.MARKER) || value.contains("evil.example")
+						|| value.contains("1.2.3.4")) {
+					violations.add(call.method() + ": " + name + "=" + value);
+				}
+			}
+		});
+		return violations;
 	}
 
 }

@@ -76,7 +76,7 @@ class MobileGraphQlIntegrationTests {
 		// 10 orders, 4 restaurants: one call each.
 		assertThat(providers.requestCount(Provider.RESTAURANT, "GET", "/restaurants/501")).isEqualTo(1);
 		assertThat(providers.requestCount(Provider.RESTAURANT, "GET", "/restaurants/502")).isEqualTo(1);
-		assertThat(providers.requestCount(Provider.ORDER, "GET", "/orders")).isEqualTo(1);
+		assertThat(env.grpcOrders().callCount("GetOrdersForConsumer")).isEqualTo(1);
 	}
 
 	@Test

@@ -111,7 +111,7 @@ public final class Planner {
 					throw new IllegalArgumentException(partKey + ".get: " + model.get()
 							+ " (expected: a path starting with '/', e.g. /orders/{orderId})");
 				}
-				if (provider.url() == null) {
+				if (provider.url() == null && !provider.isGrpc()) {
 					throw new IllegalArgumentException(partKey + ".from: provider '" + model.from()
 							+ "' has no url (fix: set edge.providers." + model.from() + ".url)");
 				}

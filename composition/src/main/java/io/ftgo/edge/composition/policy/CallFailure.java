@@ -63,4 +63,13 @@ public final class CallFailure extends RuntimeException {
 		};
 	}
 
+	/**
+	 * Whether another attempt of a gRPC call may succeed: only {@code UNAVAILABLE}
+	 * (mapped to 503), whatever the method.
+	 * @return {@code true} when retryable
+	 */
+	public boolean retryableOverGrpc() {
+		return this.reason == FailureReason.HTTP_STATUS && this.httpStatus == 503;
+	}
+
 }

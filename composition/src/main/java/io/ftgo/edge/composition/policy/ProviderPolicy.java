@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.ftgo.edge.composition.ProviderClient;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -30,7 +31,10 @@ import tools.jackson.databind.JsonNode;
  * bulkhead, one retry, named by the provider id), whatever the transport. Per attempt
  * {@code timeout(min(provider timeout, time left))}, then the bulkhead, then the circuit
  * breaker; around the attempts, bounded retries with backoff and jitter (idempotent calls
- * only) and the request deadline. Every error leaves as a {@link CallFailure}.
+ * only) and the request deadline. Every error leaves as a {@link CallFailure}. Each
+ * attempt finds its time budget in its Reactor context
+ * ({@link ProviderClient#ATTEMPT_TIMEOUT}): the gRPC transport sends it as the call's
+ * deadline. A gRPC provider's calls are retried only on {@code UNAVAILABLE}.
  *
  * <p>
  * The breaker, bulkhead and retry are taken from the engine's resilience4j registries,
@@ -93,11 +97,11 @@ public final class ProviderPolicy {
 					.maxConcurrentCalls(settings.maxConcurrentCalls())
 					.maxWaitDuration(Duration.ZERO)
 					.build());
-		this.retry = retries.retry(settings.id(),
-				RetryConfig.custom()
-					.maxAttempts(settings.maxAttempts())
-					.retryOnException((e) -> e instanceof CallFailure f && f.retryable())
-					.build());
+		this.retry = retries.retry(settings.id(), RetryConfig.custom()
+			.maxAttempts(settings.maxAttempts())
+			.retryOnException(
+					(e) -> e instanceof CallFailure f && (settings.isGrpc() ? f.retryableOverGrpc() : f.retryable()))
+			.build());
 		this.bulkheadOperator = BulkheadOperator.of(this.bulkhead);
 		this.circuitBreakerOperator = CircuitBreakerOperator.of(this.circuitBreaker);
 		this.retryBudget = (settings.retryBudget() != null) ? new RetryBudget(settings.retryBudget(), scheduler) : null;
@@ -208,6 +212,7 @@ public final class ProviderPolicy {
 			}
 			Duration timeout = Duration.ofNanos(Math.min(attemptNanos, left));
 			return attempt.get()
+				.contextWrite((context) -> context.put(ProviderClient.ATTEMPT_TIMEOUT, timeout))
 				.timeout(timeout, this.scheduler)
 				.onErrorMap(Failures::classify)
 				.contextWrite(Deadline.forAttempt(new Deadline(this.scheduler, timeout)));
@@ -250,6 +255,7 @@ public final class ProviderPolicy {
 			}
 			long window = Math.min(this.settings.timeout().toNanos(), left);
 			return this.hedging.race(leg, window)
+				.contextWrite((context) -> context.put(ProviderClient.ATTEMPT_TIMEOUT, Duration.ofNanos(window)))
 				.timeout(Duration.ofNanos(window), this.scheduler)
 				.onErrorMap(Failures::classify)
 				.contextWrite(Deadline.forAttempt(new Deadline(this.scheduler, Duration.ofNanos(window))));

@@ -29,11 +29,50 @@ import io.ftgo.edge.composition.ProviderDefinition;
  * (validated), or {@code null}; parts merge their own over it
  * @param hedge hedged calls, or {@code null} when the provider hedges none
  * @param retryBudget the retry budget, or {@code null} when disabled
+ * @param grpc the gRPC settings of a {@code transport: grpc} provider, or {@code null}
+ * for an HTTP provider
  */
 public record ProviderSettings(String id, String url, Duration timeout, boolean shared, int maxAttempts,
 		Duration backoff, double jitter, float failureRateThreshold, int slidingWindowSize, int minimumNumberOfCalls,
 		Duration waitInOpenState, int permittedCallsInHalfOpenState, int maxConcurrentCalls, Duration staleFor,
-		long cacheSize, Freshness freshness, Hedge hedge, RetryBudgetSettings retryBudget) {
+		long cacheSize, Freshness freshness, Hedge hedge, RetryBudgetSettings retryBudget, Grpc grpc) {
+
+	/**
+	 * Validated gRPC settings (see {@link ProviderDefinition.GrpcDefinition}).
+	 *
+	 * @param target the channel target
+	 * @param services the generated {@code *Grpc} class names
+	 * @param plaintext whether the channel is plaintext
+	 */
+	public record Grpc(String target, java.util.List<String> services, boolean plaintext) {
+
+		static Grpc from(String providerKey, ProviderDefinition d) {
+			boolean grpc = d.transport() == ProviderDefinition.Transport.GRPC;
+			ProviderDefinition.GrpcDefinition g = d.grpc();
+			if (!grpc) {
+				// An http provider ignores a grpc block: switching transport is one key.
+				return null;
+			}
+			if (g == null || g.target() == null || g.target().isBlank()) {
+				throw new IllegalArgumentException(providerKey + ".grpc.target: " + ((g != null) ? g.target() : null)
+						+ " (expected: the gRPC address with transport: grpc, e.g. localhost:9087 or"
+						+ " dns:///order.internal:9087)");
+			}
+			String target = g.target().trim();
+			if (target.startsWith("http://") || target.startsWith("https://")) {
+				throw new IllegalArgumentException(providerKey + ".grpc.target: " + target
+						+ " (expected: host:port or a gRPC target such as dns:///host:port, not an http(s) URL)");
+			}
+			if (g.services() == null || g.services().isEmpty()
+					|| g.services().stream().anyMatch((name) -> name == null || name.isBlank())) {
+				throw new IllegalArgumentException(providerKey + ".grpc.services: " + g.services()
+						+ " (expected: the generated *Grpc classes of the services called, e.g."
+						+ " [net.chrisrichardson.ftgo.orderservice.grpc.OrderServiceGrpc])");
+			}
+			return new Grpc(target, java.util.List.copyOf(g.services()), g.plaintext() == null || g.plaintext());
+		}
+
+	}
 
 	/**
 	 * Validates a definition and applies defaults.
@@ -55,6 +94,10 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalArgumentException(key + ".url: " + d.url() + " (expected: an absolute http(s) URL)");
+			}
+			if ("grpc".equals(uri.getScheme()) || "grpcs".equals(uri.getScheme()) || "dns".equals(uri.getScheme())) {
+				throw new IllegalArgumentException(key + ".url: " + d.url() + " (expected: an absolute http(s) URL;"
+						+ " fix: put a gRPC address under " + key + ".grpc.target with " + key + ".transport: grpc)");
 			}
 			if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
 				throw new IllegalArgumentException(key + ".url: " + d.url() + " (expected: an absolute http(s) URL)");
@@ -101,7 +144,16 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 		}
 		return new ProviderSettings(id, url, timeout, Boolean.TRUE.equals(d.shared()), maxAttempts, backoff, jitter,
 				rate, window, minCalls, waitOpen, halfOpen, maxConcurrent, staleFor, size, d.freshness(),
-				Hedge.from(key, d.hedge()), RetryBudgetSettings.from(key, (r != null) ? r.budget() : null));
+				Hedge.from(key, d.hedge()), RetryBudgetSettings.from(key, (r != null) ? r.budget() : null),
+				Grpc.from(key, d));
+	}
+
+	/**
+	 * Whether the provider is called over gRPC ({@code transport: grpc}).
+	 * @return {@code true} for a gRPC provider
+	 */
+	public boolean isGrpc() {
+		return this.grpc != null;
 	}
 
 	/**

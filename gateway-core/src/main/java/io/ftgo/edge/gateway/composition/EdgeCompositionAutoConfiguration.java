@@ -172,6 +172,7 @@ public class EdgeCompositionAutoConfiguration {
 			TaggedBulkheadMetrics.ofBulkheadRegistry(engine.bulkheadRegistry()).bindTo(registry);
 			TaggedRetryMetrics.ofRetryRegistry(engine.retryRegistry()).bindTo(registry);
 			bindHedges(engine, providers, registry);
+			bindGrpc(engine, registry);
 			bindRetries(engine, providers, registry);
 		};
 	}
@@ -183,6 +184,24 @@ public class EdgeCompositionAutoConfiguration {
 	@Bean
 	CircuitBreakerRegistry edgeCircuitBreakerRegistry(CompositionEngine engine) {
 		return engine.circuitBreakerRegistry();
+	}
+
+	/**
+	 * The gRPC transport's channels, when a provider has {@code transport: grpc}:
+	 * {@code edge.grpc.channels} (open now) and {@code edge.grpc.channels.opened} (since
+	 * start): one per gRPC provider, whatever the number of calls.
+	 */
+	static void bindGrpc(CompositionEngine engine, MeterRegistry registry) {
+		io.ftgo.edge.composition.grpc.GrpcProviderClient grpc = engine.grpc();
+		if (grpc == null) {
+			return;
+		}
+		io.micrometer.core.instrument.Gauge.builder("edge.grpc.channels", grpc, (client) -> client.openChannels())
+			.description("Open gRPC channels to providers (one per transport: grpc provider)")
+			.register(registry);
+		FunctionCounter.builder("edge.grpc.channels.opened", grpc, (client) -> client.channelsOpened())
+			.description("gRPC channels opened since start")
+			.register(registry);
 	}
 
 	/**

@@ -55,8 +55,9 @@ import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 public class EdgeGraphQlAutoConfiguration {
 
 	@Bean
-	GraphQlFields edgeGraphQlFields(EdgeGraphQlProperties properties) {
-		return new GraphQlFields(properties);
+	GraphQlFields edgeGraphQlFields(EdgeGraphQlProperties properties, ProviderRegistry providers) {
+		validateGrpc(properties, providers);
+		return new GraphQlFields(properties, providers);
 	}
 
 	@Bean
@@ -107,6 +108,42 @@ public class EdgeGraphQlAutoConfiguration {
 			.forEach((id, definition) -> settings.put(id,
 					io.ftgo.edge.composition.policy.ProviderSettings.from(id, definition)));
 		return settings;
+	}
+
+	/**
+	 * A field that says {@code grpc:} calls a provider with {@code transport: grpc}, and
+	 * a unary method its services offer.
+	 */
+	static void validateGrpc(EdgeGraphQlProperties properties, ProviderRegistry providers) {
+		properties.types().forEach((type, definition) -> {
+			if (definition == null) {
+				return;
+			}
+			java.util.Map<String, EdgeGraphQlProperties.FieldDefinition> fields = new java.util.LinkedHashMap<>();
+			definition.fields()
+				.forEach((name, field) -> fields.put("edge.graphql.types." + type + ".fields." + name, field));
+			if (definition.load() != null) {
+				fields.put("edge.graphql.types." + type + ".load", definition.load());
+			}
+			fields.forEach((key, field) -> {
+				if (field == null || field.grpc() == null || field.from() == null) {
+					return;
+				}
+				io.ftgo.edge.composition.policy.ProviderSettings provider = providers.provider(field.from());
+				if (provider == null) {
+					return;
+				}
+				if (!provider.isGrpc()) {
+					if (field.get() != null || field.post() != null) {
+						return;
+					}
+					throw new io.ftgo.edge.security.config.InvalidEdgeConfigurationException(key + ".grpc",
+							field.grpc(), "get or post, as provider '" + field.from()
+									+ "' speaks HTTP (fix: set edge.providers." + field.from() + ".transport: grpc)");
+				}
+				io.ftgo.edge.composition.grpc.GrpcServices.of(provider).method(key + ".grpc", field.grpc());
+			});
+		});
 	}
 
 	@Bean

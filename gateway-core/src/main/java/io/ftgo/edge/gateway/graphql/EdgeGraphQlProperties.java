@@ -7,6 +7,8 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import io.ftgo.edge.composition.grpc.GrpcTarget;
+
 /**
  * GraphQL at the edge ({@code edge.graphql}): how each field of the BFF's schema is
  * resolved by a protected provider call, and the limits every query must fit. See
@@ -150,13 +152,34 @@ public record EdgeGraphQlProperties(String path, Duration timeout, Integer maxDe
 	 * @param defaultValue the static default of an optional field
 	 * @param cursor for a list field with {@code first}/{@code after} arguments: the item
 	 * property that {@code after} names (the edge pages the list)
+	 * @param grpc for a {@code transport: grpc} provider, in place of {@code get} or
+	 * {@code post}: the method called, {@code Service/Method}; a call with {@code body}
+	 * is a write (as {@code post}), one without a read (as {@code get}). A field may have
+	 * both: its provider's transport picks one
+	 * @param input with {@code grpc}: request field to value template, e.g.
+	 * {@code consumerId: "{args.consumerId}"}
 	 */
 	public record FieldDefinition(String from, String get, String post, String body, Map<String, String> bodySet,
 			String check, String authorize, Boolean required, String select, String path,
-			Map<String, Object> defaultValue, String cursor) {
+			Map<String, Object> defaultValue, String cursor, String grpc, Map<String, String> input) {
 
 		public FieldDefinition {
 			bodySet = (bodySet != null) ? new LinkedHashMap<>(bodySet) : Map.of();
+		}
+
+		/**
+		 * The field as called over gRPC: {@code grpc} and {@code input} as the path of a
+		 * {@code post} (with {@code body}) or a {@code get} ({@link GrpcTarget}), so that
+		 * the rest of the resolution (deduplication, fallbacks, explain) is the same.
+		 * @param key the field's configuration key, for messages
+		 * @return the copy
+		 */
+		public FieldDefinition overGrpc(String key) {
+			String target = GrpcTarget.template(key + ".grpc", this.grpc, this.input);
+			boolean write = this.body != null;
+			return new FieldDefinition(this.from, write ? null : target, write ? target : null, this.body, this.bodySet,
+					this.check, this.authorize, this.required, this.select, this.path, this.defaultValue, this.cursor,
+					this.grpc, this.input);
 		}
 
 		/** Whether the field calls a provider. */

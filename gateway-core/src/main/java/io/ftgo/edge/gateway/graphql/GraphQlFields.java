@@ -24,16 +24,32 @@ final class GraphQlFields {
 
 	private final Map<String, Type> types = new LinkedHashMap<>();
 
-	GraphQlFields(EdgeGraphQlProperties properties) {
+	/**
+	 * The fields, a {@code grpc:} field of a {@code transport: grpc} provider called over
+	 * gRPC (its {@code get}/{@code post}, if any, otherwise).
+	 */
+	GraphQlFields(EdgeGraphQlProperties properties, io.ftgo.edge.composition.ProviderRegistry providers) {
 		properties.types().forEach((typeName, type) -> {
 			String key = "edge.graphql.types." + typeName;
 			Map<String, Field> fields = new LinkedHashMap<>();
 			type.fields()
 				.forEach((name, definition) -> fields.put(name.toLowerCase(Locale.ROOT),
-						Field.of(key + ".fields." + name, typeName, name, definition)));
-			Field load = (type.load() != null) ? Field.of(key + ".load", typeName, "load", type.load()) : null;
+						Field.of(key + ".fields." + name, typeName, name,
+								transport(key + ".fields." + name, definition, providers))));
+			Field load = (type.load() != null)
+					? Field.of(key + ".load", typeName, "load", transport(key + ".load", type.load(), providers))
+					: null;
 			this.types.put(typeName.toLowerCase(Locale.ROOT), new Type(typeName, load, fields));
 		});
+	}
+
+	private static FieldDefinition transport(String key, FieldDefinition definition,
+			io.ftgo.edge.composition.ProviderRegistry providers) {
+		if (definition == null || definition.grpc() == null || definition.from() == null || providers == null) {
+			return definition;
+		}
+		io.ftgo.edge.composition.policy.ProviderSettings provider = providers.provider(definition.from());
+		return (provider != null && provider.isGrpc()) ? definition.overGrpc(key) : definition;
 	}
 
 	private final Map<String, Field> exact = new java.util.concurrent.ConcurrentHashMap<>();

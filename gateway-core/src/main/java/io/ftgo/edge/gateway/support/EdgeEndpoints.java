@@ -32,7 +32,7 @@ public final class EdgeEndpoints {
 	/**
 	 * One endpoint.
 	 *
-	 * @param kind {@code route} or {@code composition}
+	 * @param kind {@code route}, {@code composition} or {@code transcoded}
 	 * @param id the route id or composition name
 	 * @param method the HTTP method; {@code GET} for a route without a method predicate
 	 * @param path the path pattern, e.g. {@code /api/web/orders/{orderId}}
@@ -56,7 +56,26 @@ public final class EdgeEndpoints {
 	 * @return every endpoint
 	 */
 	public static List<Endpoint> of(GatewayProperties gateway, Map<String, Composition> compositions) {
+		return of(gateway, compositions, null);
+	}
+
+	/**
+	 * The endpoints of an application, its transcoded routes (HTTP to gRPC) included.
+	 * @param gateway the proxied routes (may be null)
+	 * @param compositions the composed endpoints
+	 * @param transcoding the transcoded routes (may be null)
+	 * @return every endpoint
+	 */
+	public static List<Endpoint> of(GatewayProperties gateway, Map<String, Composition> compositions,
+			io.ftgo.edge.gateway.transcoding.EdgeTranscodingProperties transcoding) {
 		List<Endpoint> endpoints = new ArrayList<>();
+		if (transcoding != null && transcoding.enabled()) {
+			transcoding.routes().forEach((id, route) -> {
+				RequestLine request = RequestLine.parse("edge.transcoding.routes." + id + ".request", route.request());
+				endpoints.add(new Endpoint("transcoded", id, request.method(), request.path(),
+						variables(request.path()), Set.of()));
+			});
+		}
 		if (gateway != null) {
 			for (RouteDefinition route : gateway.getRoutes()) {
 				List<String> paths = new ArrayList<>();
