@@ -50,17 +50,17 @@ class QueryPlannerTests {
 
 	static QueryPlanner planner(int maxWork) {
 		FieldDefinition order = new FieldDefinition("order", "/orders/{args.orderId}", null, null, null, null, null,
-				null, null, null, null, null);
+				null, null, null, null, null, null, null);
 		FieldDefinition orders = new FieldDefinition("order", "/orders", null, null, null, null, null, null, null, null,
-				null, null);
+				null, null, null, null);
 		FieldDefinition restaurant = new FieldDefinition("restaurant", "/restaurants/1", null, null, null, null, null,
-				null, null, null, null, null);
+				null, null, null, null, null, null, null);
 		Map<String, TypeDefinition> types = new LinkedHashMap<>();
 		types.put("Query", new TypeDefinition(null, Map.of("order", order, "orders", orders)));
 		types.put("Order", new TypeDefinition(null, Map.of("restaurant", restaurant)));
 		EdgeGraphQlProperties properties = new EdgeGraphQlProperties(null, null, null, maxWork, null, null, null, null,
 				null, null, null, null, types);
-		return new QueryPlanner(new GraphQlFields(properties), properties, Map.of());
+		return new QueryPlanner(new GraphQlFields(properties, null), properties, Map.of());
 	}
 
 	static QueryPlanner.Plan plan(int maxWork, String document, Map<String, Object> variables) {
