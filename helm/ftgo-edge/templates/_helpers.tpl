@@ -106,6 +106,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- $copy := deepCopy $p -}}
 {{- if and $root.Values.stubs.enabled $root.Values.stubs.providers (hasKey $stubPorts $id) -}}
 {{- $_ := set $copy "url" (printf "http://%s:%v" (include "ftgo-edge.stubsName" $root) (get $stubPorts $id)) -}}
+{{- if and (eq $id "order") $copy.grpc -}}
+{{- $_ := set $copy "grpc" (merge (dict "target" (printf "%s:9087" (include "ftgo-edge.stubsName" $root))) $copy.grpc) -}}
+{{- end -}}
 {{- end -}}
 {{- $_ := set $out $id $copy -}}
 {{- end -}}

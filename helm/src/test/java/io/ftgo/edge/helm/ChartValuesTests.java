@@ -189,11 +189,14 @@ class ChartValuesTests {
 
 		Deployment stubs = manifests.get(Deployment.class, "ftgo-edge-stubs");
 		assertThat(Manifests.container(stubs).getPorts()).extracting((port) -> port.getContainerPort())
-			.containsExactlyInAnyOrder(9081, 9082, 9083, 9084, 9085, 9086, 9090);
+			.containsExactlyInAnyOrder(9081, 9082, 9083, 9084, 9085, 9086, 9087, 9187, 9090);
 		JsonNode config = manifests.applicationYaml("web");
 		assertThat(config.at("/edge/providers/order/url").asText()).isEqualTo("http://ftgo-edge-stubs:9081");
 		assertThat(config.at("/edge/providers/restaurant/url").asText()).isEqualTo("http://ftgo-edge-stubs:9086");
 		assertThat(config.at("/edge/providers/order/timeout").asText()).isEqualTo("800ms");
+		// bff-mobile reads orders over gRPC: the stubs' gRPC order provider
+		assertThat(manifests.applicationYaml("mobile").at("/edge/providers/order/grpc/target").asText())
+			.isEqualTo("ftgo-edge-stubs:9087");
 		assertThat(config.at("/spring/security/oauth2/resourceserver/jwt/issuer-uri").asText())
 			.isEqualTo("http://ftgo-edge-stubs:9090");
 		assertThat(BffDeploymentTests.env(Manifests.container(stubs), "FTGO_STUBS_ISSUER"))

@@ -77,7 +77,7 @@ class NetworkPolicyTests {
 
 		List<String> ports = egressPorts(DEFAULTS.get(NetworkPolicy.class, Manifests.name("mobile")));
 
-		assertThat(ports).containsExactlyInAnyOrder("UDP/53", "TCP/53", "TCP/8080");
+		assertThat(ports).containsExactlyInAnyOrder("UDP/53", "TCP/53", "TCP/8080", "TCP/50051");
 	}
 
 	@Test
@@ -96,7 +96,8 @@ class NetworkPolicyTests {
 		Manifests manifests = HelmChart.render(HelmChart.set("stubs.enabled", true));
 
 		assertThat(egressPorts(manifests.get(NetworkPolicy.class, Manifests.name("web")))).containsExactlyInAnyOrder(
-				"UDP/53", "TCP/53", "TCP/9081", "TCP/9082", "TCP/9083", "TCP/9084", "TCP/9085", "TCP/9086", "TCP/9090");
+				"UDP/53", "TCP/53", "TCP/9081", "TCP/9082", "TCP/9083", "TCP/9084", "TCP/9085", "TCP/9086", "TCP/9087",
+				"TCP/9090");
 	}
 
 	@Test
