@@ -165,7 +165,7 @@ Deployment's probes and the application can never disagree.
   "management" (dict
     "server" (dict "port" ($bff.management.server.port | int))
     "endpoint" (dict "health" (dict "probes" (dict "enabled" true)))
-    "endpoints" (dict "web" (dict "exposure" (dict "include" "health,prometheus,compositions"))))
+    "endpoints" (dict "web" (dict "exposure" (dict "include" "health,prometheus,compositions,pipelines"))))
   "spring" (dict "lifecycle" (dict "timeout-per-shutdown-phase" (index $root.Values.spring.lifecycle "timeout-per-shutdown-phase")))
 -}}
 {{- $config = mergeOverwrite $config $owned -}}
