@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -88,6 +89,22 @@ class BlockHoundAllowancesTests {
 		}).join();
 
 		assertThat(id).isBetween(0, 65535);
+	}
+
+	@Test
+	void jacksonFirstUseOfAType_mayWaitForTheDeserializerCacheLock() throws Exception {
+		// Two event loops reading their first answer of one type at once: one builds the
+		// deserializer under the cache's lock, the other parks on it.
+		JsonMapper mapper = JsonMapper.builder().build();
+		ReentrantLock lock = field(field(field(mapper, "_deserializationContexts"), "_cache"),
+				"_incompleteDeserializersLock");
+
+		assertThat(contended(lock, () -> mapper.readValue("{\"orderId\": 7001}", FirstUse.class).orderId()))
+			.isEqualTo(7001L);
+	}
+
+	/** A type no mapper has read before this test. */
+	record FirstUse(long orderId) {
 	}
 
 	@Test

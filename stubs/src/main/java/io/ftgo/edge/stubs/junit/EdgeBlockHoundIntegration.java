@@ -43,10 +43,9 @@ public class EdgeBlockHoundIntegration implements BlockHoundIntegration {
 
 	static void allowBoundedLibraryCriticalSections(BlockHound.Builder builder) {
 		// resilience4j's circuit-breaker sliding windows guard their ring of counters
-		// with a
-		// ReentrantLock held for a few array updates (no I/O, no callbacks): two event
-		// loops
-		// recording an outcome on one breaker at once make one park for that long.
+		// with
+		// a ReentrantLock held for a few array updates (no I/O, no callbacks): two event
+		// loops recording an outcome on one breaker at once make one park for that long.
 		// getSnapshot takes the same lock (breaker state reads, the Micrometer gauges).
 		for (String window : new String[] { "io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics",
 				"io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics" }) {
@@ -54,31 +53,31 @@ public class EdgeBlockHoundIntegration implements BlockHoundIntegration {
 			builder.allowBlockingCallsInside(window, "getSnapshot");
 		}
 		// The breaker's OPEN -> HALF_OPEN transition, taken by the first call after the
-		// wait
-		// in the open state, holds the breaker's ReentrantLock while it swaps the state
-		// object
-		// and publishes the transition event (no consumer of it blocks: the edge
-		// registers
-		// none, the Micrometer binders listen to call events only). Concurrent first
-		// calls
-		// park for that long. (The bulkhead never waits: max-wait-duration is zero, and
-		// its
-		// semaphore's tryAcquire(0) does not park. Retries take no lock.)
+		// wait in the open state, holds the breaker's ReentrantLock while it swaps the
+		// state object and publishes the transition event (no consumer of it blocks: the
+		// edge registers none, the Micrometer binders listen to call events only).
+		// Concurrent first calls park for that long. (The bulkhead never waits: its
+		// max-wait-duration is zero, and its semaphore's tryAcquire(0) does not park.
+		// Retries take no lock.)
 		builder.allowBlockingCallsInside(
 				"io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine$OpenState",
 				"toHalfOpenState");
 		// Netty's DNS resolver draws query ids from a SecureRandom (recent 4.2 releases,
-		// against
-		// cache poisoning). Linux's NativePRNG refills a small buffer from /dev/urandom,
-		// which
-		// never waits for entropy once the system is up: a bounded read of a few bytes.
-		// Netty's own integration allows the same two methods in releases after 4.2.15
-		// (netty/netty#16896); drop these lines once the Netty version has them. Seeding
-		// off
-		// the loop at start-up would not help: the reads recur whenever the buffer runs
-		// out.
+		// against cache poisoning). Linux's NativePRNG refills a small buffer from
+		// /dev/urandom, which never waits for entropy once the system is up: a bounded
+		// read of a few bytes. Netty's own integration allows the same two methods in
+		// releases after 4.2.15 (netty/netty#16896); drop these lines once the Netty
+		// version has them. Seeding off the loop at start-up would not help: the reads
+		// recur whenever the buffer runs out.
 		builder.allowBlockingCallsInside("io.netty.resolver.dns.DnsQueryIdSpace", "nextId");
 		builder.allowBlockingCallsInside("io.netty.resolver.dns.DnsQueryIdSpace$DnsQueryIdRange", "pushId");
+		// Jackson builds a type's deserializer on its first use and holds the cache's
+		// ReentrantLock meanwhile (introspection of one class, no I/O): two event loops
+		// reading their first answer of one type at once make one park for that long,
+		// once per type and mapper. Seen when two providers' first answers arrive
+		// together.
+		builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
+				"_createAndCacheValueDeserializer");
 	}
 
 	private static void onErrorDropped(Throwable error) {
