@@ -106,6 +106,7 @@ public class EdgeCompositionAutoConfiguration {
 			.evictInBackground(Duration.ofSeconds(10))
 			.build();
 		HttpClient http = HttpClient.create(pool).compress(true);
+		warmUp(http);
 		// No http.client.requests observation per provider call: edge.composition.part
 		// times each call, and TracingCompositionListener makes its span.
 		WebClient.Builder webClientBuilder = webClients.getIfAvailable(WebClient::builder)
@@ -133,6 +134,28 @@ public class EdgeCompositionAutoConfiguration {
 			builder.jsonMapper(mapper);
 		}
 		return builder.build();
+	}
+
+	/**
+	 * The gateway's own HTTP client (proxied routes) warmed up at start-up, as the
+	 * providers' client is: a route's first call after a deploy must not spend its
+	 * provider's deadline (800 ms, say) loading the event loops, the DNS resolver and the
+	 * native transport.
+	 */
+	@Bean
+	org.springframework.beans.factory.SmartInitializingSingleton edgeHttpClientWarmUp(
+			ObjectProvider<HttpClient> clients) {
+		return () -> clients.orderedStream().forEach(EdgeCompositionAutoConfiguration::warmUp);
+	}
+
+	/** Reactor Netty's warm-up, at start-up on the calling thread; best effort. */
+	static void warmUp(HttpClient client) {
+		try {
+			client.warmup().block(Duration.ofSeconds(10));
+		}
+		catch (RuntimeException ex) {
+			// Best effort: the first call pays what is left.
+		}
 	}
 
 	/**
