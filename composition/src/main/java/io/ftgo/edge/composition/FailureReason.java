@@ -16,6 +16,12 @@ public enum FailureReason {
 	BULKHEAD_FULL("bulkhead-full"),
 
 	/**
+	 * The provider's adaptive concurrency limit was reached
+	 * ({@code edge.providers.<id>.concurrency}): the provider was not called.
+	 */
+	CONCURRENCY_LIMIT("concurrency-limit"),
+
+	/**
 	 * The provider answered with a non-2xx status (see
 	 * {@link PartMetadata#httpStatus()}).
 	 */

@@ -24,10 +24,11 @@ import java.time.Duration;
  * @param freshness stale-while-revalidate for the provider's idempotent calls
  * ({@link Freshness}), or {@code null} for none
  * @param hedge hedged calls (idempotent calls only), or {@code null} for none
+ * @param concurrency the provider's adaptive concurrency limit, or {@code null} for none
  */
 public record ProviderDefinition(String url, Duration timeout, Boolean shared, RetryDefinition retry,
 		CircuitBreakerDefinition circuitBreaker, BulkheadDefinition bulkhead, FallbackDefinition fallback,
-		Freshness freshness, HedgeDefinition hedge) {
+		Freshness freshness, HedgeDefinition hedge, ConcurrencyDefinition concurrency) {
 
 	/**
 	 * A provider with every setting at its default.
@@ -35,7 +36,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 * @return the definition
 	 */
 	public static ProviderDefinition of(String url) {
-		return new ProviderDefinition(url, null, null, null, null, null, null, null, null);
+		return new ProviderDefinition(url, null, null, null, null, null, null, null, null, null);
 	}
 
 	/**
@@ -45,7 +46,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withTimeout(Duration timeout) {
 		return new ProviderDefinition(this.url, timeout, this.shared, this.retry, this.circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge);
+				this.fallback, this.freshness, this.hedge, this.concurrency);
 	}
 
 	/**
@@ -55,7 +56,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withShared(boolean shared) {
 		return new ProviderDefinition(this.url, this.timeout, shared, this.retry, this.circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge);
+				this.fallback, this.freshness, this.hedge, this.concurrency);
 	}
 
 	/**
@@ -65,7 +66,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withRetry(RetryDefinition retry) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, retry, this.circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge);
+				this.fallback, this.freshness, this.hedge, this.concurrency);
 	}
 
 	/**
@@ -75,7 +76,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withCircuitBreaker(CircuitBreakerDefinition circuitBreaker) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge);
+				this.fallback, this.freshness, this.hedge, this.concurrency);
 	}
 
 	/**
@@ -85,7 +86,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withBulkhead(BulkheadDefinition bulkhead) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker, bulkhead,
-				this.fallback, this.freshness, this.hedge);
+				this.fallback, this.freshness, this.hedge, this.concurrency);
 	}
 
 	/**
@@ -95,7 +96,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withFallback(FallbackDefinition fallback) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, fallback, this.freshness, this.hedge);
+				this.bulkhead, fallback, this.freshness, this.hedge, this.concurrency);
 	}
 
 	/**
@@ -105,7 +106,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withFreshness(Freshness freshness) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, this.fallback, freshness, this.hedge);
+				this.bulkhead, this.fallback, freshness, this.hedge, this.concurrency);
 	}
 
 	/**
@@ -115,7 +116,59 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withHedge(HedgeDefinition hedge) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, this.fallback, this.freshness, hedge);
+				this.bulkhead, this.fallback, this.freshness, hedge, this.concurrency);
+	}
+
+	/**
+	 * A copy with an adaptive concurrency limit.
+	 * @param concurrency the settings, or {@code null} for none
+	 * @return the copy
+	 */
+	public ProviderDefinition withConcurrency(ConcurrencyDefinition concurrency) {
+		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
+				this.bulkhead, this.fallback, this.freshness, this.hedge, concurrency);
+	}
+
+	/**
+	 * The provider's adaptive concurrency limit ({@code concurrency}), from Netflix
+	 * concurrency-limits, on its calls in flight, below the bulkhead: a call over it is
+	 * not sent and fails at once with {@code concurrency-limit}. Calls are put in the
+	 * priority partition of their request (the BFF-wide limit's partition,
+	 * {@code edge.concurrency}); at the limit, each partition is admitted only within its
+	 * share, so low-priority traffic gives way first here too.
+	 *
+	 * @param enabled whether calls are limited; default {@code false}
+	 * @param algorithm {@code gradient2} (default), {@code vegas} or {@code fixed}
+	 * @param initialLimit the limit at start-up; default 20 (at most the max)
+	 * @param minLimit the adaptive limit never goes below; default 4
+	 * @param maxLimit the adaptive limit never goes above; default the bulkhead's
+	 * {@code max-concurrent-calls}
+	 * @param partitions priority name to the percentage of the limit it is guaranteed at
+	 * the limit (sum 100); none: no partitions, first come first served
+	 * @param retryAfter the {@code Retry-After} of a 503 it causes; default 1s
+	 */
+	public record ConcurrencyDefinition(Boolean enabled, String algorithm, Integer initialLimit, Integer minLimit,
+			Integer maxLimit, java.util.Map<String, Integer> partitions, Duration retryAfter) {
+
+		/**
+		 * An enabled limit with defaults and a fixed limit (tests, capacity experiments).
+		 * @param limit the limit
+		 * @return the definition
+		 */
+		public static ConcurrencyDefinition fixed(int limit) {
+			return new ConcurrencyDefinition(true, "fixed", limit, 1, Math.max(limit, 1), null, null);
+		}
+
+		/**
+		 * A copy with priority partitions.
+		 * @param partitions name to percentage (sum 100)
+		 * @return the copy
+		 */
+		public ConcurrencyDefinition withPartitions(java.util.Map<String, Integer> partitions) {
+			return new ConcurrencyDefinition(this.enabled, this.algorithm, this.initialLimit, this.minLimit,
+					this.maxLimit, partitions, this.retryAfter);
+		}
+
 	}
 
 	/**

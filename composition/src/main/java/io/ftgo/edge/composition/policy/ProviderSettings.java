@@ -29,11 +29,13 @@ import io.ftgo.edge.composition.ProviderDefinition;
  * (validated), or {@code null}; parts merge their own over it
  * @param hedge hedged calls, or {@code null} when the provider hedges none
  * @param retryBudget the retry budget, or {@code null} when disabled
+ * @param concurrency the adaptive concurrency limit, or {@code null} when disabled
  */
 public record ProviderSettings(String id, String url, Duration timeout, boolean shared, int maxAttempts,
 		Duration backoff, double jitter, float failureRateThreshold, int slidingWindowSize, int minimumNumberOfCalls,
 		Duration waitInOpenState, int permittedCallsInHalfOpenState, int maxConcurrentCalls, Duration staleFor,
-		long cacheSize, Freshness freshness, Hedge hedge, RetryBudgetSettings retryBudget) {
+		long cacheSize, Freshness freshness, Hedge hedge, RetryBudgetSettings retryBudget,
+		ConcurrencySettings concurrency) {
 
 	/**
 	 * Validates a definition and applies defaults.
@@ -101,7 +103,8 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 		}
 		return new ProviderSettings(id, url, timeout, Boolean.TRUE.equals(d.shared()), maxAttempts, backoff, jitter,
 				rate, window, minCalls, waitOpen, halfOpen, maxConcurrent, staleFor, size, d.freshness(),
-				Hedge.from(key, d.hedge()), RetryBudgetSettings.from(key, (r != null) ? r.budget() : null));
+				Hedge.from(key, d.hedge()), RetryBudgetSettings.from(key, (r != null) ? r.budget() : null),
+				ConcurrencySettings.from(key, d.concurrency(), maxConcurrent));
 	}
 
 	/**
@@ -130,6 +133,91 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 			throw new IllegalArgumentException(key + ": " + value + " (expected: >= " + min + ")");
 		}
 		return value;
+	}
+
+	/**
+	 * Validated concurrency limit settings (see
+	 * {@link ProviderDefinition.ConcurrencyDefinition}).
+	 *
+	 * @param algorithm {@code gradient2}, {@code vegas} or {@code fixed}
+	 * @param initialLimit the limit at start-up
+	 * @param minLimit the smallest limit
+	 * @param maxLimit the largest limit
+	 * @param partitions priority name to guaranteed percentage (sum 100), empty for none
+	 * @param retryAfter the {@code Retry-After} of a 503 it causes (whole seconds)
+	 */
+	public record ConcurrencySettings(String algorithm, int initialLimit, int minLimit, int maxLimit,
+			java.util.Map<String, Integer> partitions, Duration retryAfter) {
+
+		/** The algorithms offered (all from Netflix concurrency-limits). */
+		public static final java.util.List<String> ALGORITHMS = java.util.List.of("gradient2", "vegas", "fixed");
+
+		static ConcurrencySettings from(String providerKey, ProviderDefinition.ConcurrencyDefinition c, int bulkhead) {
+			if (c == null || !Boolean.TRUE.equals(c.enabled())) {
+				return null;
+			}
+			String key = providerKey + ".concurrency";
+			String algorithm = (c.algorithm() != null) ? c.algorithm().trim().toLowerCase(java.util.Locale.ROOT)
+					: "gradient2";
+			if (!ALGORITHMS.contains(algorithm)) {
+				throw new IllegalArgumentException(key + ".algorithm: " + c.algorithm() + " (expected: one of "
+						+ ALGORITHMS + " (Netflix concurrency-limits))");
+			}
+			int max = atLeast(key + ".max-limit", c.maxLimit(), bulkhead, 1);
+			if (max > bulkhead) {
+				throw new IllegalArgumentException(
+						key + ".max-limit: " + max + " (expected: at most the bulkhead's max-concurrent-calls ("
+								+ bulkhead + "); the bulkhead is the hard cap above the limit)");
+			}
+			int min = atLeast(key + ".min-limit", c.minLimit(), Math.min(4, max), 1);
+			if (min > max) {
+				throw new IllegalArgumentException(
+						key + ".min-limit: " + min + " (expected: at most max-limit (" + max + "))");
+			}
+			int initial = atLeast(key + ".initial-limit", c.initialLimit(), Math.max(min, Math.min(20, max)), 1);
+			if (initial < min || initial > max) {
+				throw new IllegalArgumentException(key + ".initial-limit: " + initial
+						+ " (expected: between min-limit (" + min + ") and max-limit (" + max + "))");
+			}
+			java.util.Map<String, Integer> partitions = new java.util.LinkedHashMap<>();
+			if (c.partitions() != null && !c.partitions().isEmpty()) {
+				int sum = 0;
+				for (java.util.Map.Entry<String, Integer> partition : c.partitions().entrySet()) {
+					String name = partition.getKey();
+					Integer percent = partition.getValue();
+					if (name == null || !name.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
+						throw new IllegalArgumentException(key + ".partitions: " + name
+								+ " (expected: partition names of 1..32 of a-z 0-9 _ -, as in edge.concurrency.partitions)");
+					}
+					if (percent == null || percent < 0 || percent > 100) {
+						throw new IllegalArgumentException(key + ".partitions." + name + ": " + percent
+								+ " (expected: a percentage between 0 and 100)");
+					}
+					sum += percent;
+					partitions.put(name, percent);
+				}
+				if (sum != 100) {
+					throw new IllegalArgumentException(key + ".partitions: " + c.partitions()
+							+ " (expected: percentages that sum to 100 (they sum to " + sum + "))");
+				}
+			}
+			Duration retryAfter = (c.retryAfter() != null) ? c.retryAfter() : Duration.ofSeconds(1);
+			if (retryAfter.compareTo(Duration.ofSeconds(1)) < 0 || retryAfter.compareTo(Duration.ofHours(1)) > 0) {
+				throw new IllegalArgumentException(
+						key + ".retry-after: " + retryAfter + " (expected: between 1s and 1h)");
+			}
+			return new ConcurrencySettings(algorithm, initial, min, max,
+					java.util.Collections.unmodifiableMap(partitions), retryAfter);
+		}
+
+		/**
+		 * The {@code Retry-After} header value: whole seconds, rounded up.
+		 * @return e.g. {@code 1}
+		 */
+		public String retryAfterSeconds() {
+			return Long.toString(Math.max(1, (this.retryAfter.toMillis() + 999) / 1000));
+		}
+
 	}
 
 	/**
