@@ -162,7 +162,7 @@ public class CompositionException extends RuntimeException {
 			FailureReason reason, int httpStatus) {
 		Kind kind = switch (reason) {
 			case TIMEOUT -> Kind.TIMEOUT;
-			case CIRCUIT_OPEN, BULKHEAD_FULL, CONCURRENCY_LIMIT -> Kind.UNAVAILABLE;
+			case CIRCUIT_OPEN, BULKHEAD_FULL, CONCURRENCY_LIMIT, THROTTLED -> Kind.UNAVAILABLE;
 			case HTTP_STATUS -> (httpStatus == 404) ? Kind.NOT_FOUND : Kind.BAD_GATEWAY;
 			default -> Kind.BAD_GATEWAY;
 		};

@@ -22,6 +22,12 @@ public enum FailureReason {
 	CONCURRENCY_LIMIT("concurrency-limit"),
 
 	/**
+	 * Refused by the provider's admission control ({@code admission-control}: client-side
+	 * throttling while its success rate is low): the provider was not called.
+	 */
+	THROTTLED("throttled"),
+
+	/**
 	 * The provider answered with a non-2xx status (see
 	 * {@link PartMetadata#httpStatus()}).
 	 */

@@ -25,10 +25,13 @@ import java.time.Duration;
  * ({@link Freshness}), or {@code null} for none
  * @param hedge hedged calls (idempotent calls only), or {@code null} for none
  * @param concurrency the provider's adaptive concurrency limit, or {@code null} for none
+ * @param admissionControl client-side throttling while the provider's success rate is
+ * low, or {@code null} for none
  */
 public record ProviderDefinition(String url, Duration timeout, Boolean shared, RetryDefinition retry,
 		CircuitBreakerDefinition circuitBreaker, BulkheadDefinition bulkhead, FallbackDefinition fallback,
-		Freshness freshness, HedgeDefinition hedge, ConcurrencyDefinition concurrency) {
+		Freshness freshness, HedgeDefinition hedge, ConcurrencyDefinition concurrency,
+		AdmissionControlDefinition admissionControl) {
 
 	/**
 	 * A provider with every setting at its default.
@@ -36,7 +39,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 * @return the definition
 	 */
 	public static ProviderDefinition of(String url) {
-		return new ProviderDefinition(url, null, null, null, null, null, null, null, null, null);
+		return new ProviderDefinition(url, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	/**
@@ -46,7 +49,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withTimeout(Duration timeout) {
 		return new ProviderDefinition(this.url, timeout, this.shared, this.retry, this.circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge, this.concurrency);
+				this.fallback, this.freshness, this.hedge, this.concurrency, this.admissionControl);
 	}
 
 	/**
@@ -56,7 +59,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withShared(boolean shared) {
 		return new ProviderDefinition(this.url, this.timeout, shared, this.retry, this.circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge, this.concurrency);
+				this.fallback, this.freshness, this.hedge, this.concurrency, this.admissionControl);
 	}
 
 	/**
@@ -66,7 +69,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withRetry(RetryDefinition retry) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, retry, this.circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge, this.concurrency);
+				this.fallback, this.freshness, this.hedge, this.concurrency, this.admissionControl);
 	}
 
 	/**
@@ -76,7 +79,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withCircuitBreaker(CircuitBreakerDefinition circuitBreaker) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge, this.concurrency);
+				this.fallback, this.freshness, this.hedge, this.concurrency, this.admissionControl);
 	}
 
 	/**
@@ -86,7 +89,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withBulkhead(BulkheadDefinition bulkhead) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker, bulkhead,
-				this.fallback, this.freshness, this.hedge, this.concurrency);
+				this.fallback, this.freshness, this.hedge, this.concurrency, this.admissionControl);
 	}
 
 	/**
@@ -96,7 +99,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withFallback(FallbackDefinition fallback) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, fallback, this.freshness, this.hedge, this.concurrency);
+				this.bulkhead, fallback, this.freshness, this.hedge, this.concurrency, this.admissionControl);
 	}
 
 	/**
@@ -106,7 +109,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withFreshness(Freshness freshness) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, this.fallback, freshness, this.hedge, this.concurrency);
+				this.bulkhead, this.fallback, freshness, this.hedge, this.concurrency, this.admissionControl);
 	}
 
 	/**
@@ -116,7 +119,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withHedge(HedgeDefinition hedge) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, this.fallback, this.freshness, hedge, this.concurrency);
+				this.bulkhead, this.fallback, this.freshness, hedge, this.concurrency, this.admissionControl);
 	}
 
 	/**
@@ -126,7 +129,33 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withConcurrency(ConcurrencyDefinition concurrency) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, this.fallback, this.freshness, this.hedge, concurrency);
+				this.bulkhead, this.fallback, this.freshness, this.hedge, concurrency, this.admissionControl);
+	}
+
+	/**
+	 * A copy with admission control.
+	 * @param admissionControl the settings, or {@code null} for none
+	 * @return the copy
+	 */
+	public ProviderDefinition withAdmissionControl(AdmissionControlDefinition admissionControl) {
+		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
+				this.bulkhead, this.fallback, this.freshness, this.hedge, this.concurrency, admissionControl);
+	}
+
+	/**
+	 * Client-side throttling ({@code admission-control}; the SRE book's, as Envoy's
+	 * admission-control filter computes it): over {@code window}, each call is refused
+	 * with probability {@code min(max-rejection, max(0, (requests - k * accepts) /
+	 * (requests + 1)))}. Off by default.
+	 *
+	 * @param enabled whether calls are throttled; default {@code false}
+	 * @param k requests allowed per accepted request before any is refused, at least 1;
+	 * default 2 (the SRE book's); lower is more aggressive
+	 * @param window the sliding window, whole seconds from 1s to 300s; default 30s
+	 * @param maxRejection the largest share refused, in (0, 1]; default 0.8 (some calls
+	 * always reach the provider, to see it recover)
+	 */
+	public record AdmissionControlDefinition(Boolean enabled, Double k, Duration window, Double maxRejection) {
 	}
 
 	/**

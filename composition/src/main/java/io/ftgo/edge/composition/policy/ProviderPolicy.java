@@ -61,6 +61,8 @@ public final class ProviderPolicy {
 
 	private final ProviderLimit limit;
 
+	private final AdmissionControl admission;
+
 	@SuppressWarnings("rawtypes")
 	private final BulkheadOperator bulkheadOperator;
 
@@ -107,6 +109,15 @@ public final class ProviderPolicy {
 		this.hedging = (settings.hedge() != null) ? new Hedging(settings.hedge(), scheduler, this.retryBudget) : null;
 		this.limit = (settings.concurrency() != null)
 				? new ProviderLimit(settings.id(), settings.concurrency(), scheduler) : null;
+		this.admission = (settings.admission() != null) ? new AdmissionControl(settings.admission(), scheduler) : null;
+	}
+
+	/**
+	 * The provider's admission control (for metrics and tests).
+	 * @return it, or {@code null} when disabled
+	 */
+	public AdmissionControl admissionControl() {
+		return this.admission;
 	}
 
 	/**
@@ -176,8 +187,8 @@ public final class ProviderPolicy {
 	public Mono<JsonNode> protect(Supplier<Mono<JsonNode>> attempt, Deadline deadline, boolean idempotent) {
 		if (idempotent && this.hedging != null) {
 			Mono<JsonNode> attempts = hedgedAttempt(attempt, deadline);
-			return counted((this.settings.maxAttempts() > 1) ? retried(attempts, deadline)
-					: attempts.onErrorMap(Failures::classify));
+			return admitted(counted((this.settings.maxAttempts() > 1) ? retried(attempts, deadline)
+					: attempts.onErrorMap(Failures::classify)));
 		}
 		return guard(attempt, deadline, this.settings.timeout(), idempotent);
 	}
@@ -226,9 +237,14 @@ public final class ProviderPolicy {
 				.contextWrite(Deadline.forAttempt(new Deadline(this.scheduler, timeout)));
 		}).transformDeferred(this::limited).transformDeferred(this::bulkheaded).transformDeferred(this::broken);
 		if (idempotent && this.settings.maxAttempts() > 1) {
-			return counted(retried(attempts, deadline));
+			return admitted(counted(retried(attempts, deadline)));
 		}
-		return counted(attempts.onErrorMap(Failures::classify));
+		return admitted(counted(attempts.onErrorMap(Failures::classify)));
+	}
+
+	/** Around the whole call: the provider's admission control, when enabled. */
+	private <T> Mono<T> admitted(Mono<T> call) {
+		return (this.admission != null) ? this.admission.admit(call) : call;
 	}
 
 	/** Below the bulkhead: the provider's concurrency limit, when it has one. */

@@ -30,12 +30,13 @@ import io.ftgo.edge.composition.ProviderDefinition;
  * @param hedge hedged calls, or {@code null} when the provider hedges none
  * @param retryBudget the retry budget, or {@code null} when disabled
  * @param concurrency the adaptive concurrency limit, or {@code null} when disabled
+ * @param admission admission control, or {@code null} when disabled
  */
 public record ProviderSettings(String id, String url, Duration timeout, boolean shared, int maxAttempts,
 		Duration backoff, double jitter, float failureRateThreshold, int slidingWindowSize, int minimumNumberOfCalls,
 		Duration waitInOpenState, int permittedCallsInHalfOpenState, int maxConcurrentCalls, Duration staleFor,
 		long cacheSize, Freshness freshness, Hedge hedge, RetryBudgetSettings retryBudget,
-		ConcurrencySettings concurrency) {
+		ConcurrencySettings concurrency, AdmissionSettings admission) {
 
 	/**
 	 * Validates a definition and applies defaults.
@@ -104,7 +105,8 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 		return new ProviderSettings(id, url, timeout, Boolean.TRUE.equals(d.shared()), maxAttempts, backoff, jitter,
 				rate, window, minCalls, waitOpen, halfOpen, maxConcurrent, staleFor, size, d.freshness(),
 				Hedge.from(key, d.hedge()), RetryBudgetSettings.from(key, (r != null) ? r.budget() : null),
-				ConcurrencySettings.from(key, d.concurrency(), maxConcurrent));
+				ConcurrencySettings.from(key, d.concurrency(), maxConcurrent),
+				AdmissionSettings.from(key, d.admissionControl()));
 	}
 
 	/**
@@ -133,6 +135,41 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 			throw new IllegalArgumentException(key + ": " + value + " (expected: >= " + min + ")");
 		}
 		return value;
+	}
+
+	/**
+	 * Validated admission control settings (see
+	 * {@link ProviderDefinition.AdmissionControlDefinition}).
+	 *
+	 * @param k requests allowed per accepted request
+	 * @param window the sliding window (whole seconds)
+	 * @param maxRejection the largest share refused
+	 */
+	public record AdmissionSettings(double k, Duration window, double maxRejection) {
+
+		static AdmissionSettings from(String providerKey, ProviderDefinition.AdmissionControlDefinition a) {
+			if (a == null || !Boolean.TRUE.equals(a.enabled())) {
+				return null;
+			}
+			String key = providerKey + ".admission-control";
+			double k = (a.k() != null) ? a.k() : 2.0;
+			if (!(k >= 1 && k <= 100)) {
+				throw new IllegalArgumentException(key + ".k: " + k
+						+ " (expected: between 1 and 100; 2 refuses calls once fewer than half succeed)");
+			}
+			Duration window = (a.window() != null) ? a.window() : Duration.ofSeconds(30);
+			if (window.toMillis() % 1000 != 0 || window.toSeconds() < 1 || window.toSeconds() > 300) {
+				throw new IllegalArgumentException(
+						key + ".window: " + window + " (expected: whole seconds from 1s to 300s, e.g. 30s)");
+			}
+			double max = (a.maxRejection() != null) ? a.maxRejection() : 0.8;
+			if (!(max > 0 && max <= 1)) {
+				throw new IllegalArgumentException(
+						key + ".max-rejection: " + max + " (expected: > 0 and <= 1, e.g. 0.8 for 80%)");
+			}
+			return new AdmissionSettings(k, window, max);
+		}
+
 	}
 
 	/**

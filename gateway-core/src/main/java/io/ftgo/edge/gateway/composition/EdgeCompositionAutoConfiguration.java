@@ -206,6 +206,22 @@ public class EdgeCompositionAutoConfiguration {
 	static void bindConcurrency(CompositionEngine engine, ProviderRegistry providers, MeterRegistry registry) {
 		for (String provider : providers.names()) {
 			io.ftgo.edge.composition.policy.ProviderPolicy policy = engine.policy(provider);
+			io.ftgo.edge.composition.policy.AdmissionControl admission = (policy != null) ? policy.admissionControl()
+					: null;
+			if (admission != null) {
+				io.micrometer.core.instrument.Gauge
+					.builder("edge.composition.admission.probability", admission,
+							io.ftgo.edge.composition.policy.AdmissionControl::probability)
+					.description("The share of a provider's calls its admission control refuses now")
+					.tag("provider", provider)
+					.register(registry);
+				FunctionCounter
+					.builder("edge.composition.admission.refused", admission,
+							io.ftgo.edge.composition.policy.AdmissionControl::refused)
+					.description("Calls to a provider refused by its admission control (not sent)")
+					.tag("provider", provider)
+					.register(registry);
+			}
 			io.ftgo.edge.composition.policy.ProviderLimit limit = (policy != null) ? policy.concurrencyLimit() : null;
 			if (limit == null) {
 				continue;

@@ -152,8 +152,9 @@ public final class ProviderPolicyGlobalFilter implements GlobalFilter, Ordered {
 		return switch (failed.reason) {
 			case TIMEOUT -> EdgeErrorWebExceptionHandler.forStatus(HttpStatus.GATEWAY_TIMEOUT);
 			case CONCURRENCY_LIMIT -> OVERLOADED;
-			case CIRCUIT_OPEN, BULKHEAD_FULL -> new EdgeErrorWebExceptionHandler.Problem(HttpStatus.SERVICE_UNAVAILABLE,
-					"An upstream service is unavailable; try again later", "upstream_unavailable");
+			case CIRCUIT_OPEN, BULKHEAD_FULL, THROTTLED ->
+				new EdgeErrorWebExceptionHandler.Problem(HttpStatus.SERVICE_UNAVAILABLE,
+						"An upstream service is unavailable; try again later", "upstream_unavailable");
 			default -> EdgeErrorWebExceptionHandler.forStatus(HttpStatus.BAD_GATEWAY);
 		};
 	}
