@@ -10,8 +10,21 @@
 #   SKIP_BUILD=1 bench/overload.sh       # reuse the jars already built
 #   QUICK=1 bench/overload.sh            # short windows: checks the script, not the figures
 #   PIN=0 bench/overload.sh              # no CPU pinning (a machine shared with other work)
-#   MODES="off on" bench/overload.sh     # default "off on vegas": vegas is the limiter with
-#                                        # edge.concurrency.algorithm=vegas instead of gradient2
+#   MODES="off on" bench/overload.sh     # default "off on vegas provider": vegas is the limiter
+#                                        # with edge.concurrency.algorithm=vegas instead of gradient2;
+#                                        # provider adds the per-provider limit
+#                                        # (edge.providers.bench.concurrency, interactive 80 / prefetch 20)
+#   SCENARIOS="overload" bench/overload.sh   # default "overload retry-storm expired"
+#
+# Two more scenarios, each with a table and its target (docs/load-shedding.md):
+# - retry-storm: the provider answers 503 at random to FAIL_RATE (0.3) of calls, below its
+#   breaker's threshold (50%), for STORM_DURATION (60 s) at STORM_RATE (R = 50) requests a
+#   second, retry.max-attempts 3; provider calls per request with the retry budget (the
+#   default) and without it (retry.budget.enabled=false). Target: <= 1.2 + 10/R with it.
+# - expired: a provider answering in EXPIRED_SERVICE (150 ms) behind a deadline of
+#   EXPIRED_DEADLINE (100 ms, the provider's timeout); the provider counts the calls that
+#   reached it after their deadline (X-Request-Deadline-Ms of 0 or less) and those a worker
+#   started after it. Target: 0 sent after their deadline.
 #
 # The system: bff-web (the shipped jar and YAML: partitions interactive 80% / prefetch 20%,
 # gradient2) with one proxied route to a provider of finite capacity (bench/tools
@@ -46,6 +59,13 @@ if [ "$PIN" != 1 ]; then
   JVM=(-Xms512m -Xmx512m -XX:+UseParallelGC -Dreactor.netty.ioWorkerCount=2)
 fi
 
+STORM_RATE=${STORM_RATE:-50}
+FAIL_RATE=${FAIL_RATE:-0.3}
+EXPIRED_SERVICE=${EXPIRED_SERVICE:-150ms}
+EXPIRED_DEADLINE=${EXPIRED_DEADLINE:-100ms}
+if [ "${QUICK:-}" = 1 ]; then STORM_DURATION=${STORM_DURATION:-5}; else STORM_DURATION=${STORM_DURATION:-60}; fi
+SCENARIOS=${SCENARIOS:-overload retry-storm expired}
+
 for tool in wrk taskset curl java; do
   command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install wrk util-linux curl; a JDK 17+)" >&2; exit 1; }
 done
@@ -64,9 +84,9 @@ wait_for() { for _ in $(seq 1 180); do curl -fsS -o /dev/null "$1" 2>/dev/null &
 pids+=($!)
 
 provider_pid=
-start_provider() {
-  "${cpu1[@]}" java -Xmx512m -jar "$tools_jar" overload-provider --port=$provider --workers="$WORKERS" \
-    --service="$SERVICE" >"$work/provider.log" 2>&1 &
+start_provider() { # [workers service fail-rate]
+  "${cpu1[@]}" java -Xmx512m -jar "$tools_jar" overload-provider --port=$provider --workers="${1:-$WORKERS}" \
+    --service="${2:-$SERVICE}" --fail-rate="${3:-0}" >"$work/provider.log" 2>&1 &
   provider_pid=$!; pids+=($provider_pid)
   wait_for "http://127.0.0.1:$provider/__calls"
 }
@@ -74,12 +94,20 @@ stop_provider() { kill "$provider_pid" 2>/dev/null || true; wait "$provider_pid"
 
 url=http://127.0.0.1:$sut/bench/orders/7001
 sut_pid=
-start_edge() { # off | on | vegas
-  local limiter=(--edge.concurrency.enabled=false) access=WARN
-  case $1 in
+start_edge() { # off | on | vegas | provider, then extra options
+  local mode=$1 limiter=(--edge.concurrency.enabled=false) access=WARN
+  shift
+  case $mode in
     on) limiter=(--edge.concurrency.enabled=true); access=INFO ;;
     vegas) limiter=(--edge.concurrency.enabled=true --edge.concurrency.algorithm=vegas); access=INFO ;;
+    provider) limiter=(--edge.concurrency.enabled=true --edge.providers.bench.concurrency.enabled=true
+        --edge.providers.bench.concurrency.min-limit="${PROVIDER_MIN_LIMIT:-8}"
+        --edge.providers.bench.concurrency.partitions.interactive=80
+        --edge.providers.bench.concurrency.partitions.prefetch=20); access=INFO ;;
   esac
+  # The route's provider (edge.providers.bench): its deadline (timeout = the load's deadline),
+  # breaker, bulkhead and retries, as any proxied route's.
+  limiter+=(--edge.providers.bench.url=http://127.0.0.1:$provider --edge.providers.bench.timeout="${EDGE_TIMEOUT:-$DEADLINE}" "$@")
   # With the limiter, the access log (one JSON line per request) gives the edge's own time
   # for each 503.
   "${cpu0[@]}" java "${JVM[@]}" -jar "$web_jar" --server.port=$sut --management.server.port=$sut_mgmt \
@@ -90,21 +118,25 @@ start_edge() { # off | on | vegas
     "--spring.cloud.gateway.server.webflux.routes[0].uri=http://127.0.0.1:$provider" \
     "--spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/bench/**" \
     "${limiter[@]}" \
-    >"$work/edge-$1.log" 2>&1 &
+    >"$work/edge-$mode.log" 2>&1 &
   sut_pid=$!; pids+=($sut_pid)
-  wait_for "http://127.0.0.1:$sut_mgmt/actuator/health/readiness" || { tail -n 40 "$work/edge-$1.log" >&2; exit 1; }
+  wait_for "http://127.0.0.1:$sut_mgmt/actuator/health/readiness" || { tail -n 40 "$work/edge-$mode.log" >&2; exit 1; }
 }
 stop_edge() { kill "$sut_pid" 2>/dev/null || true; wait "$sut_pid" 2>/dev/null || true; }
 
-load() { # rate warmup-seconds
+load() { # rate warmup-seconds [duration-seconds deadline low-share]
   "${cpu1[@]}" java -Xmx1g -jar "$tools_jar" overload --url="$url" --rate="$1" --warmup="${2}s" \
-    --duration="${DURATION}s" --deadline="$DEADLINE" --low-share="$LOW_SHARE" --low-header="X-Prefetch: 1" \
+    --duration="${3:-$DURATION}s" --deadline="${4:-$DEADLINE}" --low-share="${5:-$LOW_SHARE}" --low-header="X-Prefetch: 1" \
     2>>"$work/load.log"
 }
+stats() { curl -fsS "http://127.0.0.1:$provider/__stats"; }
+pstat() { sed -E "s/.*$1=([0-9]+).*/\1/" <<<"$2"; }
 field() { sed -E "s/.* $2=([0-9.]+).*/\1/" <<<"$(grep "^$1 " <<<"$3")"; }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+if [[ " $SCENARIOS " == *" overload "* ]]; then
 # ---- capacity: closed loop, limiter off
 start_provider
 start_edge off
@@ -114,7 +146,7 @@ capacity=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/capacity.txt")
 echo "capacity: $capacity req/s (provider: $WORKERS workers x $SERVICE = $(awk -v w="$WORKERS" -v s="${SERVICE%ms}" 'BEGIN { printf "%.0f", w * 1000 / s }') req/s)"
 stop_edge; stop_provider
 
-MODES=${MODES:-off on vegas}
+MODES=${MODES:-off on vegas provider}
 declare -A result
 for mode in $MODES; do
   start_provider
@@ -126,8 +158,11 @@ for mode in $MODES; do
     echo "limiter $mode, ${level}x capacity ($rate req/s):"; sed 's/^/  /' <<<"${result[$mode,$level]}"
     sleep 3
   done
-  limit=$(curl -s "http://127.0.0.1:$sut_mgmt/actuator/prometheus" | awk '/^edge_concurrency_limit\{/ {print $2}')
+  prom=$(curl -s "http://127.0.0.1:$sut_mgmt/actuator/prometheus")
+  limit=$(awk '/^edge_concurrency_limit\{/ {print $2}' <<<"$prom")
   result[$mode,limit]=${limit:-n/a}
+  plimit=$(awk '/^edge_composition_concurrency_limit\{/ {print $2}' <<<"$prom")
+  result[$mode,plimit]=${plimit:-n/a}
   # the edge's own duration of each 503 (access log, whole milliseconds)
   result[$mode,edge503]=$({ grep -o '"status":503[^}]*"duration_ms":[0-9]*' "$work/edge-$mode.log" || true; } \
     | sed -E 's/.*"duration_ms":([0-9]+)/\1/' | sort -n \
@@ -137,7 +172,6 @@ for mode in $MODES; do
   stop_edge; stop_provider
 done
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 {
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($(uname -m)); provider: $WORKERS workers x $SERVICE;"
   echo "capacity (wrk, 64 connections, limiter off): **$capacity req/s**; deadline $DEADLINE; ${DURATION}s per run;"
@@ -161,12 +195,61 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
     done
   done
   echo
-  echo "Targets at 2x and 4x, limiter on: goodput / capacity >= 0.8; high p99 / unloaded <= 2; 503 answered in < 5 ms."
+  echo "Targets at 2x and 4x, limiter on: goodput / capacity >= 0.8; high p99 / unloaded <= 2; 503 answered in < 5 ms;"
+  echo "with the per-provider limit (provider): goodput / capacity >= 0.8 and high p99 / unloaded <= 2."
   echo
-  echo "| limiter | limit at the end (edge_concurrency_limit) | 503s: the edge's own time, p50 / p99 / max (count), access log |"
-  echo "|---|---|---|"
+  echo "| limiter | limit at the end (edge_concurrency_limit) | provider limit at the end (edge_composition_concurrency_limit) | 503s: the edge's own time, p50 / p99 / max (count), access log |"
+  echo "|---|---|---|---|"
   for mode in $MODES; do
-    [ "$mode" = off ] || echo "| $mode | ${result[$mode,limit]} | ${result[$mode,edge503]} |"
+    [ "$mode" = off ] || echo "| $mode | ${result[$mode,limit]} | ${result[$mode,plimit]} | ${result[$mode,edge503]} |"
   done
 } | tee "$OUT"
+fi
+
+# ---- retry storm: FAIL_RATE of calls answered 503 at random, retry.max-attempts 3
+if [[ " $SCENARIOS " == *" retry-storm "* ]]; then
+  declare -A storm
+  for budget in on off; do
+    start_provider 256 20ms "$FAIL_RATE"
+    opts=(--edge.providers.bench.retry.max-attempts=3)
+    [ "$budget" = off ] && opts+=(--edge.providers.bench.retry.budget.enabled=false)
+    start_edge off "${opts[@]}"
+    before=$(pstat calls "$(stats)")
+    r=$(load "$STORM_RATE" 3 "$STORM_DURATION" 1s 0)
+    after=$(stats)
+    sent=$(( $(field high sent "$r") + $(field low sent "$r") ))
+    calls=$(( $(pstat calls "$after") - before ))
+    storm[$budget]="$sent $calls $(field high good "$r")"
+    echo "retry storm, budget $budget: $sent requests, $calls provider calls"
+    stop_edge; stop_provider
+  done
+  {
+    echo
+    echo "Retry storm, measured $(date -u '+%Y-%m-%d %H:%M UTC'): provider failing $FAIL_RATE of calls at random (503), ${STORM_DURATION}s at $STORM_RATE requests/s, retry.max-attempts 3."
+    echo
+    echo "| retry budget | requests | provider calls | calls per request | target |"
+    echo "|---|---|---|---|---|"
+    for budget in on off; do
+      read -r sent calls good <<<"${storm[$budget]}"
+      echo "| $budget | $sent | $calls | $(ratio "$calls" "$sent") | $([ "$budget" = on ] && awk -v r="$STORM_RATE" 'BEGIN { printf "<= %.2f", 1.2 + 10 / r }' || echo "-") |"
+    done
+  } | tee -a "$OUT"
+fi
+
+# ---- expired work: providers answering in EXPIRED_SERVICE behind a deadline of EXPIRED_DEADLINE
+if [[ " $SCENARIOS " == *" expired "* ]]; then
+  start_provider 256 "$EXPIRED_SERVICE" 0
+  EDGE_TIMEOUT=$EXPIRED_DEADLINE start_edge off
+  r=$(load 20 3 "$DURATION" 1s 0)
+  s=$(stats)
+  stop_edge; stop_provider
+  {
+    echo
+    echo "Expired work, measured $(date -u '+%Y-%m-%d %H:%M UTC'): provider answering in $EXPIRED_SERVICE, deadline $EXPIRED_DEADLINE (the provider's timeout), 20 requests/s for ${DURATION}s."
+    echo
+    echo "| requests | provider calls | sent after their deadline | started after their deadline | without a deadline header | target |"
+    echo "|---|---|---|---|---|---|"
+    echo "| $(( $(field high sent "$r") + $(field low sent "$r") )) | $(pstat calls "$s") | $(pstat expired_sent "$s") | $(pstat expired_started "$s") | $(pstat no_deadline "$s") | 0 sent after their deadline |"
+  } | tee -a "$OUT"
+fi
 echo "written: $OUT"

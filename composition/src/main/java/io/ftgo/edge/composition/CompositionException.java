@@ -23,7 +23,10 @@ public class CompositionException extends RuntimeException {
 		/** 502: a required part failed for any other reason. */
 		BAD_GATEWAY(502),
 
-		/** 503: a required part's circuit is open or its bulkhead is full. */
+		/**
+		 * 503: a required part's circuit is open, its bulkhead is full or its provider's
+		 * concurrency limit was reached.
+		 */
 		UNAVAILABLE(503),
 
 		/** 504: a required part timed out or the request deadline passed. */
@@ -173,8 +176,9 @@ public class CompositionException extends RuntimeException {
 	}
 
 	/**
-	 * A required call failed. The status mapping: a timeout is 504; an open breaker or a
-	 * full bulkhead 503; a provider's 404 is 404; every other failure 502.
+	 * A required call failed. The status mapping: a timeout is 504; an open breaker, a
+	 * full bulkhead or a provider's concurrency limit 503; a provider's 404 is 404; every
+	 * other failure 502.
 	 * @param composition the composition name ({@code calls} for {@link ProviderCalls})
 	 * @param part the part, or {@code null}
 	 * @param provider the provider id
@@ -186,7 +190,7 @@ public class CompositionException extends RuntimeException {
 			FailureReason reason, int httpStatus) {
 		Kind kind = switch (reason) {
 			case TIMEOUT -> Kind.TIMEOUT;
-			case CIRCUIT_OPEN, BULKHEAD_FULL -> Kind.UNAVAILABLE;
+			case CIRCUIT_OPEN, BULKHEAD_FULL, CONCURRENCY_LIMIT, THROTTLED -> Kind.UNAVAILABLE;
 			case HTTP_STATUS -> (httpStatus == 404) ? Kind.NOT_FOUND : Kind.BAD_GATEWAY;
 			default -> Kind.BAD_GATEWAY;
 		};

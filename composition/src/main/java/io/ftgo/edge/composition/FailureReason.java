@@ -16,6 +16,18 @@ public enum FailureReason {
 	BULKHEAD_FULL("bulkhead-full"),
 
 	/**
+	 * The provider's adaptive concurrency limit was reached
+	 * ({@code edge.providers.<id>.concurrency}): the provider was not called.
+	 */
+	CONCURRENCY_LIMIT("concurrency-limit"),
+
+	/**
+	 * Refused by the provider's admission control ({@code admission-control}: client-side
+	 * throttling while its success rate is low): the provider was not called.
+	 */
+	THROTTLED("throttled"),
+
+	/**
 	 * The provider answered with a non-2xx status (see
 	 * {@link PartMetadata#httpStatus()}).
 	 */

@@ -29,10 +29,14 @@ import java.time.Duration;
  * @param transport {@code http} (default) or {@code grpc}
  * @param grpc the gRPC channel and services, required with {@code transport: grpc}
  * (ignored with {@code transport: http}, so that switching transports is one key)
+ * @param concurrency the provider's adaptive concurrency limit, or {@code null} for none
+ * @param admissionControl client-side throttling while the provider's success rate is
+ * low, or {@code null} for none
  */
 public record ProviderDefinition(String url, Duration timeout, Boolean shared, RetryDefinition retry,
 		CircuitBreakerDefinition circuitBreaker, BulkheadDefinition bulkhead, FallbackDefinition fallback,
-		Freshness freshness, HedgeDefinition hedge, Transport transport, GrpcDefinition grpc) {
+		Freshness freshness, HedgeDefinition hedge, Transport transport, GrpcDefinition grpc,
+		ConcurrencyDefinition concurrency, AdmissionControlDefinition admissionControl) {
 
 	/**
 	 * A gRPC provider with every other setting at its default.
@@ -42,7 +46,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public static ProviderDefinition grpc(String target, java.util.List<String> services) {
 		return new ProviderDefinition(null, null, null, null, null, null, null, null, null, Transport.GRPC,
-				new GrpcDefinition(target, services, null));
+				new GrpcDefinition(target, services, null), null, null);
 	}
 
 	/**
@@ -79,7 +83,7 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 * @return the definition
 	 */
 	public static ProviderDefinition of(String url) {
-		return new ProviderDefinition(url, null, null, null, null, null, null, null, null, null, null);
+		return new ProviderDefinition(url, null, null, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	/**
@@ -89,7 +93,8 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withTimeout(Duration timeout) {
 		return new ProviderDefinition(this.url, timeout, this.shared, this.retry, this.circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge, this.transport, this.grpc);
+				this.fallback, this.freshness, this.hedge, this.transport, this.grpc, this.concurrency,
+				this.admissionControl);
 	}
 
 	/**
@@ -99,7 +104,8 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withShared(boolean shared) {
 		return new ProviderDefinition(this.url, this.timeout, shared, this.retry, this.circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge, this.transport, this.grpc);
+				this.fallback, this.freshness, this.hedge, this.transport, this.grpc, this.concurrency,
+				this.admissionControl);
 	}
 
 	/**
@@ -109,7 +115,8 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withRetry(RetryDefinition retry) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, retry, this.circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge, this.transport, this.grpc);
+				this.fallback, this.freshness, this.hedge, this.transport, this.grpc, this.concurrency,
+				this.admissionControl);
 	}
 
 	/**
@@ -119,7 +126,8 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withCircuitBreaker(CircuitBreakerDefinition circuitBreaker) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, circuitBreaker, this.bulkhead,
-				this.fallback, this.freshness, this.hedge, this.transport, this.grpc);
+				this.fallback, this.freshness, this.hedge, this.transport, this.grpc, this.concurrency,
+				this.admissionControl);
 	}
 
 	/**
@@ -129,7 +137,8 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withBulkhead(BulkheadDefinition bulkhead) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker, bulkhead,
-				this.fallback, this.freshness, this.hedge, this.transport, this.grpc);
+				this.fallback, this.freshness, this.hedge, this.transport, this.grpc, this.concurrency,
+				this.admissionControl);
 	}
 
 	/**
@@ -139,7 +148,8 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withFallback(FallbackDefinition fallback) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, fallback, this.freshness, this.hedge, this.transport, this.grpc);
+				this.bulkhead, fallback, this.freshness, this.hedge, this.transport, this.grpc, this.concurrency,
+				this.admissionControl);
 	}
 
 	/**
@@ -149,7 +159,8 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withFreshness(Freshness freshness) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, this.fallback, freshness, this.hedge, this.transport, this.grpc);
+				this.bulkhead, this.fallback, freshness, this.hedge, this.transport, this.grpc, this.concurrency,
+				this.admissionControl);
 	}
 
 	/**
@@ -159,7 +170,88 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 */
 	public ProviderDefinition withHedge(HedgeDefinition hedge) {
 		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
-				this.bulkhead, this.fallback, this.freshness, hedge, this.transport, this.grpc);
+				this.bulkhead, this.fallback, this.freshness, hedge, this.transport, this.grpc, this.concurrency,
+				this.admissionControl);
+	}
+
+	/**
+	 * A copy with an adaptive concurrency limit.
+	 * @param concurrency the settings, or {@code null} for none
+	 * @return the copy
+	 */
+	public ProviderDefinition withConcurrency(ConcurrencyDefinition concurrency) {
+		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
+				this.bulkhead, this.fallback, this.freshness, this.hedge, this.transport, this.grpc, concurrency,
+				this.admissionControl);
+	}
+
+	/**
+	 * A copy with admission control.
+	 * @param admissionControl the settings, or {@code null} for none
+	 * @return the copy
+	 */
+	public ProviderDefinition withAdmissionControl(AdmissionControlDefinition admissionControl) {
+		return new ProviderDefinition(this.url, this.timeout, this.shared, this.retry, this.circuitBreaker,
+				this.bulkhead, this.fallback, this.freshness, this.hedge, this.transport, this.grpc, this.concurrency,
+				admissionControl);
+	}
+
+	/**
+	 * Client-side throttling ({@code admission-control}; the SRE book's, as Envoy's
+	 * admission-control filter computes it): over {@code window}, each call is refused
+	 * with probability {@code min(max-rejection, max(0, (requests - k * accepts) /
+	 * (requests + 1)))}. Off by default.
+	 *
+	 * @param enabled whether calls are throttled; default {@code false}
+	 * @param k requests allowed per accepted request before any is refused, at least 1;
+	 * default 2 (the SRE book's); lower is more aggressive
+	 * @param window the sliding window, whole seconds from 1s to 300s; default 30s
+	 * @param maxRejection the largest share refused, in (0, 1]; default 0.8 (some calls
+	 * always reach the provider, to see it recover)
+	 */
+	public record AdmissionControlDefinition(Boolean enabled, Double k, Duration window, Double maxRejection) {
+	}
+
+	/**
+	 * The provider's adaptive concurrency limit ({@code concurrency}), from Netflix
+	 * concurrency-limits, on its calls in flight, below the bulkhead: a call over it is
+	 * not sent and fails at once with {@code concurrency-limit}. Calls are put in the
+	 * priority partition of their request (the BFF-wide limit's partition,
+	 * {@code edge.concurrency}); at the limit, each partition is admitted only within its
+	 * share, so low-priority traffic gives way first here too.
+	 *
+	 * @param enabled whether calls are limited; default {@code false}
+	 * @param algorithm {@code gradient2} (default), {@code vegas} or {@code fixed}
+	 * @param initialLimit the limit at start-up; default 20 (at most the max)
+	 * @param minLimit the adaptive limit never goes below; default 4
+	 * @param maxLimit the adaptive limit never goes above; default the bulkhead's
+	 * {@code max-concurrent-calls}
+	 * @param partitions priority name to the percentage of the limit it is guaranteed at
+	 * the limit (sum 100); none: no partitions, first come first served
+	 * @param retryAfter the {@code Retry-After} of a 503 it causes; default 1s
+	 */
+	public record ConcurrencyDefinition(Boolean enabled, String algorithm, Integer initialLimit, Integer minLimit,
+			Integer maxLimit, java.util.Map<String, Integer> partitions, Duration retryAfter) {
+
+		/**
+		 * An enabled limit with defaults and a fixed limit (tests, capacity experiments).
+		 * @param limit the limit
+		 * @return the definition
+		 */
+		public static ConcurrencyDefinition fixed(int limit) {
+			return new ConcurrencyDefinition(true, "fixed", limit, 1, Math.max(limit, 1), null, null);
+		}
+
+		/**
+		 * A copy with priority partitions.
+		 * @param partitions name to percentage (sum 100)
+		 * @return the copy
+		 */
+		public ConcurrencyDefinition withPartitions(java.util.Map<String, Integer> partitions) {
+			return new ConcurrencyDefinition(this.enabled, this.algorithm, this.initialLimit, this.minLimit,
+					this.maxLimit, partitions, this.retryAfter);
+		}
+
 	}
 
 	/**

@@ -223,7 +223,8 @@ class CompositionPlannerTests {
 
 		assertThat(edge.providers().get("kitchen"))
 			.isEqualTo(new ProviderDefinition("http://localhost:9082", Duration.ofMillis(500), null, null, null, null,
-					new ProviderDefinition.FallbackDefinition(Duration.ofMinutes(10), null), null, null, null, null));
+					new ProviderDefinition.FallbackDefinition(Duration.ofMinutes(10), null), null, null, null, null,
+					null, null));
 		assertThat(edge.providers().get("restaurant").shared()).isTrue();
 		CompositionDefinition definition = edge.compositions().get("order-details");
 		assertThat(definition.parts().get("order")).isEqualTo(new PartDefinition("order", "/orders/{orderId}", true,

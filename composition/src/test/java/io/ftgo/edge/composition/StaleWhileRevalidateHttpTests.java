@@ -46,7 +46,7 @@ class StaleWhileRevalidateHttpTests {
 		ProviderRegistry registry = ProviderRegistry.of(Map.of("restaurant",
 				new ProviderDefinition(restaurant.baseUrl(), yaml.providers().get("restaurant").timeout(), null,
 						yaml.providers().get("restaurant").retry(), null, null, null,
-						yaml.providers().get("restaurant").freshness(), null, null, null)));
+						yaml.providers().get("restaurant").freshness(), null, null, null, null, null)));
 		Composition page = Composition.of("restaurant-page", yaml.compositions().get("restaurant-page"), registry);
 		VirtualTimeScheduler time = VirtualTimeScheduler.create();
 		List<String> refreshes = new CopyOnWriteArrayList<>();

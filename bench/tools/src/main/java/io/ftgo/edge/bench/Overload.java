@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -31,7 +32,10 @@ import reactor.netty.resources.ConnectionProvider;
  * capacity: {@code workers} requests are served at a time, each for {@code service}; the
  * rest wait in one FIFO queue, and a request whose caller has gone is still served, as a
  * thread-per-request server does. Capacity = workers / service. {@code GET /__calls}
- * counts the calls.</li>
+ * counts the calls; {@code GET /__stats} also the calls answered 503 at random
+ * ({@code --fail-rate=0.3}), sent after their deadline ({@code X-Request-Deadline-Ms} of 0
+ * or less), started by a worker after it ({@code expired_started}) and sent without
+ * one.</li>
  * <li>{@code overload --url=... --rate=R --duration=30s [--warmup=10s] [--low-share=0.5]
  * [--low-header="X-Prefetch: 1"] [--header=...] [--deadline=1s] [--timeout=10s]}: an
  * open-loop load at a constant total rate, a share of it low priority (with the low
@@ -63,6 +67,11 @@ final class Overload {
 		ArrayDeque<Sinks.Empty<Void>> queue = new ArrayDeque<>();
 		int[] busy = { 0 };
 		LongAdder calls = new LongAdder();
+		double failRate = Double.parseDouble(options.getOrDefault("fail-rate", "0"));
+		LongAdder failed = new LongAdder();
+		LongAdder expiredSent = new LongAdder();
+		LongAdder expiredStarted = new LongAdder();
+		LongAdder noDeadline = new LongAdder();
 		Runnable[] drain = new Runnable[1];
 		drain[0] = () -> {
 			synchronized (queue) {
@@ -88,17 +97,50 @@ final class Overload {
 				if (request.fullPath().equals("/__calls")) {
 					return response.sendString(Mono.just(Long.toString(calls.sum())));
 				}
+				if (request.fullPath().equals("/__stats")) {
+					return response.sendString(Mono.just("calls=" + calls.sum() + " failed=" + failed.sum()
+							+ " expired_sent=" + expiredSent.sum() + " expired_started=" + expiredStarted.sum()
+							+ " no_deadline=" + noDeadline.sum() + "\n"));
+				}
 				calls.increment();
+				long arrived = System.nanoTime();
+				// The time the edge said was left when it sent the call (deadlines that
+				// travel): 0 or less is a call sent after its deadline.
+				String left = request.requestHeaders().get("X-Request-Deadline-Ms");
+				long deadline = Long.MAX_VALUE;
+				if (left == null) {
+					noDeadline.increment();
+				}
+				else {
+					long ms = Long.parseLong(left.trim());
+					if (ms <= 0) {
+						expiredSent.increment();
+					}
+					deadline = arrived + TimeUnit.MILLISECONDS.toNanos(ms);
+				}
+				boolean fail = failRate > 0 && ThreadLocalRandom.current().nextDouble() < failRate;
+				long expiresAt = deadline;
 				Sinks.Empty<Void> served = Sinks.empty();
 				synchronized (queue) {
 					queue.add(served);
 				}
 				drain[0].run();
-				return served.asMono()
-					.then(response.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+				return served.asMono().then(Mono.defer(() -> {
+					// Served once a worker took it (the queue wait included): work done
+					// for an answer nobody waits for any more.
+					if (expiresAt != Long.MAX_VALUE && System.nanoTime() - service - expiresAt > 0) {
+						expiredStarted.increment();
+					}
+					if (fail) {
+						failed.increment();
+						return response.status(503).header(HttpHeaderNames.CONTENT_LENGTH, "0").send().then();
+					}
+					return Mono.<Void>empty();
+				})).then(Mono.defer(() -> fail ? Mono.<Void>empty() : response
+					.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
 						.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
 						.sendByteArray(Mono.just(body))
-						.then());
+						.then()));
 			})
 			.bindNow();
 		System.out.println("overload-provider on " + server.port() + ": " + workers + " workers x "

@@ -29,7 +29,8 @@ import tools.jackson.databind.JsonNode;
  * One provider's protections, applied to every call to it as operators: composed parts,
  * GraphQL fields and proxied routes share one instance per provider (one breaker, one
  * bulkhead, one retry, named by the provider id), whatever the transport. Per attempt
- * {@code timeout(min(provider timeout, time left))}, then the bulkhead, then the circuit
+ * {@code timeout(min(provider timeout, time left))}, then the provider's concurrency
+ * limit ({@link ProviderLimit}, when enabled), then the bulkhead, then the circuit
  * breaker; around the attempts, bounded retries with backoff and jitter (idempotent calls
  * only) and the request deadline. Every error leaves as a {@link CallFailure}. Each
  * attempt finds its time budget in its Reactor context
@@ -61,6 +62,10 @@ public final class ProviderPolicy {
 	private final Hedging hedging;
 
 	private final RetryBudget retryBudget;
+
+	private final ProviderLimit limit;
+
+	private final AdmissionControl admission;
 
 	@SuppressWarnings("rawtypes")
 	private final BulkheadOperator bulkheadOperator;
@@ -106,6 +111,25 @@ public final class ProviderPolicy {
 		this.circuitBreakerOperator = CircuitBreakerOperator.of(this.circuitBreaker);
 		this.retryBudget = (settings.retryBudget() != null) ? new RetryBudget(settings.retryBudget(), scheduler) : null;
 		this.hedging = (settings.hedge() != null) ? new Hedging(settings.hedge(), scheduler, this.retryBudget) : null;
+		this.limit = (settings.concurrency() != null)
+				? new ProviderLimit(settings.id(), settings.concurrency(), scheduler) : null;
+		this.admission = (settings.admission() != null) ? new AdmissionControl(settings.admission(), scheduler) : null;
+	}
+
+	/**
+	 * The provider's admission control (for metrics and tests).
+	 * @return it, or {@code null} when disabled
+	 */
+	public AdmissionControl admissionControl() {
+		return this.admission;
+	}
+
+	/**
+	 * The provider's adaptive concurrency limit (for metrics and tests).
+	 * @return the limit, or {@code null} when disabled
+	 */
+	public ProviderLimit concurrencyLimit() {
+		return this.limit;
 	}
 
 	/**
@@ -167,8 +191,8 @@ public final class ProviderPolicy {
 	public Mono<JsonNode> protect(Supplier<Mono<JsonNode>> attempt, Deadline deadline, boolean idempotent) {
 		if (idempotent && this.hedging != null) {
 			Mono<JsonNode> attempts = hedgedAttempt(attempt, deadline);
-			return counted((this.settings.maxAttempts() > 1) ? retried(attempts, deadline)
-					: attempts.onErrorMap(Failures::classify));
+			return admitted(counted((this.settings.maxAttempts() > 1) ? retried(attempts, deadline)
+					: attempts.onErrorMap(Failures::classify)));
 		}
 		return guard(attempt, deadline, this.settings.timeout(), idempotent);
 	}
@@ -216,11 +240,21 @@ public final class ProviderPolicy {
 				.timeout(timeout, this.scheduler)
 				.onErrorMap(Failures::classify)
 				.contextWrite(Deadline.forAttempt(new Deadline(this.scheduler, timeout)));
-		}).transformDeferred(this::bulkheaded).transformDeferred(this::broken);
+		}).transformDeferred(this::limited).transformDeferred(this::bulkheaded).transformDeferred(this::broken);
 		if (idempotent && this.settings.maxAttempts() > 1) {
-			return counted(retried(attempts, deadline));
+			return admitted(counted(retried(attempts, deadline)));
 		}
-		return counted(attempts.onErrorMap(Failures::classify));
+		return admitted(counted(attempts.onErrorMap(Failures::classify)));
+	}
+
+	/** Around the whole call: the provider's admission control, when enabled. */
+	private <T> Mono<T> admitted(Mono<T> call) {
+		return (this.admission != null) ? this.admission.admit(call) : call;
+	}
+
+	/** Below the bulkhead: the provider's concurrency limit, when it has one. */
+	private <T> Mono<T> limited(Mono<T> call) {
+		return (this.limit != null) ? this.limit.limit(call) : call;
 	}
 
 	@SuppressWarnings("unchecked")
@@ -247,7 +281,7 @@ public final class ProviderPolicy {
 	 * inside the circuit breaker (one outcome recorded: the winner's, or the failure).
 	 */
 	private Mono<JsonNode> hedgedAttempt(Supplier<Mono<JsonNode>> attempt, Deadline deadline) {
-		Supplier<Mono<JsonNode>> leg = () -> bulkheaded(attempt.get());
+		Supplier<Mono<JsonNode>> leg = () -> bulkheaded(limited(attempt.get()));
 		return Mono.defer(() -> {
 			long left = deadline.remainingNanos();
 			if (left <= 0) {

@@ -31,11 +31,14 @@ import io.ftgo.edge.composition.ProviderDefinition;
  * @param retryBudget the retry budget, or {@code null} when disabled
  * @param grpc the gRPC settings of a {@code transport: grpc} provider, or {@code null}
  * for an HTTP provider
+ * @param concurrency the adaptive concurrency limit, or {@code null} when disabled
+ * @param admission admission control, or {@code null} when disabled
  */
 public record ProviderSettings(String id, String url, Duration timeout, boolean shared, int maxAttempts,
 		Duration backoff, double jitter, float failureRateThreshold, int slidingWindowSize, int minimumNumberOfCalls,
 		Duration waitInOpenState, int permittedCallsInHalfOpenState, int maxConcurrentCalls, Duration staleFor,
-		long cacheSize, Freshness freshness, Hedge hedge, RetryBudgetSettings retryBudget, Grpc grpc) {
+		long cacheSize, Freshness freshness, Hedge hedge, RetryBudgetSettings retryBudget, Grpc grpc,
+		ConcurrencySettings concurrency, AdmissionSettings admission) {
 
 	/**
 	 * Validated gRPC settings (see {@link ProviderDefinition.GrpcDefinition}).
@@ -145,7 +148,8 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 		return new ProviderSettings(id, url, timeout, Boolean.TRUE.equals(d.shared()), maxAttempts, backoff, jitter,
 				rate, window, minCalls, waitOpen, halfOpen, maxConcurrent, staleFor, size, d.freshness(),
 				Hedge.from(key, d.hedge()), RetryBudgetSettings.from(key, (r != null) ? r.budget() : null),
-				Grpc.from(key, d));
+				Grpc.from(key, d), ConcurrencySettings.from(key, d.concurrency(), maxConcurrent),
+				AdmissionSettings.from(key, d.admissionControl()));
 	}
 
 	/**
@@ -182,6 +186,126 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 			throw new IllegalArgumentException(key + ": " + value + " (expected: >= " + min + ")");
 		}
 		return value;
+	}
+
+	/**
+	 * Validated admission control settings (see
+	 * {@link ProviderDefinition.AdmissionControlDefinition}).
+	 *
+	 * @param k requests allowed per accepted request
+	 * @param window the sliding window (whole seconds)
+	 * @param maxRejection the largest share refused
+	 */
+	public record AdmissionSettings(double k, Duration window, double maxRejection) {
+
+		static AdmissionSettings from(String providerKey, ProviderDefinition.AdmissionControlDefinition a) {
+			if (a == null || !Boolean.TRUE.equals(a.enabled())) {
+				return null;
+			}
+			String key = providerKey + ".admission-control";
+			double k = (a.k() != null) ? a.k() : 2.0;
+			if (!(k >= 1 && k <= 100)) {
+				throw new IllegalArgumentException(key + ".k: " + k
+						+ " (expected: between 1 and 100; 2 refuses calls once fewer than half succeed)");
+			}
+			Duration window = (a.window() != null) ? a.window() : Duration.ofSeconds(30);
+			if (window.toMillis() % 1000 != 0 || window.toSeconds() < 1 || window.toSeconds() > 300) {
+				throw new IllegalArgumentException(
+						key + ".window: " + window + " (expected: whole seconds from 1s to 300s, e.g. 30s)");
+			}
+			double max = (a.maxRejection() != null) ? a.maxRejection() : 0.8;
+			if (!(max > 0 && max <= 1)) {
+				throw new IllegalArgumentException(
+						key + ".max-rejection: " + max + " (expected: > 0 and <= 1, e.g. 0.8 for 80%)");
+			}
+			return new AdmissionSettings(k, window, max);
+		}
+
+	}
+
+	/**
+	 * Validated concurrency limit settings (see
+	 * {@link ProviderDefinition.ConcurrencyDefinition}).
+	 *
+	 * @param algorithm {@code gradient2}, {@code vegas} or {@code fixed}
+	 * @param initialLimit the limit at start-up
+	 * @param minLimit the smallest limit
+	 * @param maxLimit the largest limit
+	 * @param partitions priority name to guaranteed percentage (sum 100), empty for none
+	 * @param retryAfter the {@code Retry-After} of a 503 it causes (whole seconds)
+	 */
+	public record ConcurrencySettings(String algorithm, int initialLimit, int minLimit, int maxLimit,
+			java.util.Map<String, Integer> partitions, Duration retryAfter) {
+
+		/** The algorithms offered (all from Netflix concurrency-limits). */
+		public static final java.util.List<String> ALGORITHMS = java.util.List.of("gradient2", "vegas", "fixed");
+
+		static ConcurrencySettings from(String providerKey, ProviderDefinition.ConcurrencyDefinition c, int bulkhead) {
+			if (c == null || !Boolean.TRUE.equals(c.enabled())) {
+				return null;
+			}
+			String key = providerKey + ".concurrency";
+			String algorithm = (c.algorithm() != null) ? c.algorithm().trim().toLowerCase(java.util.Locale.ROOT)
+					: "gradient2";
+			if (!ALGORITHMS.contains(algorithm)) {
+				throw new IllegalArgumentException(key + ".algorithm: " + c.algorithm() + " (expected: one of "
+						+ ALGORITHMS + " (Netflix concurrency-limits))");
+			}
+			int max = atLeast(key + ".max-limit", c.maxLimit(), bulkhead, 1);
+			if (max > bulkhead) {
+				throw new IllegalArgumentException(
+						key + ".max-limit: " + max + " (expected: at most the bulkhead's max-concurrent-calls ("
+								+ bulkhead + "); the bulkhead is the hard cap above the limit)");
+			}
+			int min = atLeast(key + ".min-limit", c.minLimit(), Math.min(4, max), 1);
+			if (min > max) {
+				throw new IllegalArgumentException(
+						key + ".min-limit: " + min + " (expected: at most max-limit (" + max + "))");
+			}
+			int initial = atLeast(key + ".initial-limit", c.initialLimit(), Math.max(min, Math.min(20, max)), 1);
+			if (initial < min || initial > max) {
+				throw new IllegalArgumentException(key + ".initial-limit: " + initial
+						+ " (expected: between min-limit (" + min + ") and max-limit (" + max + "))");
+			}
+			java.util.Map<String, Integer> partitions = new java.util.LinkedHashMap<>();
+			if (c.partitions() != null && !c.partitions().isEmpty()) {
+				int sum = 0;
+				for (java.util.Map.Entry<String, Integer> partition : c.partitions().entrySet()) {
+					String name = partition.getKey();
+					Integer percent = partition.getValue();
+					if (name == null || !name.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
+						throw new IllegalArgumentException(key + ".partitions: " + name
+								+ " (expected: partition names of 1..32 of a-z 0-9 _ -, as in edge.concurrency.partitions)");
+					}
+					if (percent == null || percent < 0 || percent > 100) {
+						throw new IllegalArgumentException(key + ".partitions." + name + ": " + percent
+								+ " (expected: a percentage between 0 and 100)");
+					}
+					sum += percent;
+					partitions.put(name, percent);
+				}
+				if (sum != 100) {
+					throw new IllegalArgumentException(key + ".partitions: " + c.partitions()
+							+ " (expected: percentages that sum to 100 (they sum to " + sum + "))");
+				}
+			}
+			Duration retryAfter = (c.retryAfter() != null) ? c.retryAfter() : Duration.ofSeconds(1);
+			if (retryAfter.compareTo(Duration.ofSeconds(1)) < 0 || retryAfter.compareTo(Duration.ofHours(1)) > 0) {
+				throw new IllegalArgumentException(
+						key + ".retry-after: " + retryAfter + " (expected: between 1s and 1h)");
+			}
+			return new ConcurrencySettings(algorithm, initial, min, max,
+					java.util.Collections.unmodifiableMap(partitions), retryAfter);
+		}
+
+		/**
+		 * The {@code Retry-After} header value: whole seconds, rounded up.
+		 * @return e.g. {@code 1}
+		 */
+		public String retryAfterSeconds() {
+			return Long.toString(Math.max(1, (this.retryAfter.toMillis() + 999) / 1000));
+		}
+
 	}
 
 	/**

@@ -242,7 +242,7 @@ class GrpcTransportTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ProviderRegistry.of(Map.of("order",
 					new ProviderDefinition(null, null, null, null, null, null, null, null, null,
-							ProviderDefinition.Transport.GRPC, null))))
+							ProviderDefinition.Transport.GRPC, null, null, null))))
 			.withMessageStartingWith("edge.providers.order.grpc.target: null (expected:");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ProviderRegistry.of(Map.of("order", ProviderDefinition.of("grpc://localhost:9087"))))

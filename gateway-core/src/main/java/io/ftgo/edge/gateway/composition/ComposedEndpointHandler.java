@@ -116,7 +116,27 @@ public class ComposedEndpointHandler implements HandlerFunction<ServerResponse> 
 			.map((principal) -> compositionRequest(request, (Authentication) principal))
 			.switchIfEmpty(Mono.fromSupplier(() -> compositionRequest(request, null)))
 			.flatMap((input) -> this.engine.execute(this.composition, input, budget))
-			.flatMap((result) -> respond(request, result));
+			.flatMap((result) -> respond(request, result))
+			.doOnError(CompositionException.class, (error) -> retryAfter(request, error));
+	}
+
+	/**
+	 * A required part refused by its provider's concurrency limit answers 503
+	 * {@code overloaded} with the provider's {@code Retry-After}, as the BFF-wide limit
+	 * does.
+	 */
+	private void retryAfter(ServerRequest request, CompositionException error) {
+		if (error.reason() != io.ftgo.edge.composition.FailureReason.CONCURRENCY_LIMIT || error.provider() == null) {
+			return;
+		}
+		io.ftgo.edge.composition.policy.ProviderPolicy policy = this.engine.policy(error.provider());
+		if (policy != null && policy.concurrencyLimit() != null) {
+			request.exchange()
+				.getResponse()
+				.getHeaders()
+				.set(org.springframework.http.HttpHeaders.RETRY_AFTER,
+						policy.concurrencyLimit().settings().retryAfterSeconds());
+		}
 	}
 
 	/**

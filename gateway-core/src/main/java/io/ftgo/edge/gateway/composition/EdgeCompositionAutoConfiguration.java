@@ -174,6 +174,7 @@ public class EdgeCompositionAutoConfiguration {
 			bindHedges(engine, providers, registry);
 			bindGrpc(engine, registry);
 			bindRetries(engine, providers, registry);
+			bindConcurrency(engine, providers, registry);
 		};
 	}
 
@@ -222,6 +223,59 @@ public class EdgeCompositionAutoConfiguration {
 				.tag("provider", provider)
 				.tag("outcome", outcome)
 				.register(registry));
+		}
+	}
+
+	/**
+	 * Each provider's concurrency limit, next to the BFF-wide {@code edge.concurrency.*}:
+	 * {@code edge.composition.concurrency.limit{provider}},
+	 * {@code edge.composition.concurrency.in-flight{provider}} and
+	 * {@code edge.composition.concurrency.requests{provider, outcome=admitted|rejected}}.
+	 */
+	static void bindConcurrency(CompositionEngine engine, ProviderRegistry providers, MeterRegistry registry) {
+		for (String provider : providers.names()) {
+			io.ftgo.edge.composition.policy.ProviderPolicy policy = engine.policy(provider);
+			io.ftgo.edge.composition.policy.AdmissionControl admission = (policy != null) ? policy.admissionControl()
+					: null;
+			if (admission != null) {
+				io.micrometer.core.instrument.Gauge
+					.builder("edge.composition.admission.probability", admission,
+							io.ftgo.edge.composition.policy.AdmissionControl::probability)
+					.description("The share of a provider's calls its admission control refuses now")
+					.tag("provider", provider)
+					.register(registry);
+				FunctionCounter
+					.builder("edge.composition.admission.refused", admission,
+							io.ftgo.edge.composition.policy.AdmissionControl::refused)
+					.description("Calls to a provider refused by its admission control (not sent)")
+					.tag("provider", provider)
+					.register(registry);
+			}
+			io.ftgo.edge.composition.policy.ProviderLimit limit = (policy != null) ? policy.concurrencyLimit() : null;
+			if (limit == null) {
+				continue;
+			}
+			io.micrometer.core.instrument.Gauge
+				.builder("edge.composition.concurrency.limit", limit,
+						io.ftgo.edge.composition.policy.ProviderLimit::currentLimit)
+				.description("The adaptive concurrency limit of a provider's calls")
+				.tag("provider", provider)
+				.register(registry);
+			io.micrometer.core.instrument.Gauge
+				.builder("edge.composition.concurrency.in-flight", limit,
+						io.ftgo.edge.composition.policy.ProviderLimit::inFlight)
+				.description("Calls to a provider admitted by its concurrency limit and not yet finished")
+				.tag("provider", provider)
+				.register(registry);
+			Map<String, java.util.function.ToDoubleFunction<io.ftgo.edge.composition.policy.ProviderLimit>> outcomes = Map
+				.of("admitted", io.ftgo.edge.composition.policy.ProviderLimit::admitted, "rejected",
+						io.ftgo.edge.composition.policy.ProviderLimit::rejected);
+			outcomes.forEach(
+					(outcome, count) -> FunctionCounter.builder("edge.composition.concurrency.requests", limit, count)
+						.description("Calls to a provider: admitted by its concurrency limit, or rejected (not sent)")
+						.tag("provider", provider)
+						.tag("outcome", outcome)
+						.register(registry));
 		}
 	}
 
@@ -333,6 +387,10 @@ public class EdgeCompositionAutoConfiguration {
 				return null;
 			}
 			HttpStatus status = HttpStatus.valueOf(failure.httpStatus());
+			if (failure.reason() == io.ftgo.edge.composition.FailureReason.CONCURRENCY_LIMIT) {
+				// As the BFF-wide limit answers (the handler sets Retry-After).
+				return ProviderPolicyGlobalFilter.OVERLOADED;
+			}
 			if (failure.kind() == CompositionException.Kind.BAD_REQUEST) {
 				// Names the parameter and the expectation, never the value sent.
 				return new EdgeErrorWebExceptionHandler.Problem(status, failure.getMessage(), "invalid_parameter");

@@ -14,6 +14,7 @@ import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -39,6 +40,9 @@ import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
  * past it the call is cancelled and the client gets 504;</li>
  * <li>an open breaker or a full bulkhead answers 503 at once: the provider sees
  * nothing;</li>
+ * <li>a call over the provider's concurrency limit ({@code concurrency}, below the
+ * bulkhead) answers 503 problem+json {@code overloaded} with {@code Retry-After}, as the
+ * BFF-wide limit does: the provider sees nothing;</li>
  * <li>the breaker records timeouts, failed connections and 5xx answers as failures, 4xx
  * answers as neither;</li>
  * <li>{@code GET}, {@code HEAD} and {@code OPTIONS} are retried as composed GETs are
@@ -62,6 +66,14 @@ public final class ProviderPolicyGlobalFilter implements GlobalFilter, Ordered {
 	 * the call is sent).
 	 */
 	public static final String DEADLINE_ATTR = ProviderPolicyGlobalFilter.class.getName() + ".deadline";
+
+	/**
+	 * The answer to a call refused by its provider's concurrency limit: 503
+	 * {@code overloaded}, as the BFF-wide limit answers (with {@code Retry-After}).
+	 */
+	public static final EdgeErrorWebExceptionHandler.Problem OVERLOADED = new EdgeErrorWebExceptionHandler.Problem(
+			HttpStatus.SERVICE_UNAVAILABLE, "The service is overloaded; retry after the time given in Retry-After.",
+			"overloaded");
 
 	private final RouteProviders routes;
 
@@ -119,6 +131,11 @@ public final class ProviderPolicyGlobalFilter implements GlobalFilter, Ordered {
 			if (failure.reason() == FailureReason.ERROR && unclassified.get() != null) {
 				return Mono.error(unclassified.get());
 			}
+			if (failure.reason() == FailureReason.CONCURRENCY_LIMIT && policy.concurrencyLimit() != null) {
+				exchange.getResponse()
+					.getHeaders()
+					.set(HttpHeaders.RETRY_AFTER, policy.concurrencyLimit().settings().retryAfterSeconds());
+			}
 			return Mono.error(new ProxiedCallFailed(failure.reason()));
 		});
 	}
@@ -134,8 +151,10 @@ public final class ProviderPolicyGlobalFilter implements GlobalFilter, Ordered {
 		}
 		return switch (failed.reason) {
 			case TIMEOUT -> EdgeErrorWebExceptionHandler.forStatus(HttpStatus.GATEWAY_TIMEOUT);
-			case CIRCUIT_OPEN, BULKHEAD_FULL -> new EdgeErrorWebExceptionHandler.Problem(HttpStatus.SERVICE_UNAVAILABLE,
-					"An upstream service is unavailable; try again later", "upstream_unavailable");
+			case CONCURRENCY_LIMIT -> OVERLOADED;
+			case CIRCUIT_OPEN, BULKHEAD_FULL, THROTTLED ->
+				new EdgeErrorWebExceptionHandler.Problem(HttpStatus.SERVICE_UNAVAILABLE,
+						"An upstream service is unavailable; try again later", "upstream_unavailable");
 			default -> EdgeErrorWebExceptionHandler.forStatus(HttpStatus.BAD_GATEWAY);
 		};
 	}

@@ -382,7 +382,7 @@ final class EdgeDataFetchers implements WiringFactory {
 		}
 		return switch (reason) {
 			case TIMEOUT -> EdgeGraphQlErrorType.GATEWAY_TIMEOUT;
-			case CIRCUIT_OPEN, BULKHEAD_FULL -> EdgeGraphQlErrorType.UNAVAILABLE;
+			case CIRCUIT_OPEN, BULKHEAD_FULL, CONCURRENCY_LIMIT, THROTTLED -> EdgeGraphQlErrorType.UNAVAILABLE;
 			case HTTP_STATUS -> (httpStatus != null && httpStatus == 404) ? EdgeGraphQlErrorType.NOT_FOUND
 					: EdgeGraphQlErrorType.BAD_GATEWAY;
 			default -> EdgeGraphQlErrorType.BAD_GATEWAY;

@@ -28,6 +28,7 @@ import org.springframework.web.server.WebFilterChain;
 
 import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
 import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
+import io.ftgo.edge.composition.policy.ProviderLimit;
 import io.ftgo.edge.security.web.Problems;
 
 /**
@@ -159,7 +160,7 @@ public class ConcurrencyLimitWebFilter implements EdgeChainLink {
 		exchange.getAttributes().put(PARTITION_ATTR, name);
 		if (this.bypassWrites && PriorityClassifier.isWrite(request)) {
 			partition.bypassed.increment();
-			return chain.filter(exchange);
+			return chain.filter(exchange).contextWrite((context) -> context.put(ProviderLimit.PRIORITY_KEY, name));
 		}
 		// The slot is taken when the answer is subscribed to, never earlier.
 		return Mono.defer(() -> {
@@ -170,7 +171,10 @@ public class ConcurrencyLimitWebFilter implements EdgeChainLink {
 			}
 			partition.admitted.increment();
 			Release release = new Release(listener.get(), partition.inFlight);
+			// The partition travels to every provider call the request makes
+			// (ProviderLimit): low priority gives way first at a provider too.
 			return Mono.defer(() -> chain.filter(exchange))
+				.contextWrite((context) -> context.put(ProviderLimit.PRIORITY_KEY, name))
 				.doOnError(release::failed)
 				.doFinally((signal) -> release.finished(signal, exchange));
 		});

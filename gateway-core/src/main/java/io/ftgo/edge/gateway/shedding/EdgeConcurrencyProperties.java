@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.core.env.Environment;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -36,6 +37,9 @@ import static io.ftgo.edge.security.config.InvalidEdgeConfigurationException.req
  *     rules:
  *       - { partition: prefetch, headers: { X-Prefetch: "1" } }
  *       - { partition: prefetch, headers: { Sec-Purpose: "prefetch*" } }
+ *     sample-window: 1s             # the algorithm sees one latency per window
+ *     sample-percentile: 50         # that latency: the window's median (0: its average)
+ *     warm-up: 30s                  # never below initial-limit this long after start
  * </pre>
  *
  * @param enabled whether requests are limited at all
@@ -51,13 +55,21 @@ import static io.ftgo.edge.security.config.InvalidEdgeConfigurationException.req
  * @param defaultPartition the partition of requests no rule matches
  * @param rules ordered: the first matching rule names a request's partition
  * @param exclude path patterns never limited (health probes)
+ * @param sampleWindow the shortest window of latency samples the adaptive algorithm reads
+ * as one (at least 1s by default, so a GC pause is a small share of a window)
+ * @param samplePercentile the window's latency the algorithm sees: this percentile of the
+ * window's samples (50: the median, which a pause of a few requests does not move), or 0
+ * for their average
+ * @param warmUp how long after start the limit is never below {@code initial-limit} (the
+ * JIT warms up; the algorithm still learns)
  */
 @ConfigurationProperties(EdgeConcurrencyProperties.PREFIX)
 public record EdgeConcurrencyProperties(@DefaultValue("false") boolean enabled,
 		@DefaultValue("gradient2") String algorithm, @DefaultValue("100") int initialLimit,
 		@DefaultValue("20") int minLimit, @DefaultValue("1000") int maxLimit, @DefaultValue("1s") Duration retryAfter,
 		@DefaultValue("bypass") String writes, Map<String, Integer> partitions, String defaultPartition,
-		List<Rule> rules, @DefaultValue("/actuator/**") List<String> exclude) implements EdgeSettings {
+		List<Rule> rules, @DefaultValue("/actuator/**") List<String> exclude, @DefaultValue("1s") Duration sampleWindow,
+		@DefaultValue("50") int samplePercentile, @DefaultValue("30s") Duration warmUp) implements EdgeSettings {
 
 	/** The configuration prefix. */
 	public static final String PREFIX = "edge.concurrency";
@@ -74,6 +86,18 @@ public record EdgeConcurrencyProperties(@DefaultValue("false") boolean enabled,
 	private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
 			"TRACE");
 
+	/**
+	 * Settings with the default sampling and warm-up ({@code sample-window: 1s},
+	 * {@code sample-percentile: 50}, {@code warm-up: 30s}).
+	 */
+	public EdgeConcurrencyProperties(boolean enabled, String algorithm, int initialLimit, int minLimit, int maxLimit,
+			Duration retryAfter, String writes, Map<String, Integer> partitions, String defaultPartition,
+			List<Rule> rules, List<String> exclude) {
+		this(enabled, algorithm, initialLimit, minLimit, maxLimit, retryAfter, writes, partitions, defaultPartition,
+				rules, exclude, Duration.ofSeconds(1), 50, Duration.ofSeconds(30));
+	}
+
+	@ConstructorBinding
 	public EdgeConcurrencyProperties {
 		algorithm = (algorithm != null) ? algorithm.trim().toLowerCase(Locale.ROOT) : null;
 		writes = (writes != null) ? writes.trim().toLowerCase(Locale.ROOT) : null;
@@ -138,6 +162,13 @@ public record EdgeConcurrencyProperties(@DefaultValue("false") boolean enabled,
 		require(this.retryAfter != null && this.retryAfter.compareTo(Duration.ofSeconds(1)) >= 0
 				&& this.retryAfter.compareTo(Duration.ofHours(1)) <= 0, PREFIX + ".retry-after", this.retryAfter,
 				"between 1s and 1h");
+		require(this.sampleWindow != null && this.sampleWindow.compareTo(Duration.ofMillis(100)) >= 0
+				&& this.sampleWindow.compareTo(Duration.ofSeconds(60)) <= 0, PREFIX + ".sample-window",
+				this.sampleWindow, "between 100ms and 60s (1s rides out GC pauses)");
+		require(this.samplePercentile >= 0 && this.samplePercentile <= 99, PREFIX + ".sample-percentile",
+				this.samplePercentile, "0 (the average) or a percentile between 1 and 99 (50: the median)");
+		require(this.warmUp != null && !this.warmUp.isNegative() && this.warmUp.compareTo(Duration.ofHours(1)) <= 0,
+				PREFIX + ".warm-up", this.warmUp, "between 0s (none) and 1h");
 		int sum = 0;
 		for (Map.Entry<String, Integer> partition : this.partitions.entrySet()) {
 			String name = partition.getKey();

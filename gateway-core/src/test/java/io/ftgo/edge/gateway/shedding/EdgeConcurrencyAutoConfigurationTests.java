@@ -36,6 +36,9 @@ class EdgeConcurrencyAutoConfigurationTests {
 			assertThat(properties.partitions()).containsExactly(Map.entry("default", 100));
 			assertThat(properties.bypassWrites()).isTrue();
 			assertThat(properties.exclude()).containsExactly("/actuator/**");
+			assertThat(properties.sampleWindow()).hasSeconds(1);
+			assertThat(properties.samplePercentile()).isEqualTo(50);
+			assertThat(properties.warmUp()).hasSeconds(30);
 		});
 	}
 
@@ -114,6 +117,9 @@ class EdgeConcurrencyAutoConfigurationTests {
 					edge.concurrency.default-partition=vip       | edge.concurrency.default-partition: vip (expected: one of the partitions [default])
 					edge.concurrency.rules[0].partition=vip      | edge.concurrency.rules[0].partition: vip (expected: one of the partitions [default])
 					edge.concurrency.exclude[0]=actuator/**      | edge.concurrency.exclude[0]: actuator/** (expected: a path pattern starting with / (*, ** at the end, {name}))
+					edge.concurrency.sample-window=10ms          | edge.concurrency.sample-window: PT0.01S (expected: between 100ms and 60s (1s rides out GC pauses))
+					edge.concurrency.sample-percentile=100       | edge.concurrency.sample-percentile: 100 (expected: 0 (the average) or a percentile between 1 and 99 (50: the median))
+					edge.concurrency.warm-up=-1s                 | edge.concurrency.warm-up: PT-1S (expected: between 0s (none) and 1h)
 					""")
 	void badValue_startFails_messageNamesKeyValueAndExpectation(String property, String message) {
 		this.runner.withPropertyValues(property).run((context) -> {

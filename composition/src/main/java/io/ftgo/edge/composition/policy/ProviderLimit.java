@@ -1,0 +1,225 @@
+package io.ftgo.edge.composition.policy;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import com.netflix.concurrency.limits.Limit;
+import com.netflix.concurrency.limits.Limiter;
+import com.netflix.concurrency.limits.limit.FixedLimit;
+import com.netflix.concurrency.limits.limit.Gradient2Limit;
+import com.netflix.concurrency.limits.limit.VegasLimit;
+import com.netflix.concurrency.limits.limit.WindowedLimit;
+import com.netflix.concurrency.limits.limit.window.PercentileSampleWindowFactory;
+import com.netflix.concurrency.limits.limiter.AbstractLimiter;
+import com.netflix.concurrency.limits.limiter.AbstractPartitionedLimiter;
+import io.ftgo.edge.composition.FailureReason;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * One provider's adaptive concurrency limit ({@code edge.providers.<id>.concurrency}),
+ * from Netflix concurrency-limits, on its calls in flight, client side (as Envoy's
+ * adaptive concurrency, per upstream): each attempt asks for a slot when it is subscribed
+ * to, below the bulkhead; without one it is not sent and fails at once with
+ * {@link FailureReason#CONCURRENCY_LIMIT}. The algorithm learns the limit from the
+ * latency of the provider's answers, so the queue that forms when a provider slows down
+ * stays at the edge's side, where it is shed, rather than at the provider.
+ * <p>
+ * Priorities carry through: a call is put in the partition its request was given by the
+ * BFF-wide limit (the Reactor context key {@link #PRIORITY_KEY}); at the limit, each
+ * partition is admitted only within its guaranteed share, so low-priority traffic gives
+ * way first here too. A call without a priority, or with one not listed, counts in the
+ * first partition.
+ * <p>
+ * A slot is released exactly once: {@code onSuccess} for an answer, {@code onDropped} for
+ * a timeout or a 503/429 (the provider is overloaded), {@code onIgnore} for other errors
+ * and cancellations. Nothing blocks: acquiring is counters and CAS, and the algorithm is
+ * wrapped in the library's {@link WindowedLimit} (one-second windows of the median
+ * latency, so a GC pause does not read as queueing).
+ */
+public final class ProviderLimit {
+
+	/**
+	 * The Reactor context key of a request's priority partition (a {@code String}),
+	 * written by the BFF-wide limit.
+	 */
+	public static final String PRIORITY_KEY = "io.ftgo.edge.priority";
+
+	private static final String DEFAULT_PARTITION = "default";
+
+	private final AbstractLimiter<String> limiter;
+
+	private final String firstPartition;
+
+	private final Map<String, Integer> partitions;
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final LongAdder admitted = new LongAdder();
+
+	private final LongAdder rejected = new LongAdder();
+
+	private final ProviderSettings.ConcurrencySettings settings;
+
+	/**
+	 * @param provider the provider id (the limiter's name)
+	 * @param settings validated settings
+	 * @param scheduler the clock of latency samples (virtual in tests)
+	 */
+	public ProviderLimit(String provider, ProviderSettings.ConcurrencySettings settings, Scheduler scheduler) {
+		this.settings = settings;
+		this.partitions = settings.partitions().isEmpty() ? Map.of(DEFAULT_PARTITION, 100) : settings.partitions();
+		this.firstPartition = this.partitions.keySet().iterator().next();
+		Builder builder = new Builder().named("provider-" + provider)
+			.nanoClock(() -> scheduler.now(TimeUnit.NANOSECONDS))
+			.limit(limit(settings))
+			.partitionResolver((partition) -> partition);
+		this.partitions.forEach((name, percent) -> builder.partition(name, percent / 100.0));
+		this.limiter = (AbstractLimiter<String>) builder.build();
+	}
+
+	private static Limit limit(ProviderSettings.ConcurrencySettings settings) {
+		Limit algorithm = switch (settings.algorithm()) {
+			case "fixed" -> FixedLimit.of(settings.initialLimit());
+			case "vegas" -> VegasLimit.newBuilder()
+				.initialLimit(settings.initialLimit())
+				.maxConcurrency(settings.maxLimit())
+				.build();
+			default -> Gradient2Limit.newBuilder()
+				.initialLimit(settings.initialLimit())
+				.minLimit(settings.minLimit())
+				.maxConcurrency(settings.maxLimit())
+				.build();
+		};
+		return WindowedLimit.newBuilder()
+			.minWindowTime(1, TimeUnit.SECONDS)
+			.maxWindowTime(2, TimeUnit.SECONDS)
+			.windowSize(10)
+			.sampleWindowFactory(PercentileSampleWindowFactory.of(0.5, 1000))
+			.build(algorithm);
+	}
+
+	/**
+	 * The call under the limit: a slot is taken when it is subscribed to, else it fails
+	 * at once with {@code concurrency-limit} and nothing is sent.
+	 * @param <T> what the call yields
+	 * @param call one attempt
+	 * @return the limited attempt
+	 */
+	public <T> Mono<T> limit(Mono<T> call) {
+		return Mono.deferContextual((context) -> {
+			String priority = context.getOrDefault(PRIORITY_KEY, null);
+			String partition = (priority != null && this.partitions.containsKey(priority)) ? priority
+					: this.firstPartition;
+			Optional<Limiter.Listener> listener = this.limiter.acquire(partition);
+			if (listener.isEmpty()) {
+				this.rejected.increment();
+				return Mono.error(new CallFailure(FailureReason.CONCURRENCY_LIMIT, 0));
+			}
+			this.admitted.increment();
+			Release release = new Release(listener.get(), this.inFlight);
+			return call.doOnError(release::failed).doFinally(release::finished);
+		});
+	}
+
+	/**
+	 * The current limit.
+	 * @return the limit
+	 */
+	public int currentLimit() {
+		return this.limiter.getLimit();
+	}
+
+	/**
+	 * Admitted calls not yet finished.
+	 * @return the count
+	 */
+	public int inFlight() {
+		return this.inFlight.get();
+	}
+
+	/**
+	 * Calls admitted since start.
+	 * @return the count
+	 */
+	public long admitted() {
+		return this.admitted.sum();
+	}
+
+	/**
+	 * Calls refused since start (not sent).
+	 * @return the count
+	 */
+	public long rejected() {
+		return this.rejected.sum();
+	}
+
+	/**
+	 * The validated settings.
+	 * @return the settings
+	 */
+	public ProviderSettings.ConcurrencySettings settings() {
+		return this.settings;
+	}
+
+	/** One admitted call's slot, released exactly once. */
+	private static final class Release {
+
+		private final Limiter.Listener listener;
+
+		private final AtomicInteger inFlight;
+
+		private final AtomicBoolean released = new AtomicBoolean();
+
+		private volatile Throwable error;
+
+		Release(Limiter.Listener listener, AtomicInteger inFlight) {
+			this.listener = listener;
+			this.inFlight = inFlight;
+			inFlight.incrementAndGet();
+		}
+
+		void failed(Throwable error) {
+			this.error = error;
+		}
+
+		void finished(SignalType signal) {
+			if (!this.released.compareAndSet(false, true)) {
+				return;
+			}
+			this.inFlight.decrementAndGet();
+			if (signal == SignalType.ON_COMPLETE) {
+				this.listener.onSuccess();
+			}
+			else if (signal == SignalType.ON_ERROR && overloaded(this.error)) {
+				this.listener.onDropped();
+			}
+			else {
+				this.listener.onIgnore();
+			}
+		}
+
+		private static boolean overloaded(Throwable error) {
+			CallFailure failure = Failures.classify(error);
+			return failure.reason() == FailureReason.TIMEOUT || (failure.reason() == FailureReason.HTTP_STATUS
+					&& (failure.httpStatus() == 503 || failure.httpStatus() == 429));
+		}
+
+	}
+
+	/** The library's partitioned limiter builder, made concrete. */
+	private static final class Builder extends AbstractPartitionedLimiter.Builder<Builder, String> {
+
+		@Override
+		protected Builder self() {
+			return this;
+		}
+
+	}
+
+}
