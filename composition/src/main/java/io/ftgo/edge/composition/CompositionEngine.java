@@ -196,6 +196,18 @@ public final class CompositionEngine implements AutoCloseable {
 	}
 
 	/**
+	 * Values a provider's last-good cache has stored so far (for tests and metrics): an
+	 * answer is stored only when a fallback reads it (an optional part of a provider with
+	 * {@code stale-for}, or a stale-while-revalidate policy).
+	 * @param provider the provider id
+	 * @return the number of writes, 0 when the provider keeps no cache
+	 */
+	public long lastGoodWrites(String provider) {
+		var lastGood = this.calls.lastGood(provider);
+		return (lastGood != null) ? lastGood.writes() : 0;
+	}
+
+	/**
 	 * The protections of a provider: its one deadline clock, breaker, bulkhead and retry,
 	 * shared by composed parts, GraphQL fields and any other caller (proxied routes use
 	 * {@link ProviderPolicy#guard}).

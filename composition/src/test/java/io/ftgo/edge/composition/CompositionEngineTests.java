@@ -313,6 +313,41 @@ class CompositionEngineTests {
 	}
 
 	@Test
+	void execute_lastGoodWrittenOnlyForPartsWhoseFallbackReadsIt() {
+		// kitchen keeps last good values (stale-for 10m); delivery has no stale fallback
+		// (stale-for 0); order is required, so nothing reads its last good value.
+		ProviderRegistry registry = ProviderRegistry.of(Map.of("order", provider(), "kitchen",
+				provider().withFallback(new FallbackDefinition(Duration.ofMinutes(10), 100L)), "delivery",
+				provider().withFallback(new FallbackDefinition(Duration.ZERO, 100L))));
+		Composition withStaleFallback = Composition.builder("with-stale-fallback")
+			.request("GET /x")
+			.part("order", (p) -> p.from("order").required().source((ctx) -> Mono.just(json("{\"orderId\":7001}"))))
+			.part("ticket", (p) -> p.from("kitchen").source((ctx) -> Mono.just(json("{\"state\":\"PREPARING\"}"))))
+			.build(registry);
+		Composition withoutStaleFallback = Composition.builder("without-stale-fallback")
+			.request("GET /x")
+			.part("order", (p) -> p.from("order").required().source((ctx) -> Mono.just(json("{\"orderId\":7001}"))))
+			.part("delivery", (p) -> p.from("delivery").source((ctx) -> Mono.just(json("{\"state\":\"PICKED_UP\"}"))))
+			.build(registry);
+		CompositionEngine engine = engine(registry);
+
+		for (int i = 0; i < 3; i++) {
+			StepVerifier.create(engine.execute(withoutStaleFallback, order7001()))
+				.assertNext((result) -> assertThat(result.complete()).isTrue())
+				.verifyComplete();
+		}
+		assertThat(engine.lastGoodWrites("order") + engine.lastGoodWrites("delivery")).isZero();
+
+		for (int i = 0; i < 3; i++) {
+			StepVerifier.create(engine.execute(withStaleFallback, order7001()))
+				.assertNext((result) -> assertThat(result.complete()).isTrue())
+				.verifyComplete();
+		}
+		assertThat(engine.lastGoodWrites("kitchen")).isEqualTo(3);
+		assertThat(engine.lastGoodWrites("order")).isZero();
+	}
+
+	@Test
 	void execute_circuitOpen_servesStaleWithoutCallingTheProvider() {
 		ProviderRegistry registry = ProviderRegistry.of(Map.of("delivery",
 				provider().withCircuitBreaker(new CircuitBreakerDefinition(50f, 2, 2, Duration.ofSeconds(30), 1))));

@@ -47,6 +47,22 @@ class MonitoringTests {
 	}
 
 	@Test
+	void dashboard_perRoutePanelsReadTheOneServerTimerByRoute() throws Exception {
+		ConfigMap map = HelmChart.render(Map.of("monitoring.dashboard.enabled", "true"))
+			.get(ConfigMap.class, DASHBOARD);
+		JsonNode dashboard = new ObjectMapper().readTree(map.getData().get("ftgo-edge-dashboard.json"));
+		List<String> perRoute = new ArrayList<>();
+		dashboard.get("panels").forEach((panel) -> {
+			if (panel.get("title").asText().endsWith(" per route")) {
+				panel.get("targets").forEach((target) -> perRoute.add(target.get("expr").asText()));
+			}
+		});
+		assertThat(perRoute).hasSize(3)
+			.allSatisfy((expr) -> assertThat(expr).contains("http_server_requests_seconds_", "by (application, route"));
+		assertThat(map.getData().get("ftgo-edge-dashboard.json")).doesNotContain("spring_cloud_gateway_requests");
+	}
+
+	@Test
 	void dashboard_labelsNamespaceAndAnnotationsFromValues() {
 		ConfigMap map = HelmChart.render(Map.of("monitoring.dashboard.enabled", "true",
 				"monitoring.dashboard.namespace", "grafana", "monitoring.dashboard.annotations.grafana_folder", "FTGO"))

@@ -138,6 +138,11 @@ class MonitoringMetricsIntegrationTests {
 		assertThat(exported).as("exported by bff-web").containsAll(dashboard).containsAll(alerts);
 		// The dashboard and the alerts group by the BFF's name.
 		assertThat(scrape()).contains("edge_composition_part_seconds_count{application=\"bff-web\"");
+		// One timer per request, with the route (proxied route id, composed endpoint) as
+		// a tag; the gateway's own request timer is off.
+		assertThat(scrape).containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"web-restaurants\"")
+			.containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"order-page\"")
+			.doesNotContain("spring_cloud_gateway_requests");
 	}
 
 	@Test

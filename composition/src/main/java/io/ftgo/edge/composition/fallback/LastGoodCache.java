@@ -2,6 +2,7 @@ package io.ftgo.edge.composition.fallback;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -34,6 +35,8 @@ public final class LastGoodCache {
 	private final long staleForNanos;
 
 	private final Cache<CallKey, Stamped> cache;
+
+	private final LongAdder writes = new LongAdder();
 
 	/**
 	 * Create the cache of one provider.
@@ -86,7 +89,30 @@ public final class LastGoodCache {
 		long keepNanos = Math.max(this.staleForNanos, keep.toNanos());
 		if (keepNanos > 0) {
 			this.cache.put(key, new Stamped(value, this.scheduler.now(TimeUnit.NANOSECONDS), keepNanos));
+			this.writes.increment();
 		}
+	}
+
+	/**
+	 * Remembers {@code value} as {@link #put(CallKey, JsonNode, Duration)} does, unless
+	 * this very answer is already stored (a collapsed call whose starter stored it).
+	 * @param key the call
+	 * @param value the answer
+	 * @param keep how long a stale-while-revalidate policy needs it
+	 */
+	public void putUnlessStored(CallKey key, JsonNode value, Duration keep) {
+		Stamped stored = this.cache.getIfPresent(key);
+		if (stored == null || stored.value() != value) {
+			put(key, value, keep);
+		}
+	}
+
+	/**
+	 * Values stored so far (for tests and metrics).
+	 * @return the number of writes
+	 */
+	public long writes() {
+		return this.writes.sum();
 	}
 
 	/**

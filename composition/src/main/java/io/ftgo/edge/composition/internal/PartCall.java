@@ -67,13 +67,17 @@ final class PartCall {
 
 	/**
 	 * The protected, collapsed call; under the part's stale-while-revalidate policy when
-	 * it has one.
+	 * it has one. The answer is kept as the last good value only when a fallback reads
+	 * it: the part's own stale-while-revalidate policy, or an optional part's fallback
+	 * chain ({@code stale-for} of its provider).
 	 */
 	Mono<ProtectedCalls.Served> run(Run run, PlannedPart part, Call call) {
 		if (part.freshness() != null) {
 			return this.calls.fresh(call.key(), call.attempt(), run.deadline, part.freshness());
 		}
-		return this.calls.call(call.key(), call.attempt(), run.deadline, part.idempotent())
+		// Only an optional part's fallback reads the last good value (a required one
+		// fails the request instead): a required part's answer is not kept.
+		return this.calls.call(call.key(), call.attempt(), run.deadline, part.idempotent(), !part.required())
 			.map((value) -> new ProtectedCalls.Served(value, null, false));
 	}
 

@@ -129,7 +129,26 @@ public final class ProtectedCalls {
 	 * @return the answer or a {@link CallFailure}
 	 */
 	public Mono<JsonNode> call(CallKey key, Supplier<Mono<JsonNode>> attempt, Deadline deadline, boolean idempotent) {
-		return call(key, attempt, deadline, idempotent, Duration.ZERO);
+		return call(key, attempt, deadline, idempotent, true);
+	}
+
+	/**
+	 * The protected, collapsed call, keeping its answer as the last good value only when
+	 * {@code lastGood} says a fallback reads it (an optional part of a provider with
+	 * {@code stale-for}): a required part's answer is never read back, so it costs no
+	 * write. When calls collapse, the answer is kept if any of their callers reads it.
+	 * @param key the call identity (provider, target, identity scope)
+	 * @param attempt makes one attempt
+	 * @param deadline the request deadline
+	 * @param idempotent whether it may be retried and collapsed
+	 * @param lastGood whether a fallback of this caller reads the last good value
+	 * @return the answer or a {@link CallFailure}
+	 */
+	public Mono<JsonNode> call(CallKey key, Supplier<Mono<JsonNode>> attempt, Deadline deadline, boolean idempotent,
+			boolean lastGood) {
+		Runtime runtime = this.runtimes.get(key.provider());
+		return call(key, attempt, deadline, idempotent, Duration.ZERO,
+				lastGood && runtime.lastGood != null && runtime.settings.keepsLastGood());
 	}
 
 	/**
@@ -162,7 +181,7 @@ public final class ProtectedCalls {
 					return Mono.just(new Served(stamped.value(), Duration.ofNanos(age), true));
 				}
 			}
-			return call(key, attempt, deadline, true, freshness.horizon())
+			return call(key, attempt, deadline, true, freshness.horizon(), runtime.lastGood != null)
 				.map((value) -> new Served(value, null, false));
 		});
 	}
@@ -189,7 +208,8 @@ public final class ProtectedCalls {
 		String provider = key.provider();
 		notifyRefresh(provider, CompositionListener.Refresh.STARTED);
 		Deadline deadline = new Deadline(this.scheduler, runtime.settings.timeout());
-		call(key, attempt, deadline, true, freshness.horizon()).doFinally((signal) -> this.refreshing.remove(key))
+		call(key, attempt, deadline, true, freshness.horizon(), runtime.lastGood != null)
+			.doFinally((signal) -> this.refreshing.remove(key))
 			.subscribe((value) -> notifyRefresh(provider, CompositionListener.Refresh.SUCCEEDED),
 					(error) -> notifyRefresh(provider, CompositionListener.Refresh.FAILED));
 	}
@@ -209,12 +229,17 @@ public final class ProtectedCalls {
 		}
 	}
 
+	/**
+	 * The call; {@code write} keeps its answer in the last-good cache. A caller that
+	 * joins a collapsed call started by one that did not keep the answer keeps it itself
+	 * (once: not when the starter already stored this very answer).
+	 */
 	private Mono<JsonNode> call(CallKey key, Supplier<Mono<JsonNode>> attempt, Deadline deadline, boolean idempotent,
-			Duration keep) {
+			Duration keep, boolean write) {
 		Runtime runtime = this.runtimes.get(key.provider());
 		Supplier<Mono<JsonNode>> shared = () -> {
 			Mono<JsonNode> mono = runtime.policy.protect(attempt, deadline, idempotent);
-			return (runtime.lastGood != null) ? mono.doOnNext((value) -> runtime.lastGood.put(key, value, keep)) : mono;
+			return write ? mono.doOnNext((value) -> runtime.lastGood.put(key, value, keep)) : mono;
 		};
 		if (!idempotent) {
 			return shared.get();
@@ -224,7 +249,9 @@ public final class ProtectedCalls {
 			if (left <= 0) {
 				return Mono.error(new CallFailure(FailureReason.TIMEOUT, 0));
 			}
-			return joined.timeout(Duration.ofNanos(left), this.scheduler);
+			Mono<JsonNode> answer = write
+					? joined.doOnNext((value) -> runtime.lastGood.putUnlessStored(key, value, keep)) : joined;
+			return answer.timeout(Duration.ofNanos(left), this.scheduler);
 		}));
 	}
 

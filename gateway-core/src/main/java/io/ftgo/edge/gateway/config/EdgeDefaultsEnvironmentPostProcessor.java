@@ -32,13 +32,16 @@ public class EdgeDefaultsEnvironmentPostProcessor implements EnvironmentPostProc
 		defaults.put(gateway + "httpclient.pool.max-idle-time", "20s");
 		defaults.put(gateway + "httpclient.pool.max-life-time", "5m");
 		defaults.put(gateway + "httpclient.pool.eviction-interval", "10s");
-		defaults.put(gateway + "metrics.enabled", true);
-		// Per-route timing comes from the metrics filter above; the gateway's
-		// observability filters would time every proxied call a second time (as
-		// http.client.requests) at about 7% of a plain route's throughput
-		// (bench/proxy-bench.sh). traceparent (the server span's context) is sent by
-		// ProviderRequestHeadersFilter; set observability.enabled=true for a client span
-		// per proxied call.
+		// One timer per request: http.server.requests (the server observation, tagged
+		// with the route by RouteTagObservationFilter), which the alerts and the server
+		// span already use. The gateway's own request timer
+		// (spring.cloud.gateway.requests)
+		// would time every proxied request a second time. Its observability filters
+		// would add a third (http.client.requests) at about 7% of a plain route's
+		// throughput (bench/proxy-bench.sh). traceparent (the server span's context) is
+		// sent by ProviderRequestHeadersFilter; set observability.enabled=true for a
+		// client span per proxied call.
+		defaults.put(gateway + "metrics.enabled", false);
 		defaults.put(gateway + "observability.enabled", false);
 		// Server: graceful shutdown lets in-flight requests finish; Netty's hard limits
 		// sit
@@ -58,12 +61,11 @@ public class EdgeDefaultsEnvironmentPostProcessor implements EnvironmentPostProc
 		defaults.put("management.endpoint.health.show-details", "never");
 		defaults.put("management.health.redis.enabled", false);
 		// Metrics: every meter tagged with the BFF's name (dashboards and alerts group by
-		// it), and latency buckets for the per-request timers (a few fixed buckets, not a
+		// it), and latency buckets for the per-request timer (a few fixed buckets, not a
 		// full histogram: histogram_quantile in the dashboard and alerts).
 		defaults.put("management.metrics.tags.application", "${spring.application.name:edge}");
 		String buckets = "25ms,50ms,100ms,250ms,500ms,1s,2s,5s";
 		defaults.put("management.metrics.distribution.slo.http.server.requests", buckets);
-		defaults.put("management.metrics.distribution.slo.spring.cloud.gateway.requests", buckets);
 		// No long-task timer per observation (*.active: a sorted-set insert and remove on
 		// every request, for a gauge of in-flight requests that no dashboard reads).
 		defaults.put("management.metrics.observations.ignored-meters", "long-task-timer");

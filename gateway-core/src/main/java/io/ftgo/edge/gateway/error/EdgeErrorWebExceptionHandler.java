@@ -24,6 +24,7 @@ import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.ftgo.edge.gateway.support.logging.TraceMdc;
 import io.ftgo.edge.security.web.Problems;
 
 /**
@@ -120,8 +121,11 @@ public class EdgeErrorWebExceptionHandler implements ErrorWebExceptionHandler, O
 			return forStatus(HttpStatus.BAD_GATEWAY);
 		}
 		String reference = reference();
-		logger.error("Unexpected error, reference " + reference + " on " + exchange.getRequest().getMethod() + " "
-				+ exchange.getRequest().getPath().value(), error);
+		TraceMdc
+			.around(exchange,
+					() -> logger.error("Unexpected error, reference " + reference + " on "
+							+ exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath().value(),
+							error));
 		return new Problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error (reference " + reference + ")",
 				"internal_error");
 	}

@@ -17,6 +17,7 @@ import org.springframework.web.server.WebFilterChain;
 import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
 import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
 import io.ftgo.edge.gateway.support.EdgeAttributes;
+import io.ftgo.edge.gateway.support.logging.TraceMdc;
 import io.ftgo.edge.security.EdgePrincipal;
 
 /**
@@ -58,7 +59,9 @@ public class AccessLogWebFilter implements EdgeChainLink {
 			return chain.filter(exchange);
 		}
 		long start = System.nanoTime();
-		return chain.filter(exchange).doFinally((signal) -> accessLog.info(line(exchange, start, signal.toString())));
+		return chain.filter(exchange)
+			.doFinally((signal) -> TraceMdc.around(exchange,
+					() -> accessLog.info(line(exchange, start, signal.toString()))));
 	}
 
 	/** The log line, as JSON text. */

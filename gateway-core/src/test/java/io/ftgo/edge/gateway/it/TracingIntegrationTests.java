@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.ftgo.edge.gateway.filter.AccessLogWebFilter;
 import io.ftgo.edge.gateway.tracing.LoggingSpanExporter;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
+import io.micrometer.tracing.otel.bridge.EventListener;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -58,6 +61,9 @@ class TracingIntegrationTests {
 
 	@Autowired
 	InMemorySpanExporter spans;
+
+	@Autowired
+	AtomicLong scopeEvents;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -184,6 +190,29 @@ class TracingIntegrationTests {
 	}
 
 	@Test
+	void spanScopes_writeNoMdc_theAccessLogLineCarriesTheTraceIdItself(CapturedOutput output) throws Exception {
+		long before = this.scopeEvents.get();
+		orderPage7001("01");
+		awaitSpans();
+
+		String marker = "\"trace_id\":\"" + TRACE_ID + "\"";
+		for (int i = 0; i < 100 && !output.getOut().contains(marker); i++) {
+			Thread.sleep(50);
+		}
+		String line = output.getOut()
+			.lines()
+			.filter((l) -> l.contains(AccessLogWebFilter.LOGGER) && l.contains(marker))
+			.findFirst()
+			.orElseThrow();
+		// Boot's log correlation pattern, before the logger name: set from the exchange
+		// for this line (TraceMdc), not by span scopes.
+		assertThat(line.substring(0, line.indexOf(AccessLogWebFilter.LOGGER))).contains(TRACE_ID);
+		// Span scopes (opened around Reactor's handle/tap operators) publish nothing: no
+		// listener (such as Boot's MDC listener) hears of them.
+		assertThat(this.scopeEvents.get() - before).isZero();
+	}
+
+	@Test
 	void orderPage_notSampled_noPartSpans_providersGetTheServerContextNotSampled() throws Exception {
 		orderPage7001("00");
 
@@ -285,6 +314,16 @@ class TracingIntegrationTests {
 
 	@TestConfiguration(proxyBeanMethods = false)
 	static class Spans {
+
+		@Bean
+		AtomicLong scopeEvents() {
+			return new AtomicLong();
+		}
+
+		@Bean
+		EventListener countingScopeEvents(AtomicLong scopeEvents) {
+			return (event) -> scopeEvents.incrementAndGet();
+		}
 
 		@Bean
 		InMemorySpanExporter inMemorySpanExporter() {
