@@ -26,11 +26,23 @@ final class DocumentCache implements PreparsedDocumentProvider {
 
 	private final Cache<String, QueryPlanner.Operation> operations;
 
+	private final Cache<String, CompiledSelections.Result> compiled;
+
 	DocumentCache(long maxSize) {
 		this.parsed = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
 		this.validated = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
 		this.plans = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
 		this.operations = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
+		this.compiled = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
+	}
+
+	/**
+	 * The compiled form of a document's operation for the compiled executor, or why it
+	 * runs on graphql-java.
+	 */
+	CompiledSelections.Result compiled(String query, String operationName,
+			java.util.function.Supplier<CompiledSelections.Result> compiler) {
+		return this.compiled.get(query + '\u0000' + operationName, (k) -> compiler.get());
 	}
 
 	/** The compiled operation of a document (independent of the variables). */

@@ -59,7 +59,7 @@ class QueryPlannerTests {
 		types.put("Query", new TypeDefinition(null, Map.of("order", order, "orders", orders)));
 		types.put("Order", new TypeDefinition(null, Map.of("restaurant", restaurant)));
 		EdgeGraphQlProperties properties = new EdgeGraphQlProperties(null, null, null, maxWork, null, null, null, null,
-				null, null, null, null, types);
+				null, null, null, null, types, null);
 		return new QueryPlanner(new GraphQlFields(properties), properties, Map.of());
 	}
 
@@ -294,12 +294,12 @@ class QueryPlannerTests {
 	@Test
 	void maxWork_validatedAtStartUp_namingTheKey() {
 		EdgeGraphQlProperties zero = new EdgeGraphQlProperties(null, null, null, 0, null, null, null, null, null, null,
-				null, null, null);
+				null, null, null, null);
 		assertThatThrownBy(() -> EdgeGraphQlAutoConfiguration.validate(zero))
 			.isInstanceOf(InvalidEdgeConfigurationException.class)
 			.hasMessageContaining("edge.graphql.max-work");
 		EdgeGraphQlProperties defaults = new EdgeGraphQlProperties(null, null, null, null, null, null, null, null, null,
-				null, null, null, null);
+				null, null, null, null, null);
 		assertThat(defaults.maxWork()).isEqualTo(2000);
 		EdgeGraphQlAutoConfiguration.validate(defaults);
 	}
