@@ -174,7 +174,7 @@ final class EdgeGraphQlHttpHandler {
 		Map<String, Object> variables = (body.get("variables") instanceof Map<?, ?> v) ? (Map<String, Object>) v
 				: Map.of();
 		Document document0 = parsed;
-		QueryPlanner.Plan plan = this.documents.plan(document, operationName, variables,
+		QueryPlan plan = this.documents.plan(document, operationName, variables,
 				() -> this.documents
 					.operation(document, operationName,
 							() -> this.planner.compile(this.source.schema(), document0, operationName))
@@ -245,8 +245,7 @@ final class EdgeGraphQlHttpHandler {
 	}
 
 	/** The answer, in the edge's words, with its extensions. */
-	private Mono<ServerResponse> respond(Map<String, Object> answer, GraphQlExecution execution,
-			QueryPlanner.Plan plan) {
+	private Mono<ServerResponse> respond(Map<String, Object> answer, GraphQlExecution execution, QueryPlan plan) {
 		Map<String, Object> result = new LinkedHashMap<>(answer);
 		if (result.get("errors") instanceof List<?> errors) {
 			result.put("errors", GraphQlErrors.rewrite(errors));

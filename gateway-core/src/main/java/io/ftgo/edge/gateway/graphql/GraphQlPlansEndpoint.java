@@ -61,8 +61,7 @@ public class GraphQlPlansEndpoint {
 	private Map<String, Object> plan(String query, String operationName) {
 		Map<String, Object> out = new LinkedHashMap<>();
 		try {
-			QueryPlanner.Plan plan = this.planner.plan(this.source.schema(), Parser.parse(query), operationName,
-					Map.of());
+			QueryPlan plan = this.planner.plan(this.source.schema(), Parser.parse(query), operationName, Map.of());
 			out.putAll(plan.describe(this.planner));
 			out.put("sha256Hash", PersistedQueries.sha256(query));
 			out.put("refusal", refusal(plan));
@@ -86,7 +85,7 @@ public class GraphQlPlansEndpoint {
 		return (result.operation() != null) ? Boolean.TRUE : "graphql-java: " + result.fallback();
 	}
 
-	private String refusal(QueryPlanner.Plan plan) {
+	private String refusal(QueryPlan plan) {
 		if (plan.invalid) {
 			return EdgeGraphQlErrorType.INVALID_QUERY.name();
 		}
