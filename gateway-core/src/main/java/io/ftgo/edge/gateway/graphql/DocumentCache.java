@@ -22,26 +22,38 @@ final class DocumentCache implements PreparsedDocumentProvider {
 
 	private final Cache<String, PreparsedDocumentEntry> validated;
 
-	private final Cache<String, QueryPlanner.Plan> plans;
+	private final Cache<String, QueryPlan> plans;
 
-	private final Cache<String, QueryPlanner.Operation> operations;
+	private final Cache<String, PlannedOperation> operations;
+
+	private final Cache<String, CompiledSelections.Result> compiled;
 
 	DocumentCache(long maxSize) {
 		this.parsed = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
 		this.validated = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
 		this.plans = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
 		this.operations = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
+		this.compiled = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
+	}
+
+	/**
+	 * The compiled form of a document's operation for the compiled executor, or why it
+	 * runs on graphql-java.
+	 */
+	CompiledSelections.Result compiled(String query, String operationName,
+			java.util.function.Supplier<CompiledSelections.Result> compiler) {
+		return this.compiled.get(query + '\u0000' + operationName, (k) -> compiler.get());
 	}
 
 	/** The compiled operation of a document (independent of the variables). */
-	QueryPlanner.Operation operation(String query, String operationName,
-			java.util.function.Supplier<QueryPlanner.Operation> compiler) {
+	PlannedOperation operation(String query, String operationName,
+			java.util.function.Supplier<PlannedOperation> compiler) {
 		return this.operations.get(query + '\u0000' + operationName, (k) -> compiler.get());
 	}
 
 	/** The plan of a document, operation and variables (list sizes may be variables). */
-	QueryPlanner.Plan plan(String query, String operationName, java.util.Map<String, Object> variables,
-			java.util.function.Supplier<QueryPlanner.Plan> planner) {
+	QueryPlan plan(String query, String operationName, java.util.Map<String, Object> variables,
+			java.util.function.Supplier<QueryPlan> planner) {
 		String key = query + '\u0000' + operationName + '\u0000' + variables;
 		return this.plans.get(key, (k) -> planner.get());
 	}

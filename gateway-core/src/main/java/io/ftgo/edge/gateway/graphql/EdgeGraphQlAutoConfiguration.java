@@ -61,8 +61,12 @@ public class EdgeGraphQlAutoConfiguration {
 	}
 
 	@Bean
-	RuntimeWiringConfigurer edgeGraphQlWiring(GraphQlFields fields, ObjectProvider<JsonMapper> json) {
-		JsonMapper mapper = json.getIfAvailable(() -> JsonMapper.builder().build());
+	FieldResolver edgeGraphQlFieldResolver(GraphQlFields fields, ObjectProvider<JsonMapper> json) {
+		return new FieldResolver(fields, json.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	@Bean
+	RuntimeWiringConfigurer edgeGraphQlWiring(FieldResolver resolver) {
 		return new RuntimeWiringConfigurer() {
 
 			@Override
@@ -71,7 +75,7 @@ public class EdgeGraphQlAutoConfiguration {
 
 			@Override
 			public void configure(RuntimeWiring.Builder builder, List<WiringFactory> container) {
-				container.add(new EdgeDataFetchers(fields, mapper));
+				container.add(new EdgeDataFetchers(resolver));
 			}
 
 		};
@@ -154,7 +158,8 @@ public class EdgeGraphQlAutoConfiguration {
 			CompositionEngine engine, ProviderRegistry providers, ObjectProvider<IdentityPropagation> propagations,
 			ObjectProvider<JsonMapper> json, ObjectProvider<RateLimiter> limiters,
 			ObjectProvider<EdgeRateLimitProperties> limits, DocumentCache documents,
-			ObjectProvider<ClientDeadlines> clientDeadlines) {
+			ObjectProvider<ClientDeadlines> clientDeadlines, FieldResolver resolver,
+			ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
 		validate(properties);
 		fields.validate(source.schema(), providers.names());
 		warmUp();
@@ -166,7 +171,8 @@ public class EdgeGraphQlAutoConfiguration {
 		// application's JSON inclusion settings.
 		EdgeGraphQlHttpHandler http = new EdgeGraphQlHttpHandler(handler, source, planner, persisted, engine,
 				propagation, JsonMapper.builder().build(), properties, charger, documents,
-				clientDeadlines.getIfAvailable());
+				clientDeadlines.getIfAvailable(), new CompiledPlans(properties.compiledPlans(), source, fields,
+						resolver, documents, meters.getIfAvailable()));
 		return RouterFunctions.route(
 				RequestPredicates.GET(properties.path()).or(RequestPredicates.POST(properties.path())), http::handle);
 	}
@@ -222,8 +228,8 @@ public class EdgeGraphQlAutoConfiguration {
 	@ConditionalOnAvailableEndpoint
 	@ConditionalOnBean(GraphQlSource.class)
 	GraphQlPlansEndpoint graphQlPlansEndpoint(GraphQlSource source, QueryPlanner planner, PersistedQueries persisted,
-			EdgeGraphQlProperties properties) {
-		return new GraphQlPlansEndpoint(source, planner, persisted, properties);
+			EdgeGraphQlProperties properties, GraphQlFields fields) {
+		return new GraphQlPlansEndpoint(source, planner, persisted, properties, fields);
 	}
 
 }

@@ -76,13 +76,16 @@ final class EdgeGraphQlHttpHandler {
 
 	private final ClientDeadlines clientDeadlines;
 
+	private final CompiledPlans compiled;
+
 	/** Request attribute: the request's deadline (a client's may be shorter). */
 	private static final String DEADLINE_ATTR = EdgeGraphQlHttpHandler.class.getName() + ".deadline";
 
 	EdgeGraphQlHttpHandler(WebGraphQlHandler handler, GraphQlSource source, QueryPlanner planner,
 			PersistedQueries persisted, CompositionEngine engine, IdentityPropagation propagation, JsonMapper json,
 			EdgeGraphQlProperties properties, CostCharger charger, DocumentCache documents,
-			ClientDeadlines clientDeadlines) {
+			ClientDeadlines clientDeadlines, CompiledPlans compiled) {
+		this.compiled = compiled;
 		this.clientDeadlines = clientDeadlines;
 		this.documents = documents;
 		this.handler = handler;
@@ -171,7 +174,7 @@ final class EdgeGraphQlHttpHandler {
 		Map<String, Object> variables = (body.get("variables") instanceof Map<?, ?> v) ? (Map<String, Object>) v
 				: Map.of();
 		Document document0 = parsed;
-		QueryPlanner.Plan plan = this.documents.plan(document, operationName, variables,
+		QueryPlan plan = this.documents.plan(document, operationName, variables,
 				() -> this.documents
 					.operation(document, operationName,
 							() -> this.planner.compile(this.source.schema(), document0, operationName))
@@ -215,16 +218,21 @@ final class EdgeGraphQlHttpHandler {
 					Map.of("providerCalls", plan.calls, "maxProviderCalls", this.properties.maxProviderCalls()));
 		}
 		String text = document;
-		return this.charger.charge(request, principal, plan.cost)
-			.then(Mono.defer(() -> run(request, body, text, authentication, principal, plan)));
+		return this.charger.charge(request, principal, plan.cost).then(Mono.defer(() -> {
+			GraphQlExecution execution = new GraphQlExecution(this.engine.calls(
+					compositionRequest(request, authentication, principal),
+					(java.time.Duration) request.attributes().getOrDefault(DEADLINE_ATTR, this.properties.timeout()),
+					this.properties.maxProviderCalls()), principalAttributes(principal));
+			// The compiled plan where it answers exactly as graphql-java; otherwise
+			// graphql-java, with the same execution (its calls deduplicated per request).
+			return this.compiled.execute(text, document0, operationName, variables, execution)
+				.flatMap((answer) -> answer.isPresent() ? Mono.just(answer.get()) : run(request, body, text, execution))
+				.flatMap((result) -> respond(result, execution, plan));
+		}));
 	}
 
-	private Mono<ServerResponse> run(ServerRequest request, Map<String, Object> body, String document,
-			Authentication authentication, EdgePrincipal principal, QueryPlanner.Plan plan) {
-		GraphQlExecution execution = new GraphQlExecution(this.engine.calls(
-				compositionRequest(request, authentication, principal),
-				(java.time.Duration) request.attributes().getOrDefault(DEADLINE_ATTR, this.properties.timeout()),
-				this.properties.maxProviderCalls()), principalAttributes(principal));
+	private Mono<Map<String, Object>> run(ServerRequest request, Map<String, Object> body, String document,
+			GraphQlExecution execution) {
 		Map<String, Object> graphQlBody = new LinkedHashMap<>(body);
 		graphQlBody.put("query", document);
 		graphQlBody.remove("extensions");
@@ -233,27 +241,30 @@ final class EdgeGraphQlHttpHandler {
 				request.exchange().getRequest().getId(), LOCALE);
 		graphQlRequest.configureExecutionInput((input,
 				builder) -> builder.graphQLContext((context) -> context.put(GraphQlExecution.KEY, execution)).build());
-		return this.handler.handleRequest(graphQlRequest).flatMap((response) -> {
-			Map<String, Object> result = new LinkedHashMap<>(response.toMap());
-			if (result.get("errors") instanceof List<?> errors) {
-				result.put("errors", GraphQlErrors.rewrite(errors));
-			}
-			Map<String, Object> ext = new LinkedHashMap<>();
-			if (result.get("extensions") instanceof Map<?, ?> existing) {
-				existing.forEach((k, v) -> ext.put(String.valueOf(k), v));
-			}
-			Map<String, Map<String, Object>> degraded = execution.degraded();
-			if (!degraded.isEmpty()) {
-				ext.put("degraded", degraded);
-			}
-			ext.put("cost", plan.cost);
-			ext.put("providerCalls", execution.calls().calls());
-			result.put("extensions", ext);
-			return ServerResponse.ok()
-				.contentType(MediaType.APPLICATION_JSON)
-				.header(HttpHeaders.CACHE_CONTROL, "no-store")
-				.bodyValue(this.json.writeValueAsBytes(result));
-		});
+		return this.handler.handleRequest(graphQlRequest).map((response) -> response.toMap());
+	}
+
+	/** The answer, in the edge's words, with its extensions. */
+	private Mono<ServerResponse> respond(Map<String, Object> answer, GraphQlExecution execution, QueryPlan plan) {
+		Map<String, Object> result = new LinkedHashMap<>(answer);
+		if (result.get("errors") instanceof List<?> errors) {
+			result.put("errors", GraphQlErrors.rewrite(errors));
+		}
+		Map<String, Object> ext = new LinkedHashMap<>();
+		if (result.get("extensions") instanceof Map<?, ?> existing) {
+			existing.forEach((k, v) -> ext.put(String.valueOf(k), v));
+		}
+		Map<String, Map<String, Object>> degraded = execution.degraded();
+		if (!degraded.isEmpty()) {
+			ext.put("degraded", degraded);
+		}
+		ext.put("cost", plan.cost);
+		ext.put("providerCalls", execution.calls().calls());
+		result.put("extensions", ext);
+		return ServerResponse.ok()
+			.contentType(MediaType.APPLICATION_JSON)
+			.header(HttpHeaders.CACHE_CONTROL, "no-store")
+			.bodyValue(this.json.writeValueAsBytes(result));
 	}
 
 	private Mono<ServerResponse> refuse(EdgeGraphQlErrorType type, String message, Map<String, Object> details) {

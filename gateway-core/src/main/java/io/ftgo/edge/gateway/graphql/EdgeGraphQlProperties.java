@@ -24,6 +24,7 @@ import io.ftgo.edge.composition.grpc.GrpcTarget;
  *     max-provider-calls: 40
  *     introspection: true
  *     persisted-queries: { enforce: false, location: classpath:graphql/persisted/ }
+ *     compiled-plans: true
  *     types:
  *       Query:
  *         fields:
@@ -57,12 +58,15 @@ import io.ftgo.edge.composition.grpc.GrpcTarget;
  * cost {@code c} spends {@code ceil(c / n)} tokens, at least the one the request already
  * spent; default 50, 0 switches cost charging off
  * @param types per schema type: how its fields are resolved
+ * @param compiledPlans whether a cached, validated query whose shape compiles runs as a
+ * compiled plan (the same answer as graphql-java, without its per-field execution);
+ * default true
  */
 @ConfigurationProperties("edge.graphql")
 public record EdgeGraphQlProperties(String path, Duration timeout, Integer maxDepth, Integer maxWork,
 		Integer maxComplexity, Integer maxProviderCalls, Integer callCost, Integer defaultListSize,
 		List<String> listSizeArguments, Boolean introspection, PersistedQueries persistedQueries,
-		Integer rateLimitCostPerToken, Map<String, TypeDefinition> types) {
+		Integer rateLimitCostPerToken, Map<String, TypeDefinition> types, Boolean compiledPlans) {
 
 	/** The default of {@code edge.graphql.max-work}. */
 	public static final int DEFAULT_MAX_WORK = 2000;
@@ -82,6 +86,7 @@ public record EdgeGraphQlProperties(String path, Duration timeout, Integer maxDe
 		persistedQueries = (persistedQueries != null) ? persistedQueries : new PersistedQueries(null, null);
 		rateLimitCostPerToken = (rateLimitCostPerToken != null) ? rateLimitCostPerToken : 50;
 		types = (types != null) ? new LinkedHashMap<>(types) : Map.of();
+		compiledPlans = (compiledPlans != null) ? compiledPlans : Boolean.TRUE;
 	}
 
 	/**

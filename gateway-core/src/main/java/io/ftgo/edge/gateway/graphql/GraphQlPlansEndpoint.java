@@ -15,9 +15,10 @@ import org.springframework.graphql.execution.GraphQlSource;
 /**
  * {@code /actuator/graphql}: the plan of every registered (persisted) query, and
  * {@code /actuator/graphql?query=...} the plan of any query: the provider calls it can
- * make, in which stages, with which policies, plus its depth and cost and whether the
- * limits would refuse it. {@code /actuator/graphql/{id}} for one registered query. Served
- * on the management port only, like {@code /actuator/compositions}.
+ * make, in which stages, with which policies, plus its depth and cost, whether the limits
+ * would refuse it and whether it runs as a compiled plan ({@code compiled}: true, or the
+ * reason it runs on graphql-java). {@code /actuator/graphql/{id}} for one registered
+ * query. Served on the management port only, like {@code /actuator/compositions}.
  */
 @Endpoint(id = "graphql")
 public class GraphQlPlansEndpoint {
@@ -30,8 +31,11 @@ public class GraphQlPlansEndpoint {
 
 	private final EdgeGraphQlProperties properties;
 
+	private final GraphQlFields fields;
+
 	GraphQlPlansEndpoint(GraphQlSource source, QueryPlanner planner, PersistedQueries persisted,
-			EdgeGraphQlProperties properties) {
+			EdgeGraphQlProperties properties, GraphQlFields fields) {
+		this.fields = fields;
 		this.source = source;
 		this.planner = planner;
 		this.persisted = persisted;
@@ -57,11 +61,11 @@ public class GraphQlPlansEndpoint {
 	private Map<String, Object> plan(String query, String operationName) {
 		Map<String, Object> out = new LinkedHashMap<>();
 		try {
-			QueryPlanner.Plan plan = this.planner.plan(this.source.schema(), Parser.parse(query), operationName,
-					Map.of());
+			QueryPlan plan = this.planner.plan(this.source.schema(), Parser.parse(query), operationName, Map.of());
 			out.putAll(plan.describe(this.planner));
 			out.put("sha256Hash", PersistedQueries.sha256(query));
 			out.put("refusal", refusal(plan));
+			out.put("compiled", compiled(query, operationName));
 		}
 		catch (InvalidSyntaxException ex) {
 			out.put("refusal", EdgeGraphQlErrorType.INVALID_QUERY.name());
@@ -69,7 +73,19 @@ public class GraphQlPlansEndpoint {
 		return out;
 	}
 
-	private String refusal(QueryPlanner.Plan plan) {
+	/**
+	 * Whether the query runs as a compiled plan, or the reason it runs on graphql-java.
+	 */
+	private Object compiled(String query, String operationName) {
+		if (!this.properties.compiledPlans()) {
+			return "graphql-java: edge.graphql.compiled-plans is false";
+		}
+		CompiledSelections.Result result = new CompiledSelections(this.source.schema(), this.fields)
+			.compile(Parser.parse(query), operationName);
+		return (result.operation() != null) ? Boolean.TRUE : "graphql-java: " + result.fallback();
+	}
+
+	private String refusal(QueryPlan plan) {
 		if (plan.invalid) {
 			return EdgeGraphQlErrorType.INVALID_QUERY.name();
 		}

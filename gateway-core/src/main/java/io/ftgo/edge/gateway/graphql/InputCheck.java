@@ -14,12 +14,9 @@ import graphql.language.FloatValue;
 import graphql.language.IntValue;
 import graphql.language.ArrayValue;
 import graphql.language.NullValue;
-import graphql.language.ObjectField;
 import graphql.language.ObjectValue;
 import graphql.language.StringValue;
-import graphql.language.Value;
 import graphql.language.VariableDefinition;
-import graphql.language.VariableReference;
 import graphql.schema.GraphQLEnumType;
 import graphql.schema.GraphQLInputObjectField;
 import graphql.schema.GraphQLInputObjectType;
@@ -38,13 +35,14 @@ import graphql.schema.GraphQLTypeUtil;
  * was given ({@code a string}, {@code an object}, ...). graphql-java's own messages for
  * these cases name Java or AST classes ({@code LinkedHashMap}, {@code StringValue}),
  * which must not leave the process. Strict like graphql-java: a string is not an
- * {@code Int}, a number is not a {@code String}.
+ * {@code Int}, a number is not a {@code String}. Literals of the document:
+ * {@link LiteralCheck}.
  */
 final class InputCheck {
 
-	private static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
+	static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
 
-	private static final BigInteger INT_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
+	static final BigInteger INT_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
 
 	private InputCheck() {
 	}
@@ -106,7 +104,7 @@ final class InputCheck {
 			String name = definition.getName();
 			Problem problem;
 			if (definition.getDefaultValue() != null) {
-				problem = literal(schema, input, definition.getDefaultValue(), name);
+				problem = LiteralCheck.literal(schema, input, definition.getDefaultValue(), name);
 				if (problem != null) {
 					return variableError(new Problem(name + " (default value)", problem.expected(), problem.given()));
 				}
@@ -256,97 +254,8 @@ final class InputCheck {
 		return null;
 	}
 
-	/**
-	 * Checks a literal of the document (an argument or a default value) against an input
-	 * type. Variables inside it are graphql-java's to check (their messages name GraphQL
-	 * types only).
-	 * @param schema the schema
-	 * @param type the declared type
-	 * @param value the literal
-	 * @param path where the value is
-	 * @return what does not fit, or {@code null}
-	 */
-	static Problem literal(GraphQLSchema schema, GraphQLInputType type, Value<?> value, String path) {
-		if (value instanceof VariableReference) {
-			return null;
-		}
-		if (type instanceof GraphQLNonNull nonNull) {
-			if (value == null || value instanceof NullValue) {
-				return new Problem(path, GraphQLTypeUtil.simplePrint(type), "null");
-			}
-			return nonNull(nonNull, literal(schema, (GraphQLInputType) nonNull.getWrappedType(), value, path), path);
-		}
-		if (value == null || value instanceof NullValue) {
-			return null;
-		}
-		if (type instanceof GraphQLList list) {
-			GraphQLInputType item = (GraphQLInputType) list.getWrappedType();
-			if (value instanceof ArrayValue values) {
-				for (int i = 0; i < values.getValues().size(); i++) {
-					Problem problem = literal(schema, item, values.getValues().get(i), path + "[" + i + "]");
-					if (problem != null) {
-						return problem;
-					}
-				}
-				return null;
-			}
-			return literal(schema, item, value, path);
-		}
-		if (type instanceof GraphQLInputObjectType object) {
-			if (!(value instanceof ObjectValue objectValue)) {
-				return new Problem(path, object.getName(), kind(value));
-			}
-			Map<String, Value<?>> given = new LinkedHashMap<>();
-			for (ObjectField field : objectValue.getObjectFields()) {
-				if (object.getField(field.getName()) == null) {
-					return new Problem(path + "." + field.getName(), "one of the fields of " + object.getName() + " "
-							+ object.getFieldDefinitions().stream().map(GraphQLInputObjectField::getName).toList(),
-							"an unknown field");
-				}
-				given.put(field.getName(), field.getValue());
-			}
-			for (GraphQLInputObjectField field : object.getFieldDefinitions()) {
-				String at = path + "." + field.getName();
-				if (given.containsKey(field.getName())) {
-					Problem problem = literal(schema, field.getType(), given.get(field.getName()), at);
-					if (problem != null) {
-						return problem;
-					}
-				}
-				else if (field.getType() instanceof GraphQLNonNull && !field.hasSetDefaultValue()) {
-					return new Problem(at, GraphQLTypeUtil.simplePrint(field.getType()), "no value");
-				}
-			}
-			return null;
-		}
-		if (type instanceof GraphQLEnumType enumType) {
-			if (value instanceof EnumValue enumValue && enumType.getValue(enumValue.getName()) != null) {
-				return null;
-			}
-			return new Problem(path, enumType.getName() + " (one of " + enumNames(enumType) + ")", kind(value));
-		}
-		if (type instanceof GraphQLScalarType scalar) {
-			boolean fits = switch (scalar.getName()) {
-				case "Int" -> value instanceof IntValue i && i.getValue().compareTo(INT_MIN) >= 0
-						&& i.getValue().compareTo(INT_MAX) <= 0;
-				case "Float" -> value instanceof IntValue || value instanceof FloatValue;
-				case "String" -> value instanceof StringValue;
-				case "Boolean" -> value instanceof BooleanValue;
-				case "ID" -> value instanceof StringValue || value instanceof IntValue;
-				default -> true; // a custom scalar: graphql-java checks it
-			};
-			if (fits) {
-				return null;
-			}
-			String given = (scalar.getName().equals("Int") && value instanceof IntValue)
-					? "an integer outside the Int range" : kind(value);
-			return new Problem(path, scalar.getName(), given);
-		}
-		return null;
-	}
-
 	/** A problem of the value itself names the declared type, {@code Int!}. */
-	private static Problem nonNull(GraphQLNonNull type, Problem problem, String path) {
+	static Problem nonNull(GraphQLNonNull type, Problem problem, String path) {
 		if (problem != null && problem.path().equals(path)
 				&& problem.expected().equals(GraphQLTypeUtil.simplePrint(type.getWrappedType()))) {
 			return new Problem(path, GraphQLTypeUtil.simplePrint(type), problem.given());
@@ -354,7 +263,7 @@ final class InputCheck {
 		return problem;
 	}
 
-	private static List<String> enumNames(GraphQLEnumType type) {
+	static List<String> enumNames(GraphQLEnumType type) {
 		return type.getValues().stream().map((v) -> v.getName()).toList();
 	}
 

@@ -2,7 +2,6 @@ package io.ftgo.edge.gateway.graphql;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,25 +37,25 @@ import io.ftgo.edge.composition.policy.ProviderSettings;
  * Plans a GraphQL document before anything runs, in two steps whose cost is bounded.
  *
  * <p>
- * {@link #compile} turns a document and operation into an {@link Operation}: plain data,
- * independent of the variables (a registered query can be compiled once). It first counts
- * the document's work units (every field, fragment spread, inline fragment and directive
- * as often as fragment expansion repeats it, and every variable definition) against
- * {@code edge.graphql.max-work}, checking the bound at every unit, so it stops as soon as
- * the bound is crossed. Each fragment's count is computed once and reused for every
- * spread of it: the counting touches every node of the document once, whatever the
+ * {@link #compile} turns a document and operation into a {@link PlannedOperation}: plain
+ * data, independent of the variables (a registered query can be compiled once). It first
+ * counts the document's work units (every field, fragment spread, inline fragment and
+ * directive as often as fragment expansion repeats it, and every variable definition)
+ * against {@code edge.graphql.max-work}, checking the bound at every unit, so it stops as
+ * soon as the bound is crossed. Each fragment's count is computed once and reused for
+ * every spread of it: the counting touches every node of the document once, whatever the
  * expansion would be. Only a document within the bound is expanded, into a tree of fields
  * with aliases and repeated fields merged (the fields of a fragment collected once per
  * type), and its literal arguments are checked against the schema in the edge's words.
  *
  * <p>
- * {@link Operation#plan} then reads the tree with the variables: the variables' values
- * count as work too (one unit per JSON value) and are checked against their declared
- * types; then depth, cost, the provider calls the query can make (an upper bound: list
- * fields count with their size argument, or the default size), grouped in stages (a
- * call's stage is the number of calling fields above it plus one: calls of one stage can
- * run in parallel), and whether it introspects. The refusal checks and the explain
- * endpoint read the same plan.
+ * {@link PlannedOperation#plan} then reads the tree with the variables: the variables'
+ * values count as work too (one unit per JSON value) and are checked against their
+ * declared types; then depth, cost, the provider calls the query can make (an upper
+ * bound: list fields count with their size argument, or the default size), grouped in
+ * stages (a call's stage is the number of calling fields above it plus one: calls of one
+ * stage can run in parallel), and whether it introspects. The refusal checks and the
+ * explain endpoint read the same plan.
  */
 final class QueryPlanner {
 
@@ -73,7 +72,7 @@ final class QueryPlanner {
 	}
 
 	/** Compiles then plans with these variables. */
-	Plan plan(GraphQLSchema schema, Document document, String operationName, Map<String, Object> variables) {
+	QueryPlan plan(GraphQLSchema schema, Document document, String operationName, Map<String, Object> variables) {
 		return compile(schema, document, operationName).plan(variables);
 	}
 
@@ -85,8 +84,8 @@ final class QueryPlanner {
 	 * @param operationName the operation to run, or {@code null} for the only one
 	 * @return the operation, possibly invalid or too large
 	 */
-	Operation compile(GraphQLSchema schema, Document document, String operationName) {
-		Operation operation = new Operation(this, schema);
+	PlannedOperation compile(GraphQLSchema schema, Document document, String operationName) {
+		PlannedOperation operation = new PlannedOperation(this, schema);
 		OperationDefinition definition = null;
 		Map<String, FragmentDefinition> fragments = new HashMap<>();
 		for (var node : document.getDefinitions()) {
@@ -115,7 +114,7 @@ final class QueryPlanner {
 			return operation;
 		}
 		operation.rootType = root.getName();
-		Counter counter = new Counter(operation, fragments, this.properties.maxWork(), maxNesting());
+		WorkCounter counter = new WorkCounter(operation, fragments, this.properties.maxWork(), maxNesting());
 		try {
 			for (VariableDefinition variable : definition.getVariableDefinitions()) {
 				operation.steps++;
@@ -125,14 +124,14 @@ final class QueryPlanner {
 			counter.charge(definition.getDirectives().size());
 			counter.count(definition.getSelectionSet(), 1);
 		}
-		catch (TooMuchWork ex) {
+		catch (WorkCounter.TooMuchWork ex) {
 			return operation;
 		}
-		catch (TooDeep ex) {
+		catch (WorkCounter.TooDeep ex) {
 			operation.tooDeep = true;
 			return operation;
 		}
-		catch (FragmentCycle ex) {
+		catch (WorkCounter.FragmentCycle ex) {
 			operation.invalid = "Fragment '" + ex.getMessage() + "' spreads itself";
 			return operation;
 		}
@@ -148,132 +147,16 @@ final class QueryPlanner {
 	 * spreading each other overflows its stack.
 	 * @return the bound
 	 */
+	GraphQlFields fields() {
+		return this.fields;
+	}
+
+	EdgeGraphQlProperties properties() {
+		return this.properties;
+	}
+
 	int maxNesting() {
 		return 4 * this.properties.maxDepth();
-	}
-
-	/** Thrown when the count crosses {@code max-work}: the walk stops at once. */
-	private static final class TooMuchWork extends RuntimeException {
-
-		TooMuchWork() {
-			super(null, null, false, false);
-		}
-
-	}
-
-	/** Thrown when selections nest deeper than allowed: the walk stops at once. */
-	private static final class TooDeep extends RuntimeException {
-
-		TooDeep() {
-			super(null, null, false, false);
-		}
-
-	}
-
-	/** Thrown when a fragment spreads itself (directly or through others). */
-	private static final class FragmentCycle extends RuntimeException {
-
-		FragmentCycle(String fragment) {
-			super(fragment, null, false, false);
-		}
-
-	}
-
-	/**
-	 * Counts work units, every unit against the bound, and the nesting of selections
-	 * (fields, inline fragments and fragment spreads: what graphql-java recurses on),
-	 * every level against its bound. A fragment is walked once: its count and height are
-	 * kept, and charged again in one step for every further spread.
-	 */
-	private static final class Counter {
-
-		private final Operation operation;
-
-		private final Map<String, FragmentDefinition> fragments;
-
-		private final long maxWork;
-
-		private final int maxNesting;
-
-		private final Map<String, long[]> fragmentWork = new HashMap<>();
-
-		private final Set<String> inProgress = new HashSet<>();
-
-		Counter(Operation operation, Map<String, FragmentDefinition> fragments, long maxWork, int maxNesting) {
-			this.operation = operation;
-			this.fragments = fragments;
-			this.maxWork = maxWork;
-			this.maxNesting = maxNesting;
-		}
-
-		/**
-		 * Adds units; past the bound the count is {@code maxWork + 1}, the unit at which
-		 * counting one by one would have stopped, and the walk ends.
-		 */
-		void charge(long units) {
-			this.operation.charge(units, this.maxWork);
-		}
-
-		private void nested(int level) {
-			if (level > this.maxNesting) {
-				this.operation.nesting = level;
-				throw new TooDeep();
-			}
-			this.operation.nesting = Math.max(this.operation.nesting, level);
-		}
-
-		/**
-		 * Counts a selection set at a nesting level, charging as it goes.
-		 * @return how many levels it nests below its own
-		 */
-		int count(SelectionSet selections, int level) {
-			if (selections == null) {
-				return 0;
-			}
-			nested(level);
-			int height = 0;
-			for (Selection<?> selection : selections.getSelections()) {
-				this.operation.steps++;
-				if (selection instanceof Field field) {
-					charge(1 + field.getDirectives().size());
-					if (field.getSelectionSet() != null) {
-						height = Math.max(height, 1 + count(field.getSelectionSet(), level + 1));
-					}
-				}
-				else if (selection instanceof InlineFragment inline) {
-					charge(1 + inline.getDirectives().size());
-					height = Math.max(height, 1 + count(inline.getSelectionSet(), level + 1));
-				}
-				else if (selection instanceof FragmentSpread spread) {
-					charge(1 + spread.getDirectives().size());
-					height = Math.max(height, 1 + spread(spread.getName(), level + 1));
-				}
-			}
-			return height;
-		}
-
-		private int spread(String name, int level) {
-			long[] known = this.fragmentWork.get(name);
-			if (known != null) {
-				nested(level + (int) known[1]);
-				charge(known[0]);
-				return (int) known[1];
-			}
-			FragmentDefinition fragment = this.fragments.get(name);
-			if (fragment == null) {
-				return 0;
-			}
-			if (!this.inProgress.add(name)) {
-				throw new FragmentCycle(name);
-			}
-			long start = this.operation.work;
-			charge(fragment.getDirectives().size());
-			int height = count(fragment.getSelectionSet(), level);
-			this.inProgress.remove(name);
-			this.fragmentWork.put(name, new long[] { this.operation.work - start, height });
-			return height;
-		}
-
 	}
 
 	/**
@@ -283,7 +166,7 @@ final class QueryPlanner {
 	 */
 	private final class Builder {
 
-		private final Operation operation;
+		private final PlannedOperation operation;
 
 		private final GraphQLSchema schema;
 
@@ -293,7 +176,7 @@ final class QueryPlanner {
 
 		private final Set<Field> checked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
-		Builder(Operation operation, GraphQLSchema schema, Map<String, FragmentDefinition> fragments) {
+		Builder(PlannedOperation operation, GraphQLSchema schema, Map<String, FragmentDefinition> fragments) {
 			this.operation = operation;
 			this.schema = schema;
 			this.fragments = fragments;
@@ -379,7 +262,7 @@ final class QueryPlanner {
 				if (declared == null) {
 					continue;
 				}
-				InputCheck.Problem problem = InputCheck.literal(this.schema, declared.getType(), argument.getValue(),
+				InputCheck.Problem problem = LiteralCheck.literal(this.schema, declared.getType(), argument.getValue(),
 						argument.getName());
 				if (problem != null) {
 					this.operation.inputError = InputCheck.argumentError(parent.getName() + "." + definition.getName(),
@@ -429,13 +312,13 @@ final class QueryPlanner {
 				: type instanceof GraphQLList;
 	}
 
-	private static long times(long a, long b) {
+	static long times(long a, long b) {
 		long high = Math.multiplyHigh(a, b);
 		long product = a * b;
 		return (high != 0 || product < 0) ? Long.MAX_VALUE : product;
 	}
 
-	private static long plus(long a, long b) {
+	static long plus(long a, long b) {
 		long sum = a + b;
 		return (sum < 0) ? Long.MAX_VALUE : sum;
 	}
@@ -461,272 +344,6 @@ final class QueryPlanner {
 	 * @param variable the variable name, or {@code null}
 	 */
 	record Size(Long literal, String variable) {
-	}
-
-	/**
-	 * One compiled operation: plain data, independent of the variables (so it can be kept
-	 * per registered query). Invalid ({@link #invalid}), too large ({@link #tooLarge}) or
-	 * a tree of fields ({@link #fields}) to plan with variables.
-	 */
-	static final class Operation {
-
-		private final QueryPlanner planner;
-
-		private final GraphQLSchema schema;
-
-		String invalid;
-
-		String operation;
-
-		String rootType;
-
-		boolean introspection;
-
-		/** Work units counted (at most {@code maxWork + 1}: counting stops there). */
-		long work;
-
-		/** Nodes of the document the planner touched: its own effort. */
-		long steps;
-
-		boolean tooLarge;
-
-		/**
-		 * Deepest nesting of selections seen (fields, fragments), stopping past the
-		 * bound.
-		 */
-		int nesting;
-
-		boolean tooDeep;
-
-		InputCheck.Error inputError;
-
-		final List<VariableDefinition> variables = new ArrayList<>();
-
-		List<Node> fields = List.of();
-
-		Operation(QueryPlanner planner, GraphQLSchema schema) {
-			this.planner = planner;
-			this.schema = schema;
-		}
-
-		void charge(long units, long maxWork) {
-			if (units > maxWork - this.work) {
-				this.work = maxWork + 1;
-				this.tooLarge = true;
-				throw new TooMuchWork();
-			}
-			this.work += units;
-		}
-
-		/**
-		 * The plan with these variables: their values counted and checked, then depth,
-		 * cost and provider calls.
-		 * @param variables the request's variables
-		 * @return the plan
-		 */
-		Plan plan(Map<String, Object> variables) {
-			Map<String, Object> values = (variables != null) ? variables : Map.of();
-			Plan plan = new Plan();
-			plan.operation = this.operation;
-			plan.introspection = this.introspection;
-			plan.work = this.work;
-			plan.steps = this.steps;
-			plan.invalid = this.invalid != null;
-			plan.invalidReason = this.invalid;
-			plan.tooLarge = this.tooLarge;
-			plan.nesting = this.nesting;
-			plan.tooDeep = this.tooDeep;
-			if (plan.invalid || plan.tooLarge || plan.tooDeep) {
-				return plan;
-			}
-			EdgeGraphQlProperties properties = this.planner.properties;
-			try {
-				for (Object value : values.values()) {
-					chargeValues(plan, value, properties.maxWork());
-				}
-			}
-			catch (TooMuchWork ex) {
-				plan.tooLarge = true;
-				return plan;
-			}
-			plan.inputError = this.inputError;
-			if (plan.inputError == null) {
-				plan.inputError = InputCheck.variables(this.schema, this.variables, values);
-			}
-			walk(plan, this.fields, this.rootType, "", 1, 1L, 0, true, values);
-			return plan;
-		}
-
-		private void chargeValues(Plan plan, Object value, long maxWork) {
-			plan.steps++;
-			if (plan.work >= maxWork) {
-				plan.work = maxWork + 1;
-				throw new TooMuchWork();
-			}
-			plan.work++;
-			if (value instanceof Map<?, ?> map) {
-				for (Object entry : map.values()) {
-					chargeValues(plan, entry, maxWork);
-				}
-			}
-			else if (value instanceof List<?> list) {
-				for (Object entry : list) {
-					chargeValues(plan, entry, maxWork);
-				}
-			}
-		}
-
-		private void walk(Plan plan, List<Node> nodes, String parent, String path, int depth, long multiplier,
-				int stage, boolean whole, Map<String, Object> variables) {
-			GraphQlFields fields = this.planner.fields;
-			EdgeGraphQlProperties properties = this.planner.properties;
-			boolean loadCounted = false;
-			for (Node node : nodes) {
-				String fieldPath = path.isEmpty() ? node.key() : path + "." + node.key();
-				plan.depth = Math.max(plan.depth, depth);
-				plan.cost = plus(plan.cost, multiplier);
-				GraphQlFields.Field configured = fields.field(parent, node.name());
-				int childStage = stage;
-				if (configured != null && configured.definition().calls()) {
-					childStage = stage + 1;
-					for (String call : configured.calls()) {
-						plan.cost = plus(plan.cost, times(multiplier, properties.callCost()));
-						plan.calls = plus(plan.calls, multiplier);
-						plan.add(new PlannedCall(childStage, fieldPath, configured.definition().from(), call,
-								multiplier, configured.required(), false,
-								configured.authorize() != null ? configured.authorize().toString() : null,
-								call.startsWith("GET")));
-					}
-				}
-				else if (!whole && !loadCounted && (configured == null || configured.definition().path() == null)) {
-					GraphQlFields.Field load = fields.load(parent);
-					if (load != null && !load.sourcePaths().contains(node.name())) {
-						loadCounted = true;
-						plan.cost = plus(plan.cost, times(multiplier, properties.callCost()));
-						plan.calls = plus(plan.calls, multiplier);
-						plan.add(new PlannedCall(stage + 1, path, load.definition().from(),
-								"GET " + load.definition().get(), multiplier, false, true, null, true));
-					}
-				}
-				long childMultiplier = node.list() ? times(multiplier, listSize(node.size(), variables)) : multiplier;
-				if (node.type() != null && !node.children().isEmpty()) {
-					// A call's answer is the whole object unless a part of it is selected
-					// (a list of summaries); a field read from the parent is as whole as
-					// its parent.
-					boolean childWhole = (configured != null && configured.definition().calls())
-							? configured.definition().select() == null : whole;
-					walk(plan, node.children(), node.type(), fieldPath, depth + 1, childMultiplier, childStage,
-							childWhole, variables);
-				}
-			}
-		}
-
-		private long listSize(Size size, Map<String, Object> variables) {
-			if (size != null && size.literal() != null) {
-				return size.literal();
-			}
-			if (size != null && variables.get(size.variable()) instanceof Number number) {
-				return Math.max(1, number.longValue());
-			}
-			return this.planner.properties.defaultListSize();
-		}
-
-	}
-
-	/**
-	 * One provider call a query can make.
-	 *
-	 * @param stage 1 for root calls; a call runs after the calls of lower stages it reads
-	 * @param path the field (dot path of result keys)
-	 * @param provider the provider id (breaker, bulkhead, cache)
-	 * @param call the call template
-	 * @param times at most this many times (list sizes multiplied)
-	 * @param required whether a failure is the field's error rather than its fallback
-	 * @param load whether it loads a partial object (made only when a field is missing)
-	 * @param authorize the ownership rule checked on it
-	 * @param idempotent whether it may be retried and collapsed
-	 */
-	record PlannedCall(int stage, String path, String provider, String call, long times, boolean required, boolean load,
-			String authorize, boolean idempotent) {
-	}
-
-	/** The plan of one document. */
-	static final class Plan {
-
-		boolean invalid;
-
-		String invalidReason;
-
-		/** Over {@code max-work}: nothing else was planned. */
-		boolean tooLarge;
-
-		/**
-		 * Selections (fields, fragment spreads, inline fragments) nest deeper than
-		 * {@link QueryPlanner#maxNesting()}: nothing else was planned.
-		 */
-		boolean tooDeep;
-
-		/** The deepest nesting of selections counted (stops at the first level over). */
-		int nesting;
-
-		/** Work units counted (at most {@code maxWork + 1}: counting stops there). */
-		long work;
-
-		/** Nodes of the document and variables the planner touched: its own effort. */
-		long steps;
-
-		/** The first argument or variable value that does not fit its type. */
-		InputCheck.Error inputError;
-
-		String operation;
-
-		int depth;
-
-		long cost;
-
-		long calls;
-
-		boolean introspection;
-
-		final List<PlannedCall> planned = new ArrayList<>();
-
-		void add(PlannedCall call) {
-			this.planned.add(call);
-		}
-
-		Map<String, Object> describe(QueryPlanner planner) {
-			Map<String, Object> out = new LinkedHashMap<>();
-			out.put("operation", this.operation);
-			out.put("work", this.work);
-			out.put("depth", this.depth);
-			out.put("cost", this.cost);
-			out.put("providerCalls", this.calls);
-			Map<Integer, List<PlannedCall>> stages = new java.util.TreeMap<>();
-			this.planned.forEach((call) -> stages.computeIfAbsent(call.stage(), (s) -> new ArrayList<>()).add(call));
-			List<Map<String, Object>> list = new ArrayList<>();
-			stages.forEach((stage, calls) -> {
-				Map<String, Object> s = new LinkedHashMap<>();
-				s.put("stage", stage);
-				List<Map<String, Object>> described = new ArrayList<>();
-				for (PlannedCall call : calls) {
-					Map<String, Object> c = new LinkedHashMap<>();
-					c.put("path", call.path());
-					c.put("provider", call.provider());
-					c.put("call", call.call());
-					c.put("times", call.times());
-					c.put("required", call.required());
-					c.put("load", call.load());
-					c.put("authorize", call.authorize());
-					c.put("policy", planner.policy(call.provider(), call.idempotent()));
-					described.add(c);
-				}
-				s.put("calls", described);
-				list.add(s);
-			});
-			out.put("stages", list);
-			return out;
-		}
-
 	}
 
 }

@@ -59,11 +59,11 @@ class QueryPlannerTests {
 		types.put("Query", new TypeDefinition(null, Map.of("order", order, "orders", orders)));
 		types.put("Order", new TypeDefinition(null, Map.of("restaurant", restaurant)));
 		EdgeGraphQlProperties properties = new EdgeGraphQlProperties(null, null, null, maxWork, null, null, null, null,
-				null, null, null, null, types);
+				null, null, null, null, types, null);
 		return new QueryPlanner(new GraphQlFields(properties, null), properties, Map.of());
 	}
 
-	static QueryPlanner.Plan plan(int maxWork, String document, Map<String, Object> variables) {
+	static QueryPlan plan(int maxWork, String document, Map<String, Object> variables) {
 		return planner(maxWork).plan(SCHEMA, Parser.parse(document), null, variables);
 	}
 
@@ -90,7 +90,7 @@ class QueryPlannerTests {
 												// expanded
 		int maxWork = 2000;
 
-		QueryPlanner.Plan plan = plan(maxWork, document, Map.of());
+		QueryPlan plan = plan(maxWork, document, Map.of());
 
 		assertThat(plan.tooLarge).isTrue();
 		assertThat(plan.work).isGreaterThan(maxWork).isLessThanOrEqualTo(maxWork + document.length());
@@ -104,8 +104,8 @@ class QueryPlannerTests {
 		String document = exponential(3, 3); // 27 paths
 		String expanded = "query { order(orderId: 1) { " + expand(3, 0) + " } }";
 
-		QueryPlanner.Plan fromFragments = plan(100_000, document, Map.of());
-		QueryPlanner.Plan fromExpansion = plan(100_000, expanded, Map.of());
+		QueryPlan fromFragments = plan(100_000, document, Map.of());
+		QueryPlan fromExpansion = plan(100_000, expanded, Map.of());
 
 		assertThat(fromFragments.tooLarge).isFalse();
 		assertThat(fromFragments.cost).isEqualTo(fromExpansion.cost);
@@ -131,7 +131,7 @@ class QueryPlannerTests {
 
 		assertThat(plan(6, document, Map.of()).tooLarge).isFalse();
 		assertThat(plan(6, document, Map.of()).work).isEqualTo(6);
-		QueryPlanner.Plan refused = plan(5, document, Map.of());
+		QueryPlan refused = plan(5, document, Map.of());
 		assertThat(refused.tooLarge).isTrue();
 		assertThat(refused.work).isEqualTo(6);
 	}
@@ -153,11 +153,11 @@ class QueryPlannerTests {
 
 	@Test
 	void aliasesAndRepeatedFields_mergedBeforePlanning() {
-		QueryPlanner.Plan repeated = plan(1000, """
+		QueryPlan repeated = plan(1000, """
 				{ order(orderId: 1) { state state ... on Order { state restaurant { name } } restaurant { name } }
 				  order(orderId: 1) { orderId } }
 				""", Map.of());
-		QueryPlanner.Plan once = plan(1000, "{ order(orderId: 1) { state restaurant { name } orderId } }", Map.of());
+		QueryPlan once = plan(1000, "{ order(orderId: 1) { state restaurant { name } orderId } }", Map.of());
 
 		assertThat(repeated.cost).isEqualTo(once.cost);
 		assertThat(repeated.calls).isEqualTo(once.calls).isEqualTo(2);
@@ -176,7 +176,7 @@ class QueryPlannerTests {
 		document.append("fragment F1000 on Order { orderId }\n");
 		QueryPlanner planner = planner(100_000);
 
-		QueryPlanner.Plan plan = planner.plan(SCHEMA, Parser.parse(document.toString()), null, Map.of());
+		QueryPlan plan = planner.plan(SCHEMA, Parser.parse(document.toString()), null, Map.of());
 
 		assertThat(planner.maxNesting()).isEqualTo(32);
 		assertThat(plan.tooDeep).isTrue();
@@ -192,7 +192,7 @@ class QueryPlannerTests {
 
 	@Test
 	void fragmentCycle_invalid_notExpanded() {
-		QueryPlanner.Plan plan = plan(1000, """
+		QueryPlan plan = plan(1000, """
 				{ order(orderId: 1) { ...A } }
 				fragment A on Order { next { ...B } }
 				fragment B on Order { next { ...A } }
@@ -206,7 +206,7 @@ class QueryPlannerTests {
 	void wrongTypeVariable_edgeWords_noJavaClass() {
 		String document = "query($id: Int!) { order(orderId: $id) { orderId } }";
 
-		QueryPlanner.Plan plan = plan(1000, document, Map.of("id", Map.of("a", 1)));
+		QueryPlan plan = plan(1000, document, Map.of("id", Map.of("a", 1)));
 
 		assertThat(plan.inputError.message()).isEqualTo("Variable '$id' expects Int!, got an object")
 			.doesNotContainPattern(CLASS_NAMES);
@@ -294,12 +294,12 @@ class QueryPlannerTests {
 	@Test
 	void maxWork_validatedAtStartUp_namingTheKey() {
 		EdgeGraphQlProperties zero = new EdgeGraphQlProperties(null, null, null, 0, null, null, null, null, null, null,
-				null, null, null);
+				null, null, null, null);
 		assertThatThrownBy(() -> EdgeGraphQlAutoConfiguration.validate(zero))
 			.isInstanceOf(InvalidEdgeConfigurationException.class)
 			.hasMessageContaining("edge.graphql.max-work");
 		EdgeGraphQlProperties defaults = new EdgeGraphQlProperties(null, null, null, null, null, null, null, null, null,
-				null, null, null, null);
+				null, null, null, null, null);
 		assertThat(defaults.maxWork()).isEqualTo(2000);
 		EdgeGraphQlAutoConfiguration.validate(defaults);
 	}
