@@ -119,12 +119,14 @@ class MobileGraphQlCompiledPlansTests {
 
 		double compiledRuns = compiledRuns(this.managementPort);
 		providers.resetRequests();
+		env.grpcOrders().resetCalls();
 		String compiled = answer(this.client, token, body);
 		List<String> compiledCalls = journal();
 		// this application answered with the compiled plan, not graphql-java
 		assertThat(compiledRuns(this.managementPort)).isEqualTo(compiledRuns + 1);
 
 		providers.resetRequests();
+		env.grpcOrders().resetCalls();
 		WebTestClient reference = WebTestClient.bindToServer()
 			.baseUrl("http://localhost:" + graphQlJava.getEnvironment().getProperty("local.server.port"))
 			.responseTimeout(java.time.Duration.ofSeconds(20))
@@ -207,6 +209,11 @@ class MobileGraphQlCompiledPlansTests {
 		for (Provider provider : Provider.values()) {
 			providers.requests(provider).forEach((r) -> calls.add(provider + " " + r.getMethod() + " " + r.getUrl()));
 		}
+		// bff-mobile reads orders over gRPC
+		env.grpcOrders()
+			.calls()
+			.forEach((call) -> calls.add("ORDER grpc " + call.method() + " "
+					+ call.request().map(com.google.protobuf.TextFormat::shortDebugString).orElse("")));
 		String[] sorted = calls.toArray(String[]::new);
 		Arrays.sort(sorted);
 		return List.of(sorted);
