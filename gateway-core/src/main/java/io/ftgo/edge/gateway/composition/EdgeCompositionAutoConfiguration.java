@@ -3,6 +3,7 @@ package io.ftgo.edge.gateway.composition;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -216,16 +217,9 @@ public class EdgeCompositionAutoConfiguration {
 	 * sent), whatever kind of call made them.
 	 */
 	static void bindRetries(CompositionEngine engine, ProviderRegistry providers, MeterRegistry registry) {
-		for (String provider : providers.names()) {
-			RetryStats retries = engine.retries(provider);
-			if (retries == null) {
-				continue;
-			}
-			ProviderMeters meters = new ProviderMeters(registry, provider);
-			meters.counters("edge.composition.retries",
-					"Retries and hedges to a provider: sent, or refused by its retry budget (not sent)", retries,
-					Map.of("sent", RetryStats::sent, "refused", RetryStats::refused));
-		}
+		bindOutcomes(providers, registry, engine::retries, "edge.composition.retries",
+				"Retries and hedges to a provider: sent, or refused by its retry budget (not sent)",
+				Map.of("sent", RetryStats::sent, "refused", RetryStats::refused));
 	}
 
 	/**
@@ -268,15 +262,19 @@ public class EdgeCompositionAutoConfiguration {
 	 * from the engine (registered once here, never per request).
 	 */
 	static void bindHedges(CompositionEngine engine, ProviderRegistry providers, MeterRegistry registry) {
+		bindOutcomes(providers, registry, engine::hedges, "edge.composition.hedges",
+				"Hedged provider calls: sent, answered first (won), or not sent for lack of budget",
+				Map.of("sent", HedgeStats::sent, "won", HedgeStats::won, "refused", HedgeStats::refused));
+	}
+
+	/** A counter per outcome of each provider that has {@code stats} (not null). */
+	private static <T> void bindOutcomes(ProviderRegistry providers, MeterRegistry registry, Function<String, T> stats,
+			String name, String description, Map<String, ToDoubleFunction<T>> outcomes) {
 		for (String provider : providers.names()) {
-			HedgeStats hedges = engine.hedges(provider);
-			if (hedges == null) {
-				continue;
+			T source = stats.apply(provider);
+			if (source != null) {
+				new ProviderMeters(registry, provider).counters(name, description, source, outcomes);
 			}
-			ProviderMeters meters = new ProviderMeters(registry, provider);
-			meters.counters("edge.composition.hedges",
-					"Hedged provider calls: sent, answered first (won), or not sent for lack of budget", hedges,
-					Map.of("sent", HedgeStats::sent, "won", HedgeStats::won, "refused", HedgeStats::refused));
 		}
 	}
 
