@@ -1,24 +1,17 @@
 package io.ftgo.edge.composition.policy;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.Limiter;
-import com.netflix.concurrency.limits.limit.FixedLimit;
-import com.netflix.concurrency.limits.limit.Gradient2Limit;
-import com.netflix.concurrency.limits.limit.VegasLimit;
-import com.netflix.concurrency.limits.limit.WindowedLimit;
-import com.netflix.concurrency.limits.limit.window.PercentileSampleWindowFactory;
 import com.netflix.concurrency.limits.limiter.AbstractLimiter;
-import com.netflix.concurrency.limits.limiter.AbstractPartitionedLimiter;
 import io.ftgo.edge.composition.FailureReason;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -39,8 +32,8 @@ import reactor.core.scheduler.Scheduler;
  * A slot is released exactly once: {@code onSuccess} for an answer, {@code onDropped} for
  * a timeout or a 503/429 (the provider is overloaded), {@code onIgnore} for other errors
  * and cancellations. Nothing blocks: acquiring is counters and CAS, and the algorithm is
- * wrapped in the library's {@link WindowedLimit} (one-second windows of the median
- * latency, so a GC pause does not read as queueing).
+ * wrapped in the library's windowed limit ({@link PartitionedLimiters}; one-second
+ * windows of the median latency, so a GC pause does not read as queueing).
  */
 public final class ProviderLimit {
 
@@ -75,33 +68,11 @@ public final class ProviderLimit {
 		this.settings = settings;
 		this.partitions = settings.partitions().isEmpty() ? Map.of(DEFAULT_PARTITION, 100) : settings.partitions();
 		this.firstPartition = this.partitions.keySet().iterator().next();
-		Builder builder = new Builder().named("provider-" + provider)
-			.nanoClock(() -> scheduler.now(TimeUnit.NANOSECONDS))
-			.limit(limit(settings))
-			.partitionResolver((partition) -> partition);
-		this.partitions.forEach((name, percent) -> builder.partition(name, percent / 100.0));
-		this.limiter = (AbstractLimiter<String>) builder.build();
-	}
-
-	private static Limit limit(ProviderSettings.ConcurrencySettings settings) {
-		Limit algorithm = switch (settings.algorithm()) {
-			case "fixed" -> FixedLimit.of(settings.initialLimit());
-			case "vegas" -> VegasLimit.newBuilder()
-				.initialLimit(settings.initialLimit())
-				.maxConcurrency(settings.maxLimit())
-				.build();
-			default -> Gradient2Limit.newBuilder()
-				.initialLimit(settings.initialLimit())
-				.minLimit(settings.minLimit())
-				.maxConcurrency(settings.maxLimit())
-				.build();
-		};
-		return WindowedLimit.newBuilder()
-			.minWindowTime(1, TimeUnit.SECONDS)
-			.maxWindowTime(2, TimeUnit.SECONDS)
-			.windowSize(10)
-			.sampleWindowFactory(PercentileSampleWindowFactory.of(0.5, 1000))
-			.build(algorithm);
+		// one-second windows of the median latency, as the BFF-wide limit's default
+		Limit limit = PartitionedLimiters.limit(settings.algorithm(), settings.initialLimit(), settings.minLimit(),
+				settings.maxLimit(), Duration.ofSeconds(1), 50);
+		this.limiter = PartitionedLimiters.build("provider-" + provider, () -> scheduler.now(TimeUnit.NANOSECONDS),
+				limit, this.partitions);
 	}
 
 	/**
@@ -122,8 +93,9 @@ public final class ProviderLimit {
 				return Mono.error(new CallFailure(FailureReason.CONCURRENCY_LIMIT, 0));
 			}
 			this.admitted.increment();
-			Release release = new Release(listener.get(), this.inFlight);
-			return call.doOnError(release::failed).doFinally(release::finished);
+			PartitionedLimiters.Slot slot = new PartitionedLimiters.Slot(listener.get(), this.inFlight);
+			return call.doOnError(slot::failed)
+				.doFinally((signal) -> slot.finished(signal, () -> false, ProviderLimit::overloaded));
 		});
 	}
 
@@ -167,59 +139,11 @@ public final class ProviderLimit {
 		return this.settings;
 	}
 
-	/** One admitted call's slot, released exactly once. */
-	private static final class Release {
-
-		private final Limiter.Listener listener;
-
-		private final AtomicInteger inFlight;
-
-		private final AtomicBoolean released = new AtomicBoolean();
-
-		private volatile Throwable error;
-
-		Release(Limiter.Listener listener, AtomicInteger inFlight) {
-			this.listener = listener;
-			this.inFlight = inFlight;
-			inFlight.incrementAndGet();
-		}
-
-		void failed(Throwable error) {
-			this.error = error;
-		}
-
-		void finished(SignalType signal) {
-			if (!this.released.compareAndSet(false, true)) {
-				return;
-			}
-			this.inFlight.decrementAndGet();
-			if (signal == SignalType.ON_COMPLETE) {
-				this.listener.onSuccess();
-			}
-			else if (signal == SignalType.ON_ERROR && overloaded(this.error)) {
-				this.listener.onDropped();
-			}
-			else {
-				this.listener.onIgnore();
-			}
-		}
-
-		private static boolean overloaded(Throwable error) {
-			CallFailure failure = Failures.classify(error);
-			return failure.reason() == FailureReason.TIMEOUT || (failure.reason() == FailureReason.HTTP_STATUS
-					&& (failure.httpStatus() == 503 || failure.httpStatus() == 429));
-		}
-
-	}
-
-	/** The library's partitioned limiter builder, made concrete. */
-	private static final class Builder extends AbstractPartitionedLimiter.Builder<Builder, String> {
-
-		@Override
-		protected Builder self() {
-			return this;
-		}
-
+	/** A timeout or a 503/429: the provider is overloaded. */
+	private static boolean overloaded(Throwable error) {
+		CallFailure failure = Failures.classify(error);
+		return failure.reason() == FailureReason.TIMEOUT || (failure.reason() == FailureReason.HTTP_STATUS
+				&& (failure.httpStatus() == 503 || failure.httpStatus() == 429));
 	}
 
 }

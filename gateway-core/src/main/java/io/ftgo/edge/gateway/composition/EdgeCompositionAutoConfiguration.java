@@ -3,8 +3,11 @@ package io.ftgo.edge.gateway.composition;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
@@ -42,6 +45,9 @@ import io.ftgo.edge.composition.HedgeStats;
 import io.ftgo.edge.composition.ProviderRegistry;
 import io.ftgo.edge.composition.RequestLine;
 import io.ftgo.edge.composition.RetryStats;
+import io.ftgo.edge.composition.policy.AdmissionControl;
+import io.ftgo.edge.composition.policy.ProviderLimit;
+import io.ftgo.edge.composition.policy.ProviderPolicy;
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
 import io.ftgo.edge.gateway.deadline.ClientDeadlines;
 import io.ftgo.edge.gateway.deadline.DeadlineHeaderFilter;
@@ -197,7 +203,7 @@ public class EdgeCompositionAutoConfiguration {
 		if (grpc == null) {
 			return;
 		}
-		io.micrometer.core.instrument.Gauge.builder("edge.grpc.channels", grpc, (client) -> client.openChannels())
+		Gauge.builder("edge.grpc.channels", grpc, (client) -> client.openChannels())
 			.description("Open gRPC channels to providers (one per transport: grpc provider)")
 			.register(registry);
 		FunctionCounter.builder("edge.grpc.channels.opened", grpc, (client) -> client.channelsOpened())
@@ -211,19 +217,9 @@ public class EdgeCompositionAutoConfiguration {
 	 * sent), whatever kind of call made them.
 	 */
 	static void bindRetries(CompositionEngine engine, ProviderRegistry providers, MeterRegistry registry) {
-		for (String provider : providers.names()) {
-			RetryStats retries = engine.retries(provider);
-			if (retries == null) {
-				continue;
-			}
-			Map<String, java.util.function.ToDoubleFunction<RetryStats>> outcomes = Map.of("sent", RetryStats::sent,
-					"refused", RetryStats::refused);
-			outcomes.forEach((outcome, count) -> FunctionCounter.builder("edge.composition.retries", retries, count)
-				.description("Retries and hedges to a provider: sent, or refused by its retry budget (not sent)")
-				.tag("provider", provider)
-				.tag("outcome", outcome)
-				.register(registry));
-		}
+		bindOutcomes(providers, registry, engine::retries, "edge.composition.retries",
+				"Retries and hedges to a provider: sent, or refused by its retry budget (not sent)",
+				Map.of("sent", RetryStats::sent, "refused", RetryStats::refused));
 	}
 
 	/**
@@ -234,48 +230,29 @@ public class EdgeCompositionAutoConfiguration {
 	 */
 	static void bindConcurrency(CompositionEngine engine, ProviderRegistry providers, MeterRegistry registry) {
 		for (String provider : providers.names()) {
-			io.ftgo.edge.composition.policy.ProviderPolicy policy = engine.policy(provider);
-			io.ftgo.edge.composition.policy.AdmissionControl admission = (policy != null) ? policy.admissionControl()
-					: null;
+			ProviderMeters meters = new ProviderMeters(registry, provider);
+			ProviderPolicy policy = engine.policy(provider);
+			AdmissionControl admission = (policy != null) ? policy.admissionControl() : null;
 			if (admission != null) {
-				io.micrometer.core.instrument.Gauge
-					.builder("edge.composition.admission.probability", admission,
-							io.ftgo.edge.composition.policy.AdmissionControl::probability)
-					.description("The share of a provider's calls its admission control refuses now")
-					.tag("provider", provider)
-					.register(registry);
-				FunctionCounter
-					.builder("edge.composition.admission.refused", admission,
-							io.ftgo.edge.composition.policy.AdmissionControl::refused)
-					.description("Calls to a provider refused by its admission control (not sent)")
-					.tag("provider", provider)
-					.register(registry);
+				meters.gauge("edge.composition.admission.probability",
+						"The share of a provider's calls its admission control refuses now", admission,
+						AdmissionControl::probability);
+				meters.counter("edge.composition.admission.refused",
+						"Calls to a provider refused by its admission control (not sent)", admission,
+						AdmissionControl::refused, null);
 			}
-			io.ftgo.edge.composition.policy.ProviderLimit limit = (policy != null) ? policy.concurrencyLimit() : null;
+			ProviderLimit limit = (policy != null) ? policy.concurrencyLimit() : null;
 			if (limit == null) {
 				continue;
 			}
-			io.micrometer.core.instrument.Gauge
-				.builder("edge.composition.concurrency.limit", limit,
-						io.ftgo.edge.composition.policy.ProviderLimit::currentLimit)
-				.description("The adaptive concurrency limit of a provider's calls")
-				.tag("provider", provider)
-				.register(registry);
-			io.micrometer.core.instrument.Gauge
-				.builder("edge.composition.concurrency.in-flight", limit,
-						io.ftgo.edge.composition.policy.ProviderLimit::inFlight)
-				.description("Calls to a provider admitted by its concurrency limit and not yet finished")
-				.tag("provider", provider)
-				.register(registry);
-			Map<String, java.util.function.ToDoubleFunction<io.ftgo.edge.composition.policy.ProviderLimit>> outcomes = Map
-				.of("admitted", io.ftgo.edge.composition.policy.ProviderLimit::admitted, "rejected",
-						io.ftgo.edge.composition.policy.ProviderLimit::rejected);
-			outcomes.forEach(
-					(outcome, count) -> FunctionCounter.builder("edge.composition.concurrency.requests", limit, count)
-						.description("Calls to a provider: admitted by its concurrency limit, or rejected (not sent)")
-						.tag("provider", provider)
-						.tag("outcome", outcome)
-						.register(registry));
+			meters.gauge("edge.composition.concurrency.limit", "The adaptive concurrency limit of a provider's calls",
+					limit, ProviderLimit::currentLimit);
+			meters.gauge("edge.composition.concurrency.in-flight",
+					"Calls to a provider admitted by its concurrency limit and not yet finished", limit,
+					ProviderLimit::inFlight);
+			meters.counters("edge.composition.concurrency.requests",
+					"Calls to a provider: admitted by its concurrency limit, or rejected (not sent)", limit,
+					Map.of("admitted", ProviderLimit::admitted, "rejected", ProviderLimit::rejected));
 		}
 	}
 
@@ -285,19 +262,51 @@ public class EdgeCompositionAutoConfiguration {
 	 * from the engine (registered once here, never per request).
 	 */
 	static void bindHedges(CompositionEngine engine, ProviderRegistry providers, MeterRegistry registry) {
+		bindOutcomes(providers, registry, engine::hedges, "edge.composition.hedges",
+				"Hedged provider calls: sent, answered first (won), or not sent for lack of budget",
+				Map.of("sent", HedgeStats::sent, "won", HedgeStats::won, "refused", HedgeStats::refused));
+	}
+
+	/** A counter per outcome of each provider that has {@code stats} (not null). */
+	private static <T> void bindOutcomes(ProviderRegistry providers, MeterRegistry registry, Function<String, T> stats,
+			String name, String description, Map<String, ToDoubleFunction<T>> outcomes) {
 		for (String provider : providers.names()) {
-			HedgeStats hedges = engine.hedges(provider);
-			if (hedges == null) {
-				continue;
+			T source = stats.apply(provider);
+			if (source != null) {
+				new ProviderMeters(registry, provider).counters(name, description, source, outcomes);
 			}
-			Map<String, java.util.function.ToDoubleFunction<HedgeStats>> outcomes = Map.of("sent", HedgeStats::sent,
-					"won", HedgeStats::won, "refused", HedgeStats::refused);
-			outcomes.forEach((outcome, count) -> FunctionCounter.builder("edge.composition.hedges", hedges, count)
-				.description("Hedged provider calls: sent, answered first (won), or not sent for lack of budget")
-				.tag("provider", provider)
-				.tag("outcome", outcome)
-				.register(registry));
 		}
+	}
+
+	/**
+	 * One provider's meters, tagged {@code provider}, each reading a value the engine
+	 * keeps (registered once, never per request).
+	 */
+	private record ProviderMeters(MeterRegistry registry, String provider) {
+
+		<T> void gauge(String name, String description, T source, ToDoubleFunction<T> value) {
+			Gauge.builder(name, source, value)
+				.description(description)
+				.tag("provider", this.provider)
+				.register(this.registry);
+		}
+
+		/** A counter, tagged {@code outcome} unless that is null. */
+		<T> void counter(String name, String description, T source, ToDoubleFunction<T> count, String outcome) {
+			FunctionCounter.Builder<T> builder = FunctionCounter.builder(name, source, count)
+				.description(description)
+				.tag("provider", this.provider);
+			if (outcome != null) {
+				builder.tag("outcome", outcome);
+			}
+			builder.register(this.registry);
+		}
+
+		/** A counter per {@code outcome}. */
+		<T> void counters(String name, String description, T source, Map<String, ToDoubleFunction<T>> outcomes) {
+			outcomes.forEach((outcome, count) -> counter(name, description, source, count, outcome));
+		}
+
 	}
 
 	@Bean

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
@@ -16,7 +15,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -28,6 +26,7 @@ import org.springframework.web.server.WebFilterChain;
 
 import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
 import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
+import io.ftgo.edge.composition.policy.PartitionedLimiters;
 import io.ftgo.edge.composition.policy.ProviderLimit;
 import io.ftgo.edge.security.web.Problems;
 
@@ -170,13 +169,14 @@ public class ConcurrencyLimitWebFilter implements EdgeChainLink {
 				return shed(exchange);
 			}
 			partition.admitted.increment();
-			Release release = new Release(listener.get(), partition.inFlight);
+			PartitionedLimiters.Slot slot = new PartitionedLimiters.Slot(listener.get(), partition.inFlight);
 			// The partition travels to every provider call the request makes
 			// (ProviderLimit): low priority gives way first at a provider too.
 			return Mono.defer(() -> chain.filter(exchange))
 				.contextWrite((context) -> context.put(ProviderLimit.PRIORITY_KEY, name))
-				.doOnError(release::failed)
-				.doFinally((signal) -> release.finished(signal, exchange));
+				.doOnError(slot::failed)
+				.doFinally((signal) -> slot.finished(signal, () -> overloaded(exchange),
+						ConcurrencyLimitWebFilter::isTimeout));
 		});
 	}
 
@@ -185,52 +185,10 @@ public class ConcurrencyLimitWebFilter implements EdgeChainLink {
 		return Problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, DETAIL, CODE);
 	}
 
-	/**
-	 * One admitted request's slot: released exactly once, by whichever of completion,
-	 * error or cancellation comes first; later signals do nothing.
-	 */
-	static final class Release {
-
-		private final Limiter.Listener listener;
-
-		private final AtomicInteger inFlight;
-
-		private final AtomicBoolean released = new AtomicBoolean();
-
-		private volatile Throwable error;
-
-		Release(Limiter.Listener listener, AtomicInteger inFlight) {
-			this.listener = listener;
-			this.inFlight = inFlight;
-			inFlight.incrementAndGet();
-		}
-
-		void failed(Throwable error) {
-			this.error = error;
-		}
-
-		void finished(SignalType signal, ServerWebExchange exchange) {
-			if (!this.released.compareAndSet(false, true)) {
-				return;
-			}
-			this.inFlight.decrementAndGet();
-			if (signal == SignalType.ON_COMPLETE) {
-				HttpStatusCode status = exchange.getResponse().getStatusCode();
-				if (status != null && (status.value() == 503 || status.value() == 504)) {
-					this.listener.onDropped();
-				}
-				else {
-					this.listener.onSuccess();
-				}
-			}
-			else if (signal == SignalType.ON_ERROR && isTimeout(this.error)) {
-				this.listener.onDropped();
-			}
-			else {
-				this.listener.onIgnore();
-			}
-		}
-
+	/** An answer of 503 or 504: a sign of overload the algorithm should see. */
+	private static boolean overloaded(ServerWebExchange exchange) {
+		HttpStatusCode status = exchange.getResponse().getStatusCode();
+		return status != null && (status.value() == 503 || status.value() == 504);
 	}
 
 	static boolean isTimeout(Throwable error) {

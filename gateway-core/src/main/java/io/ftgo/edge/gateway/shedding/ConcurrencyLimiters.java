@@ -1,25 +1,20 @@
 package io.ftgo.edge.gateway.shedding;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import com.netflix.concurrency.limits.Limit;
-import com.netflix.concurrency.limits.limit.FixedLimit;
-import com.netflix.concurrency.limits.limit.Gradient2Limit;
-import com.netflix.concurrency.limits.limit.VegasLimit;
 import com.netflix.concurrency.limits.limit.WindowedLimit;
-import com.netflix.concurrency.limits.limit.window.PercentileSampleWindowFactory;
 import com.netflix.concurrency.limits.limiter.AbstractLimiter;
-import com.netflix.concurrency.limits.limiter.AbstractPartitionedLimiter;
+import io.ftgo.edge.composition.policy.PartitionedLimiters;
 
 /**
  * Builds the partitioned limiter of Netflix concurrency-limits from
- * {@link EdgeConcurrencyProperties}; the algorithm is the library's, nothing of it is
- * written here.
+ * {@link EdgeConcurrencyProperties}, as {@link PartitionedLimiters} builds every limiter
+ * of the edge (the provider limits too), plus the warm-up; the algorithm is the
+ * library's, nothing of it is written here.
  * <p>
  * Nothing it does on a request blocks an event loop: {@code acquire} is atomic counters
  * and CAS (no partition reject delay is ever configured, which would sleep); the adaptive
@@ -50,64 +45,19 @@ public final class ConcurrencyLimiters {
 	 */
 	public static AbstractLimiter<String> build(EdgeConcurrencyProperties properties, String name,
 			LongSupplier nanoClock) {
-		PartitionedBuilder builder = new PartitionedBuilder().named(name)
-			.nanoClock(nanoClock)
-			.limit(limit(properties, nanoClock))
-			.partitionResolver((partition) -> partition);
-		for (Map.Entry<String, Integer> partition : properties.partitions().entrySet()) {
-			builder.partition(partition.getKey(), partition.getValue() / 100.0);
-		}
-		return (AbstractLimiter<String>) builder.build();
+		return PartitionedLimiters.build(name, nanoClock, limit(properties, nanoClock), properties.partitions());
 	}
 
 	static Limit limit(EdgeConcurrencyProperties properties, LongSupplier nanoClock) {
-		Limit limit = switch (properties.algorithm()) {
-			// windowed too, so that no release enters the limit's synchronized onSample
-			case "fixed" -> windowed(FixedLimit.of(properties.initialLimit()), properties);
-			case "vegas" -> windowed(VegasLimit.newBuilder()
-				.initialLimit(properties.initialLimit())
-				.maxConcurrency(properties.maxLimit())
-				.build(), properties);
-			default -> windowed(Gradient2Limit.newBuilder()
-				.initialLimit(properties.initialLimit())
-				.minLimit(properties.minLimit())
-				.maxConcurrency(properties.maxLimit())
-				.build(), properties);
-		};
+		// windowed, fixed too, so that no release enters the limit's synchronized
+		// onSample
+		Limit limit = PartitionedLimiters.limit(properties.algorithm(), properties.initialLimit(),
+				properties.minLimit(), properties.maxLimit(), properties.sampleWindow(), properties.samplePercentile());
 		if ("fixed".equals(properties.algorithm()) || properties.warmUp().isZero()) {
 			return limit;
 		}
 		return new WarmUpLimit(limit, properties.initialLimit(), properties.warmUp().toNanos(), nanoClock);
 	}
-
-	/**
-	 * The adaptive algorithm sees one latency per window of at least
-	 * {@code sample-window} (and {@link #WINDOW_SAMPLES} samples, at most
-	 * {@code max(sample-window, 2s)}): the window's median (or another percentile, or the
-	 * average). A GC pause or a JIT compilation stalls every request for tens of
-	 * milliseconds at once; in a 100 ms window of averages that reads as queueing and the
-	 * limit falls, in a one-second window's median it is a few slow samples among many.
-	 * Real queueing slows every request of the window, which moves the median as it moves
-	 * the average.
-	 */
-	private static Limit windowed(Limit algorithm, EdgeConcurrencyProperties properties) {
-		long min = properties.sampleWindow().toNanos();
-		WindowedLimit.Builder builder = WindowedLimit.newBuilder()
-			.minWindowTime(min, TimeUnit.NANOSECONDS)
-			.maxWindowTime(Math.max(min, TimeUnit.SECONDS.toNanos(2)), TimeUnit.NANOSECONDS)
-			.windowSize(WINDOW_SAMPLES);
-		if (properties.samplePercentile() > 0) {
-			builder.sampleWindowFactory(
-					PercentileSampleWindowFactory.of(properties.samplePercentile() / 100.0, WINDOW_SAMPLE_CAPACITY));
-		}
-		return builder.build(algorithm);
-	}
-
-	/** Samples a window needs before the algorithm sees it. */
-	static final int WINDOW_SAMPLES = 10;
-
-	/** Samples a percentile window keeps (later ones in the window are not counted). */
-	static final int WINDOW_SAMPLE_CAPACITY = 1000;
 
 	/**
 	 * For {@code duration} after it was built the limit is {@code initial-limit}, fixed,
@@ -170,16 +120,6 @@ public final class ConcurrencyLimiters {
 				this.listeners.forEach((listener) -> listener.accept(limit));
 			}
 			return this.warming;
-		}
-
-	}
-
-	/** The library's partitioned limiter builder, made concrete. */
-	static final class PartitionedBuilder extends AbstractPartitionedLimiter.Builder<PartitionedBuilder, String> {
-
-		@Override
-		protected PartitionedBuilder self() {
-			return this;
 		}
 
 	}

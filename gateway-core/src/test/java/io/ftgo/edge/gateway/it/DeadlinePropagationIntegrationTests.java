@@ -22,7 +22,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -57,10 +56,7 @@ class DeadlinePropagationIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("edge.security.jwt.issuer-uri", identity::issuer);
-		registry.add("edge.security.jwt.audiences[0]", () -> "ftgo-edge");
-		registry.add("edge.security.rules[0].path", () -> "/api/x/**");
-		registry.add("edge.security.rules[0].permit-all", () -> "true");
+		EdgeTestSupport.permitAll(registry, identity, "/api/x/**");
 		registry.add("edge.deadlines.max-client", () -> "2500ms");
 		registry.add("edge.providers.restaurant.url", restaurant::baseUrl);
 		registry.add("edge.providers.restaurant.timeout", () -> "3s");
@@ -79,23 +75,16 @@ class DeadlinePropagationIntegrationTests {
 	}
 
 	static void route(DynamicPropertyRegistry registry, int index, String id, String uri, String path) {
-		String route = "spring.cloud.gateway.server.webflux.routes[" + index + "].";
-		registry.add(route + "id", () -> id);
-		registry.add(route + "uri", () -> uri);
-		registry.add(route + "predicates[0]", () -> path);
-		registry.add(route + "filters[0]", () -> "RewritePath=/api/x/(?<rest>.*), /${rest}");
+		EdgeTestSupport.route(registry, index, id, uri, path, "RewritePath=/api/x/(?<rest>.*), /${rest}");
 	}
 
 	static WireMockServer server() {
-		WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-		server.start();
-		return server;
+		return EdgeTestSupport.wireMock((options) -> options);
 	}
 
 	@AfterAll
 	static void stop() {
-		List.of(restaurant, order, kitchen, other).forEach(WireMockServer::stop);
-		identity.close();
+		EdgeTestSupport.stop(identity, restaurant, order, kitchen, other);
 	}
 
 	@BeforeEach

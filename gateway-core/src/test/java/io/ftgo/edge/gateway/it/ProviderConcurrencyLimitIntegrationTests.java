@@ -28,7 +28,6 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -89,10 +88,7 @@ class ProviderConcurrencyLimitIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("edge.security.jwt.issuer-uri", identity::issuer);
-		registry.add("edge.security.jwt.audiences[0]", () -> "ftgo-edge");
-		registry.add("edge.security.rules[0].path", () -> "/api/x/**");
-		registry.add("edge.security.rules[0].permit-all", () -> "true");
+		EdgeTestSupport.permitAll(registry, identity, "/api/x/**");
 		registry.add("edge.providers.kitchen.url", held::baseUrl);
 		registry.add("edge.providers.kitchen.timeout", () -> "30s");
 		registry.add("edge.providers.kitchen.retry.max-attempts", () -> "1");
@@ -132,28 +128,20 @@ class ProviderConcurrencyLimitIntegrationTests {
 
 	static void route(DynamicPropertyRegistry registry, int index, String id, String uri, String path, String prefix,
 			String provider) {
-		String route = "spring.cloud.gateway.server.webflux.routes[" + index + "].";
-		registry.add(route + "id", () -> id);
-		registry.add(route + "uri", () -> uri);
-		registry.add(route + "predicates[0]", () -> path);
-		registry.add(route + "filters[0]", () -> "RewritePath=/api/x/[a-z-]+/?(?<rest>.*), " + prefix + "/${rest}");
+		String route = EdgeTestSupport.route(registry, index, id, uri, path,
+				"RewritePath=/api/x/[a-z-]+/?(?<rest>.*), " + prefix + "/${rest}");
 		registry.add(route + "metadata.provider", () -> provider);
 	}
 
 	static WireMockServer server() {
-		WireMockServer server = new WireMockServer(options().dynamicPort()
-			.bindAddress("127.0.0.1")
-			.containerThreads(60)
+		return EdgeTestSupport.wireMock((options) -> options.containerThreads(60)
 			.asynchronousResponseEnabled(true)
 			.asynchronousResponseThreads(20));
-		server.start();
-		return server;
 	}
 
 	@AfterAll
 	static void stop() {
-		List.of(held, heldDelivery, fast).forEach(WireMockServer::stop);
-		identity.close();
+		EdgeTestSupport.stop(identity, held, heldDelivery, fast);
 	}
 
 	@Test

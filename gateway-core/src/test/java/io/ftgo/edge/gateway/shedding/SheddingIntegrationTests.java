@@ -13,7 +13,6 @@ import java.util.function.BooleanSupplier;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +24,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.ftgo.edge.gateway.it.EdgeTestApplication;
+import io.ftgo.edge.gateway.it.EdgeTestSupport;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -74,25 +74,16 @@ class SheddingIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("edge.security.jwt.issuer-uri", identity::issuer);
-		registry.add("edge.security.jwt.audiences[0]", () -> "ftgo-edge");
-		registry.add("edge.security.rules[0].path", () -> "/slow/**");
-		registry.add("edge.security.rules[0].permit-all", () -> "true");
+		EdgeTestSupport.permitAll(registry, identity, "/slow/**");
 		registry.add("edge.security.rules[1].path", () -> "/secure/**");
 		registry.add("edge.security.rules[1].scopes[0]", () -> "web");
-		registry.add("spring.cloud.gateway.server.webflux.routes[0].id", () -> "slow");
-		registry.add("spring.cloud.gateway.server.webflux.routes[0].uri", provider::baseUrl);
-		registry.add("spring.cloud.gateway.server.webflux.routes[0].predicates[0]", () -> "Path=/slow/**");
+		EdgeTestSupport.route(registry, 0, "slow", provider.baseUrl(), "Path=/slow/**", null);
 	}
 
 	static WireMockServer startProvider() {
-		WireMockServer server = new WireMockServer(WireMockConfiguration.options()
-			.dynamicPort()
-			.bindAddress("127.0.0.1")
-			.containerThreads(300)
+		WireMockServer server = EdgeTestSupport.wireMock((options) -> options.containerThreads(300)
 			.asynchronousResponseEnabled(true)
 			.asynchronousResponseThreads(50));
-		server.start();
 		server.stubFor(WireMock.any(urlPathMatching("/slow/.*"))
 			.willReturn(WireMock.okJson("{\"ok\":true}").withFixedDelay(HOLD_MS)));
 		return server;
@@ -100,8 +91,7 @@ class SheddingIntegrationTests {
 
 	@AfterAll
 	static void stop() {
-		identity.close();
-		provider.stop();
+		EdgeTestSupport.stop(identity, provider);
 	}
 
 	@Test
