@@ -438,7 +438,11 @@ if has grpc; then
   channels_after=$(prom edge_grpc_channels); opened_after=$(prom edge_grpc_channels_opened_total)
   calls_after=$(grpc_calls)
   stop_sut
-  start_sut "$mobile_ready" "$mobile_jar" "${mobile_args[@]}" --edge.providers.order.transport=http \
+  # The order provider's url once (a second --edge.providers.order.url would join the two
+  # with a comma, which start-up refuses).
+  http_args=()
+  for arg in "${mobile_args[@]}"; do [[ $arg == --edge.providers.order.url=* ]] || http_args+=("$arg"); done
+  start_sut "$mobile_ready" "$mobile_jar" "${http_args[@]}" --edge.providers.order.transport=http \
     --edge.providers.order.url=http://127.0.0.1:19381 --edge.transcoding.enabled=false
   measure status-http "$url" "$auth"; stop_sut
   cat >>"$report" <<EOF
