@@ -1,8 +1,6 @@
 package io.ftgo.edge.bff.mobile;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +10,10 @@ import java.util.stream.Stream;
 
 import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
-import io.ftgo.edge.stubs.Provider;
 import io.ftgo.edge.stubs.identity.DevIdentityProvider;
 import io.ftgo.edge.stubs.junit.EdgeTest;
 import io.ftgo.edge.stubs.junit.EdgeTestEnvironmentInitializer;
+import io.ftgo.edge.stubs.junit.GraphQlPathsComparison;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,9 +27,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.io.Resource;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -114,109 +109,28 @@ class MobileGraphQlCompiledPlansTests {
 	@MethodSource("requests")
 	void compiledAndGraphQlJava_sameBytes_sameProviderCalls(String id, Map<String, Object> variables) {
 		String token = identity.passwordGrant("alice", "password");
-		Map<String, Object> body = Map.of("variables", variables, "extensions",
-				Map.of("persistedQuery", Map.of("id", id)));
 
-		double compiledRuns = compiledRuns(this.managementPort);
-		providers.resetRequests();
-		env.grpcOrders().resetCalls();
-		String compiled = answer(this.client, token, body);
-		List<String> compiledCalls = journal();
-		// this application answered with the compiled plan, not graphql-java
-		assertThat(compiledRuns(this.managementPort)).isEqualTo(compiledRuns + 1);
+		GraphQlPathsComparison.Answers answers = comparison().send(token, id, variables);
 
-		providers.resetRequests();
-		env.grpcOrders().resetCalls();
-		WebTestClient reference = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + graphQlJava.getEnvironment().getProperty("local.server.port"))
-			.responseTimeout(java.time.Duration.ofSeconds(20))
-			.build();
-		String expected = answer(reference, token, body);
-		List<String> expectedCalls = journal();
-
-		assertThat(compiled).isEqualTo(expected);
+		String compiled = answers.compiled();
+		assertThat(compiled).isEqualTo(answers.expected());
 		if (Set.of(7901, 7904, 7002).contains(variables.get("orderId"))) {
 			// slow delivery, malformed restaurant, another consumer's order: errors
 			assertThat(compiled).startsWith("{\"errors\":[{\"message\":");
 		}
-		assertThat(compiledCalls).isEqualTo(expectedCalls).isNotEmpty();
+		assertThat(answers.compiledCalls()).isEqualTo(answers.expectedCalls()).isNotEmpty();
 	}
 
 	@Test
-	void everyPersistedQuery_compiles_andIsCompared() throws Exception {
-		WebTestClient management = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + this.managementPort)
-			.build();
-		Set<String> ids = new TreeSet<>();
-		for (Resource resource : new PathMatchingResourcePatternResolver()
-			.getResources("classpath:graphql/persisted/*.graphql")) {
-			ids.add(resource.getFilename().replace(".graphql", ""));
-		}
-		assertThat(ids).isNotEmpty();
+	void everyPersistedQuery_compiles_andIsCompared() {
 		Set<Object> compared = new TreeSet<>();
 		requests().forEach((arguments) -> compared.add(arguments.get()[0]));
-		assertThat(compared).isEqualTo(ids);
-		for (String id : ids) {
-			management.get()
-				.uri("/actuator/graphql/" + id)
-				.exchange()
-				.expectStatus()
-				.isOk()
-				.expectBody()
-				.jsonPath("$.compiled")
-				.isEqualTo(true);
-		}
+		comparison().assertEveryPersistedQueryCompiledAndCompared(compared);
 	}
 
-	/**
-	 * {@code edge.graphql.executions{execution="compiled"}} of the compiled application.
-	 */
-	static double compiledRuns(int managementPort) {
-		String metrics = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + managementPort)
-			.responseTimeout(java.time.Duration.ofSeconds(10))
-			.build()
-			.get()
-			.uri("/actuator/prometheus")
-			.exchange()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody();
-		java.util.regex.Matcher matcher = java.util.regex.Pattern
-			.compile("(?m)^edge_graphql_executions_total\\{[^}]*execution=\"compiled\"[^}]*\\} (\\S+)$")
-			.matcher(metrics);
-		return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
-	}
-
-	static String answer(WebTestClient client, String token, Map<String, Object> body) {
-		byte[] bytes = client.post()
-			.uri("/graphql")
-			.headers((h) -> h.setBearerAuth(token))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.returnResult()
-			.getResponseBody();
-		return new String(bytes, StandardCharsets.UTF_8);
-	}
-
-	/** Every provider call since the last reset, as "provider METHOD url", sorted. */
-	static List<String> journal() {
-		List<String> calls = new ArrayList<>();
-		for (Provider provider : Provider.values()) {
-			providers.requests(provider).forEach((r) -> calls.add(provider + " " + r.getMethod() + " " + r.getUrl()));
-		}
-		// bff-mobile reads orders over gRPC
-		env.grpcOrders()
-			.calls()
-			.forEach((call) -> calls.add("ORDER grpc " + call.method() + " "
-					+ call.request().map(com.google.protobuf.TextFormat::shortDebugString).orElse("")));
-		String[] sorted = calls.toArray(String[]::new);
-		Arrays.sort(sorted);
-		return List.of(sorted);
+	GraphQlPathsComparison comparison() {
+		return GraphQlPathsComparison.of(this.client, this.managementPort,
+				Integer.parseInt(graphQlJava.getEnvironment().getProperty("local.server.port")), env);
 	}
 
 }
