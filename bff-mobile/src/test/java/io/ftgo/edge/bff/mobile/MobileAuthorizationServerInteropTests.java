@@ -5,6 +5,7 @@ import java.util.List;
 import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
+import io.ftgo.edge.stubs.grpc.GrpcOrderProvider;
 import io.ftgo.edge.stubs.identity.AuthorizationServerProcess;
 import io.ftgo.edge.stubs.junit.EdgeTest;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MobileAuthorizationServerInteropTests {
 
 	static final FtgoProviders providers = EdgeTestEnvironment.shared().providers();
+
+	static final GrpcOrderProvider grpcOrders = EdgeTestEnvironment.shared().grpcOrders();
 
 	static final AuthorizationServerProcess server = AuthorizationServerProcess.builder().start();
 
@@ -69,10 +72,12 @@ class MobileAuthorizationServerInteropTests {
 			.expectBody()
 			.jsonPath("$.orderId")
 			.isEqualTo(7001);
-		assertThat(providers.requests(Provider.ORDER))
-			.allSatisfy((r) -> assertThat(r.getHeader("X-Consumer-Id")).isEqualTo("1001"));
+		// the order part goes over gRPC: the identity metadata comes from this token
+		assertThat(grpcOrders.calls("GetOrder")).isNotEmpty()
+			.allSatisfy((call) -> assertThat(call.header("x-consumer-id")).contains("1001"));
 
 		providers.resetRequests();
+		grpcOrders.resetCalls();
 		this.client.get()
 			.uri("/api/mobile/orders/7001/status")
 			.headers((h) -> h.setBearerAuth(appToken("bob")))
@@ -104,6 +109,7 @@ class MobileAuthorizationServerInteropTests {
 		for (Provider provider : Provider.values()) {
 			assertThat(providers.requestCount(provider)).as(provider.id()).isZero();
 		}
+		assertThat(grpcOrders.callCount()).as("gRPC order calls").isZero();
 	}
 
 	private static String appToken(String user) {
