@@ -6,7 +6,7 @@
 #
 # Needs (Debian): apt-get install wrk nginx util-linux procps curl   and a JDK 17+ (with jcmd).
 #
-#   bench/run.sh                         # every scenario, about 35 minutes on 2 cores
+#   bench/run.sh                         # every scenario, about 45 minutes on 2 cores
 #   SCENARIOS="proxy composition" bench/run.sh
 #   SOAK=1 bench/run.sh                  # the memory scenario becomes a 30-minute soak
 #   QUICK=1 bench/run.sh                 # short windows: checks the script, not the figures
@@ -22,7 +22,9 @@
 #                the edge on a plain route, the edge with JWT and rate limit (wrk, closed loop)
 #   composition  the order page (six provider calls) on bff-web against two hand-written
 #                WebFlux handlers: (a) WebClient + Mono.zip, (b) the same with a timeout,
-#                a circuit breaker and a bulkhead per call (bench/compose-baseline)
+#                a circuit breaker and a bulkhead per call (bench/compose-baseline); only
+#                complete answers count; bytes allocated per request
+#   graphql      the persisted order-page query (compiled plan) against the REST order page
 #   critical     providers with fixed delays: composed p50 against the critical path
 #   collapsing   100 concurrent requests for one cold key: provider calls
 #   openloop     constant arrival rate at 50% of the plain route's knee: the edge's added
@@ -30,12 +32,13 @@
 #   grpc         the mobile status card with its order part over gRPC against the same page
 #                over HTTP, in the same run; open gRPC channels before and after
 #   memory       RSS and heap after GC of each BFF at steady load with -Xmx256m
+#   links        what each link of the edge pipeline costs per request (JMH, in memory)
 #   engine       the composition engine's JMH benchmark (in memory, no network)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-SCENARIOS=${SCENARIOS:-proxy composition critical collapsing openloop grpc memory engine}
+SCENARIOS=${SCENARIOS:-proxy composition graphql critical collapsing openloop grpc memory links engine}
 if [ "${QUICK:-}" = 1 ]; then
   WARMUP=${WARMUP:-10}; DURATION=${DURATION:-5}; WINDOWS=${WINDOWS:-2}
   OPEN_SECONDS=${OPEN_SECONDS:-10}; MEM_SECONDS=${MEM_SECONDS:-30}
@@ -161,16 +164,50 @@ stop_sut() { [ -n "$sut_pid" ] && { kill "$sut_pid" 2>/dev/null || true; wait "$
 
 provider_calls() { wc -l <"$work/logs/providers-access.log" 2>/dev/null || echo 0; }
 
-# A Lua script for wrk: a different order id on every request (in place of a trailing /0).
-cat >"$work/random-id.lua" <<'EOF'
+# Lua scripts for wrk: a different order id on every request (in place of a trailing /0),
+# and every answer sorted: complete (200, and a composed answer's _meta.complete true, a
+# GraphQL answer without errors), degraded (200 without them) or failed (any other status).
+# A degraded answer is the edge protecting itself, not throughput.
+cat >"$work/answers.lua" <<'EOF'
+local counters = {}
+function setup(thread) table.insert(counters, thread) end
+function init(args) complete = 0; degraded = 0; failed = 0 end
+function response(status, headers, body)
+  if status ~= 200 then failed = failed + 1
+  elseif string.find(body, '"_meta"', 1, true) and not string.find(body, '"complete":true', 1, true) then
+    degraded = degraded + 1
+  elseif string.find(body, '"errors"', 1, true) then degraded = degraded + 1
+  else complete = complete + 1 end
+end
+function done(summary, latency, requests)
+  local c, d, f = 0, 0, 0
+  for _, t in ipairs(counters) do c = c + t:get("complete"); d = d + t:get("degraded"); f = f + t:get("failed") end
+  io.write(string.format("answers: complete %d degraded %d failed %d\n", c, d, f))
+end
+EOF
+{ cat "$work/answers.lua"; cat <<'EOF'
 math.randomseed(os.time())
 request = function()
   local path = string.gsub(wrk.path, "/0$", "/" .. tostring(math.random(10000, 99999)))
   return wrk.format(nil, path)
 end
 EOF
+} >"$work/random-id.lua"
+# The persisted order-page query (bff-web's graphql/persisted/order-page.graphql), a
+# different order id on every request, as a client that registered it sends it.
+{ cat "$work/answers.lua"; cat <<'EOF'
+math.randomseed(os.time())
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  local body = '{"variables":{"orderId":' .. tostring(math.random(10000, 99999))
+    .. '},"extensions":{"persistedQuery":{"id":"order-page"}}}'
+  return wrk.format(nil, nil, nil, body)
+end
+EOF
+} >"$work/graphql-page.lua"
 
-declare -A rps p50 p99 calls_per_s window_of non2xx_of
+declare -A rps p50 p99 calls_per_s window_of non2xx_of complete_of degraded_of failed_of complete_rps alloc_of
 measure() { # name url [header] [lua]
   # Warm up, then DURATION-second windows until two in a row agree within 3% (at most
   # WINDOWS): on one CPU the JIT competes with the load for a long time.
@@ -193,8 +230,31 @@ measure() { # name url [header] [lua]
   calls_per_s[$name]=$(awk -v d="$DURATION" -v n=$((after - before)) 'BEGIN { printf "%.0f", n / d }')
   window_of[$name]=$window
   local non2xx; non2xx=$(awk '/Non-2xx/ {print $5}' "$work/$name.txt"); non2xx_of[$name]=${non2xx:-0}
-  printf '  %-16s %10s req/s  p50 %8s  p99 %8s  upstream calls %6s/s  non-2xx %s  (window %s)\n' \
-    "$name" "$r" "${p50[$name]}" "${p99[$name]}" "${calls_per_s[$name]}" "${non2xx:-0}" "$window"
+  local sorted=""
+  if grep -q '^answers:' "$work/$name.txt"; then
+    read -r "complete_of[$name]" "degraded_of[$name]" "failed_of[$name]" \
+      < <(awk '/^answers:/ {print $3, $5, $7}' "$work/$name.txt")
+    complete_rps[$name]=$(awk -v r="$r" -v c="${complete_of[$name]}" -v d="${degraded_of[$name]}" \
+      -v f="${failed_of[$name]}" 'BEGIN { n = c + d + f; printf "%.0f", (n > 0 ? r * c / n : 0) }')
+    sorted="  complete ${complete_rps[$name]}/s (degraded ${degraded_of[$name]}, failed ${failed_of[$name]})"
+  fi
+  printf '  %-16s %10s req/s  p50 %8s  p99 %8s  upstream calls %6s/s  non-2xx %s%s  (window %s)\n' \
+    "$name" "$r" "${p50[$name]}" "${p99[$name]}" "${calls_per_s[$name]}" "${non2xx:-0}" "$sorted" "$window"
+}
+ALLOC_SECONDS=${ALLOC_SECONDS:-10}
+[ "${QUICK:-}" = 1 ] && ALLOC_SECONDS=3
+alloc_per_request() { # name url header lua: bytes allocated per request by the system under test
+  # HotSpot's per-thread allocation counters (bench/tools alloc) read before and after one
+  # ALLOC_SECONDS wrk run of the same load; the difference over the requests wrk sent.
+  local name=$1 url=$2 header=$3 lua=$4 requests
+  taskset -c 1 java -jar "$tools_jar" alloc --pid="$sut_pid" --out="$work/$name-alloc-before.txt" 2>>"$work/logs/load.log"
+  taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${ALLOC_SECONDS}s" -H "$header" -s "$lua" "$url" >"$work/$name-alloc.txt"
+  taskset -c 1 java -jar "$tools_jar" alloc --pid="$sut_pid" --out="$work/$name-alloc-after.txt" 2>>"$work/logs/load.log"
+  requests=$(awk '/requests in/ {print $1}' "$work/$name-alloc.txt")
+  alloc_of[$name]=$(awk -v n="${requests:-0}" 'NR == FNR { before[$1] = $2; next } { sum += $2 - before[$1] }
+    END { if (n > 0) printf "%.1f", sum / n / 1024; else printf "n/a" }' \
+    "$work/$name-alloc-before.txt" "$work/$name-alloc-after.txt")
+  echo "  $name: ${alloc_of[$name]} kB allocated per request ($requests requests)"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 to_ms() { # wrk's 1.23ms / 456.78us / 1.2s → ms
@@ -258,13 +318,17 @@ if has composition; then
   url="http://127.0.0.1:$sut/api/web/orders/0"   # the Lua script puts a random id in place of 0
   # shellcheck disable=SC2046
   start_edge $(providers_at nginx_port) "${high_limits[@]}"
-  measure order-page "$url" "$auth" "$work/random-id.lua"; stop_sut
+  measure order-page "$url" "$auth" "$work/random-id.lua"
+  alloc_per_request order-page "$url" "$auth" "$work/random-id.lua"; stop_sut
   compose_args=(--server.port=$sut)
   for id in "${!nginx_port[@]}"; do compose_args+=("--providers.$id=http://127.0.0.1:${nginx_port[$id]}"); done
   start_sut "http://127.0.0.1:$sut/api/web/orders/7001" "$compose_jar" "${compose_args[@]}" --protect=false
-  measure handwritten-a "$url" "$auth" "$work/random-id.lua"; stop_sut
+  measure handwritten-a "$url" "$auth" "$work/random-id.lua"
+  alloc_per_request handwritten-a "$url" "$auth" "$work/random-id.lua"; stop_sut
   start_sut "http://127.0.0.1:$sut/api/web/orders/7001" "$compose_jar" "${compose_args[@]}" --protect=true
-  measure handwritten-b "$url" "$auth" "$work/random-id.lua"; stop_sut
+  measure handwritten-b "$url" "$auth" "$work/random-id.lua"
+  alloc_per_request handwritten-b "$url" "$auth" "$work/random-id.lua"; stop_sut
+  per_answer() { awk -v c="${calls_per_s[$1]}" -v r="${complete_rps[$1]}" 'BEGIN { if (r > 0) printf "%.2f", c / r; else printf "n/a" }'; }
   cat >>"$report" <<EOF
 \`GET /api/web/orders/{id}\` with a different order id (10000-99999) on every request, alice's
 token; six provider calls each (order, then ticket, delivery, bill, restaurant, consumer in
@@ -274,16 +338,60 @@ token on and check nothing. Upstream calls are counted from the providers' acces
 edge collapses identical calls in flight (restaurant 501 and consumer 1001 are the same for
 every request), the handlers do not.
 
-| run | req/s | p50 | p99 | upstream calls/s | non-2xx |
-|---|---|---|---|---|---|
-| edge (bff-web) | ${rps[order-page]} | ${p50[order-page]} | ${p99[order-page]} | ${calls_per_s[order-page]} | ${non2xx_of[order-page]} |
-| (a) WebClient + Mono.zip, no protection | ${rps[handwritten-a]} | ${p50[handwritten-a]} | ${p99[handwritten-a]} | ${calls_per_s[handwritten-a]} | ${non2xx_of[handwritten-a]} |
-| (b) the same + timeout, breaker, bulkhead | ${rps[handwritten-b]} | ${p50[handwritten-b]} | ${p99[handwritten-b]} | ${calls_per_s[handwritten-b]} | ${non2xx_of[handwritten-b]} |
+Only complete answers count as served: for the edge, a 200 whose \`_meta.complete\` is true;
+for the handlers, a 200 (a zip fails whole). A degraded answer (200, \`complete: false\`) is the
+edge protecting itself, not throughput; the degraded and failed columns count answers in the
+last measured window. Allocation per request: HotSpot's per-thread allocation counters of the
+system under test (\`bench/tools alloc\`), read before and after one more ${ALLOC_SECONDS}-second wrk run of
+the same load, divided by the requests that run sent.
+
+| run | req/s | complete answers/s | degraded | failed | p50 | p99 | upstream calls/s | upstream calls per complete answer | allocated per request |
+|---|---|---|---|---|---|---|---|---|---|
+| edge (bff-web) | ${rps[order-page]} | ${complete_rps[order-page]} | ${degraded_of[order-page]} | ${failed_of[order-page]} | ${p50[order-page]} | ${p99[order-page]} | ${calls_per_s[order-page]} | $(per_answer order-page) | ${alloc_of[order-page]} kB |
+| (a) WebClient + Mono.zip, no protection | ${rps[handwritten-a]} | ${complete_rps[handwritten-a]} | ${degraded_of[handwritten-a]} | ${failed_of[handwritten-a]} | ${p50[handwritten-a]} | ${p99[handwritten-a]} | ${calls_per_s[handwritten-a]} | $(per_answer handwritten-a) | ${alloc_of[handwritten-a]} kB |
+| (b) the same + timeout, breaker, bulkhead | ${rps[handwritten-b]} | ${complete_rps[handwritten-b]} | ${degraded_of[handwritten-b]} | ${failed_of[handwritten-b]} | ${p50[handwritten-b]} | ${p99[handwritten-b]} | ${calls_per_s[handwritten-b]} | $(per_answer handwritten-b) | ${alloc_of[handwritten-b]} kB |
+
+| ratio (complete answers) | value | target |
+|---|---|---|
+| edge / (b), same protection | $(ratio "${complete_rps[order-page]}" "${complete_rps[handwritten-b]}") | ≥ 0.80 (1.0 the goal) |
+| edge / (a), no protection | $(ratio "${complete_rps[order-page]}" "${complete_rps[handwritten-a]}") | ≥ 0.80 |
+| edge p99 / (b) p99 | $(ratio "$(to_ms "${p99[order-page]}")" "$(to_ms "${p99[handwritten-b]}")") | ≤ 2 |
+| allocated per request, edge / (b) | $(ratio "${alloc_of[order-page]}" "${alloc_of[handwritten-b]}") | ≤ 2 |
+EOF
+fi
+
+# ---------------------------------------------------------------- graphql
+if has graphql; then
+  section "GraphQL: the persisted order-page query against the REST order page"
+  # shellcheck disable=SC2046
+  start_edge $(providers_at nginx_port) "${high_limits[@]}"
+  [ -n "${rps[order-page]:-}" ] || measure order-page "http://127.0.0.1:$sut/api/web/orders/0" "$auth" "$work/random-id.lua"
+  gql_status=$(curl -s -o "$work/graphql-check.json" -w '%{http_code}' -H "$auth" -H 'Content-Type: application/json' \
+    -d '{"variables":{"orderId":7001},"extensions":{"persistedQuery":{"id":"order-page"}}}' "http://127.0.0.1:$sut/graphql")
+  [ "$gql_status" = 200 ] && ! grep -q '"errors"' "$work/graphql-check.json" \
+    || { echo "the persisted order-page query is not answered whole ($gql_status): $(head -c 300 "$work/graphql-check.json")" >&2; exit 1; }
+  measure graphql-page "http://127.0.0.1:$sut/graphql" "$auth" "$work/graphql-page.lua"
+  alloc_per_request graphql-page "http://127.0.0.1:$sut/graphql" "$auth" "$work/graphql-page.lua"
+  compiled=$(curl -fsS "http://127.0.0.1:$sut_mgmt/actuator/prometheus" \
+    | awk '/^edge_graphql_executions_total\{/ && /execution="compiled"/ { v += $2 } END { printf "%.0f", v }')
+  stop_sut
+  cat >>"$report" <<EOF
+bff-web as shipped, one JVM: \`POST /graphql\` with the persisted query \`order-page\`
+(\`{"variables":{"orderId":N},"extensions":{"persistedQuery":{"id":"order-page"}}}\`, a different
+N on every request, alice's token), run by the compiled plan (\`edge.graphql.compiled-plans\`,
+$compiled executions counted as compiled), against the REST order page of the composition
+scenario (another JVM of the same jar and flags, when that scenario ran in this run). An answer
+with \`errors\` counts as degraded.
+
+| run | req/s | complete answers/s | degraded | failed | p50 | p99 | upstream calls/s | allocated per request |
+|---|---|---|---|---|---|---|---|---|
+| REST order page | ${rps[order-page]} | ${complete_rps[order-page]} | ${degraded_of[order-page]} | ${failed_of[order-page]} | ${p50[order-page]} | ${p99[order-page]} | ${calls_per_s[order-page]} | ${alloc_of[order-page]:-n/a} kB |
+| GraphQL persisted order-page query | ${rps[graphql-page]} | ${complete_rps[graphql-page]} | ${degraded_of[graphql-page]} | ${failed_of[graphql-page]} | ${p50[graphql-page]} | ${p99[graphql-page]} | ${calls_per_s[graphql-page]} | ${alloc_of[graphql-page]} kB |
 
 | ratio | value | target |
 |---|---|---|
-| edge / (b), same protection | $(ratio "${rps[order-page]}" "${rps[handwritten-b]}") | ≥ 1.0 |
-| edge / (a), no protection | $(ratio "${rps[order-page]}" "${rps[handwritten-a]}") | ≥ 0.8 |
+| GraphQL / REST, complete answers | $(ratio "${complete_rps[graphql-page]}" "${complete_rps[order-page]}") | ≥ 0.80 |
+| GraphQL p50 / REST p50 | $(ratio "$(to_ms "${p50[graphql-page]}")" "$(to_ms "${p50[order-page]}")") | ≤ 1.20 |
 EOF
 fi
 
@@ -392,6 +500,7 @@ if has openloop; then
   e99=$(sed -E 's/.* p99=([0-9.]+).*/\1/' <<<"$edge_line"); d99=$(sed -E 's/.* p99=([0-9.]+).*/\1/' <<<"$direct_line")
   e50=$(sed -E 's/.* p50=([0-9.]+).*/\1/' <<<"$edge_line"); d50=$(sed -E 's/.* p50=([0-9.]+).*/\1/' <<<"$direct_line")
   added=$(awk -v a="$e99" -v b="$d99" 'BEGIN { printf "%.2f", a - b }')
+  open_statuses=$(sed -E 's/.* statuses=(.*)$/\1/' <<<"$edge_line")
   java -jar "$tools_jar" plot --out=docs/benchmarks/open-loop.svg \
     --title="Plain route at $rate req/s (50% of the knee), open loop" \
     "edge=$work/open-edge.hgrm" "direct=$work/open-direct.hgrm"
@@ -408,6 +517,7 @@ ${OPEN_SECONDS} s after a warm-up; latency counted from when each request was du
 | measure | value | target |
 |---|---|---|
 | added p99 (edge − direct) | $added ms | ≤ 2 ms |
+| the edge's answers by status | \`$open_statuses\` | all 200 (nothing shed below capacity) |
 
 ![open-loop latency by percentile](benchmarks/open-loop.svg)
 EOF
@@ -540,6 +650,35 @@ EOF
   echo "Target: RSS ≤ 400 MiB per BFF and no growth from middle to end. Load results:" >>"$report"
   echo >>"$report"
   sed 's/^/    /' "$work"/mem-load-*.txt >>"$report"
+fi
+
+# ---------------------------------------------------------------- links
+if has links; then
+  section "Per-link cost: each link of the edge pipeline, in memory (JMH)"
+  links_args=(-f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc EdgeLinkBenchmark)
+  [ "${QUICK:-}" = 1 ] && links_args=(-f 1 -wi 1 -i 1 -w 1s -r 1s -prof gc EdgeLinkBenchmark)
+  taskset -c 0 gateway-core/bench.sh "${links_args[@]}" >"$work/links.txt" 2>&1 || { tail -n 30 "$work/links.txt" >&2; exit 1; }
+  {
+    echo "\`gateway-core/bench.sh ${links_args[*]}\` on CPU 0 (gateway-core's \`EdgeLinkBenchmark\`: each"
+    echo "benchmark runs one link, or a chain, on the same request in front of a route that answers"
+    echo "nothing; \`baseline\` is the request and the route alone). A link's cost is its"
+    echo "difference from \`baseline\`."
+    echo
+    echo "| benchmark | ns per request | − baseline | bytes allocated per request | − baseline |"
+    echo "|---|---|---|---|---|"
+    awk '$1 ~ /^EdgeLinkBenchmark\./ { a = 0; for (i = 2; i <= NF; i++) if ($i == "avgt") a = i; if (!a) next
+        name = $1; sub(/^EdgeLinkBenchmark\./, "", name)
+        if (name ~ /:gc\.alloc\.rate\.norm$/) { sub(/:.*/, "", name); bytes[name] = $(a + 2) }
+        else if (name !~ /:/) { ns[name] = $(a + 2); order[++n] = name } }
+      END { for (i = 1; i <= n; i++) { k = order[i]
+          printf "| %s | %.0f | %+.0f | %.0f | %+.0f |\n", k, ns[k], ns[k] - ns["baseline"], bytes[k], bytes[k] - bytes["baseline"] } }' \
+      "$work/links.txt"
+    echo
+    echo '```'
+    sed -n '/^Benchmark/,$p' "$work/links.txt"
+    echo '```'
+  } >>"$report"
+  sed -n '/^Benchmark/,$p' "$work/links.txt" | grep -v ':gc\.' | head -40
 fi
 
 # ---------------------------------------------------------------- engine

@@ -48,7 +48,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>{@code burst}: N identical requests at the same moment; prints the statuses;</li>
  * <li>{@code raw-proxy}: a bare Reactor Netty reverse proxy, the ceiling of the runtime the
  * gateway is built on;</li>
- * <li>{@code plot}: an SVG of latency by percentile from {@code load}'s histogram files.</li>
+ * <li>{@code plot}: an SVG of latency by percentile from {@code load}'s histogram files;</li>
+ * <li>{@code alloc}: the bytes a running JVM allocates per second ({@link Allocation}).</li>
  * </ul>
  */
 public final class Tools {
@@ -72,6 +73,7 @@ public final class Tools {
 			case "burst" -> burst(options);
 			case "raw-proxy" -> rawProxy(options);
 			case "plot" -> plot(options);
+			case "alloc" -> Allocation.run(options);
 			case "overload", "overload-provider" -> Overload.run(args[0], options);
 			default -> usage("a known command, not " + args[0]);
 		}
@@ -512,7 +514,7 @@ public final class Tools {
 		return values;
 	}
 
-	private static String required(Map<String, String> options, String name) {
+	static String required(Map<String, String> options, String name) {
 		String value = options.get(name);
 		if (value == null) {
 			usage("--" + name);
@@ -554,7 +556,7 @@ public final class Tools {
 
 	private static void usage(String expected) {
 		System.err.println("bench tools: expected " + expected
-				+ "\ncommands: nginx-conf, providers, load, burst, raw-proxy, plot (see Tools.java)");
+				+ "\ncommands: nginx-conf, providers, load, burst, raw-proxy, plot, alloc, overload, overload-provider (see Tools.java)");
 		System.exit(2);
 	}
 
