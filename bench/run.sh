@@ -207,7 +207,11 @@ end
 EOF
 } >"$work/graphql-page.lua"
 
-declare -A rps p50 p99 calls_per_s window_of non2xx_of complete_of degraded_of failed_of complete_rps alloc_of
+declare -A rps p50 p99 calls_per_s window_of non2xx_of complete_of degraded_of failed_of complete_rps alloc_of cpu_of
+# CPU time the system under test spent (user + system, from /proc), in clock ticks: per
+# request, a cost that other work on the machine does not change.
+clock_tick=$(getconf CLK_TCK)
+cpu_ticks() { if [ -n "${sut_pid:-}" ] && [ -r "/proc/$sut_pid/stat" ]; then awk '{print $14 + $15}' "/proc/$sut_pid/stat"; else echo; fi; }
 measure() { # name url [header] [lua]
   # Warm up, then DURATION-second windows until two in a row agree within 3% (at most
   # WINDOWS): on one CPU the JIT competes with the load for a long time.
@@ -216,9 +220,9 @@ measure() { # name url [header] [lua]
   taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -H "$header" "${script[@]}" "$url" >/dev/null
   local r previous=0 window before after
   for ((window = 1; window <= WINDOWS; window++)); do
-    sleep 1.2; before=$(provider_calls)
+    sleep 1.2; before=$(provider_calls); cpu_before=$(cpu_ticks)
     taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$header" "${script[@]}" "$url" >"$work/$name.txt"
-    sleep 1.2; after=$(provider_calls)
+    cpu_after=$(cpu_ticks); sleep 1.2; after=$(provider_calls)
     r=$(awk '/Requests\/sec/ {print $2}' "$work/$name.txt")
     awk -v a="$r" -v b="$previous" 'BEGIN { exit !(b > 0 && a <= b * 1.03 && a >= b * 0.97) }' && break
     previous=$r
@@ -230,6 +234,9 @@ measure() { # name url [header] [lua]
   calls_per_s[$name]=$(awk -v d="$DURATION" -v n=$((after - before)) 'BEGIN { printf "%.0f", n / d }')
   window_of[$name]=$window
   local non2xx; non2xx=$(awk '/Non-2xx/ {print $5}' "$work/$name.txt"); non2xx_of[$name]=${non2xx:-0}
+  cpu_of[$name]=$(awk -v a="$cpu_before" -v b="$cpu_after" -v hz="$clock_tick" \
+    -v n="$(awk '/requests in/ {print $1}' "$work/$name.txt")" \
+    'BEGIN { if (a != "" && b != "" && n > 0) printf "%.0f", (b - a) * 1e6 / hz / n; else printf "n/a" }')
   local sorted=""
   if grep -q '^answers:' "$work/$name.txt"; then
     read -r "complete_of[$name]" "degraded_of[$name]" "failed_of[$name]" \
@@ -238,8 +245,8 @@ measure() { # name url [header] [lua]
       -v f="${failed_of[$name]}" 'BEGIN { n = c + d + f; printf "%.0f", (n > 0 ? r * c / n : 0) }')
     sorted="  complete ${complete_rps[$name]}/s (degraded ${degraded_of[$name]}, failed ${failed_of[$name]})"
   fi
-  printf '  %-16s %10s req/s  p50 %8s  p99 %8s  upstream calls %6s/s  non-2xx %s%s  (window %s)\n' \
-    "$name" "$r" "${p50[$name]}" "${p99[$name]}" "${calls_per_s[$name]}" "${non2xx:-0}" "$sorted" "$window"
+  printf '  %-16s %10s req/s  p50 %8s  p99 %8s  upstream calls %6s/s  non-2xx %s%s  CPU %s us/request  (window %s)\n' \
+    "$name" "$r" "${p50[$name]}" "${p99[$name]}" "${calls_per_s[$name]}" "${non2xx:-0}" "$sorted" "${cpu_of[$name]}" "$window"
 }
 ALLOC_SECONDS=${ALLOC_SECONDS:-10}
 [ "${QUICK:-}" = 1 ] && ALLOC_SECONDS=3
@@ -292,21 +299,23 @@ if has proxy; then
     "--edge.security.rules[0].path=/bench/**" "--edge.security.rules[0].scopes[0]=web"
   measure edge+jwt+rl "$url" "$auth"; stop_sut
   cat >>"$report" <<EOF
-wrk, $CONNECTIONS connections, closed loop; the proxy on CPU 0, backend and wrk on CPU 1.
+wrk, $CONNECTIONS connections, closed loop; the proxy on CPU 0, backend and wrk on CPU 1. CPU per
+request: the JVM's user + system time (/proc) over the last window, divided by its requests.
 
-| run | req/s | p50 | p99 | non-2xx |
-|---|---|---|---|---|
-| nginx \`proxy_pass\` (keep-alive upstream) | ${rps[nginx]} | ${p50[nginx]} | ${p99[nginx]} | ${non2xx_of[nginx]} |
-| bare Reactor Netty proxy | ${rps[netty]} | ${p50[netty]} | ${p99[netty]} | ${non2xx_of[netty]} |
-| bare Spring Cloud Gateway | ${rps[scg]} | ${p50[scg]} | ${p99[scg]} | ${non2xx_of[scg]} |
-| edge, plain route (bff-web jar, no authentication, no rate limit) | ${rps[edge]} | ${p50[edge]} | ${p99[edge]} | ${non2xx_of[edge]} |
-| edge + JWT + rate limit | ${rps[edge+jwt+rl]} | ${p50[edge+jwt+rl]} | ${p99[edge+jwt+rl]} | ${non2xx_of[edge+jwt+rl]} |
+| run | req/s | p50 | p99 | non-2xx | CPU per request |
+|---|---|---|---|---|---|
+| nginx \`proxy_pass\` (keep-alive upstream) | ${rps[nginx]} | ${p50[nginx]} | ${p99[nginx]} | ${non2xx_of[nginx]} | — |
+| bare Reactor Netty proxy | ${rps[netty]} | ${p50[netty]} | ${p99[netty]} | ${non2xx_of[netty]} | ${cpu_of[netty]} µs |
+| bare Spring Cloud Gateway | ${rps[scg]} | ${p50[scg]} | ${p99[scg]} | ${non2xx_of[scg]} | ${cpu_of[scg]} µs |
+| edge, plain route (bff-web jar, no authentication, no rate limit) | ${rps[edge]} | ${p50[edge]} | ${p99[edge]} | ${non2xx_of[edge]} | ${cpu_of[edge]} µs |
+| edge + JWT + rate limit | ${rps[edge+jwt+rl]} | ${p50[edge+jwt+rl]} | ${p99[edge+jwt+rl]} | ${non2xx_of[edge+jwt+rl]} | ${cpu_of[edge+jwt+rl]} µs |
 
 | ratio | value | target |
 |---|---|---|
 | edge plain / bare SCG | $(ratio "${rps[edge]}" "${rps[scg]}") | ≥ 0.80 |
 | edge + JWT + rate limit / edge plain (throughput) | $(ratio "${rps[edge+jwt+rl]}" "${rps[edge]}") | ≥ 0.90 |
 | edge + JWT + rate limit p99 / edge plain p99 | $(ratio "$(to_ms "${p99[edge+jwt+rl]}")" "$(to_ms "${p99[edge]}")") | ≤ 1.5 |
+| CPU per request, edge plain / bare SCG | $(ratio "${cpu_of[edge]}" "${cpu_of[scg]}") | — (≤ 1.25 is what 0.80 throughput needs) |
 | bare SCG / nginx (for reference) | $(ratio "${rps[scg]}" "${rps[nginx]}") | — |
 | bare Reactor Netty / nginx (for reference) | $(ratio "${rps[netty]}" "${rps[nginx]}") | — |
 EOF
@@ -345,11 +354,11 @@ last measured window. Allocation per request: HotSpot's per-thread allocation co
 system under test (\`bench/tools alloc\`), read before and after one more ${ALLOC_SECONDS}-second wrk run of
 the same load, divided by the requests that run sent.
 
-| run | req/s | complete answers/s | degraded | failed | p50 | p99 | upstream calls/s | upstream calls per complete answer | allocated per request |
-|---|---|---|---|---|---|---|---|---|---|
-| edge (bff-web) | ${rps[order-page]} | ${complete_rps[order-page]} | ${degraded_of[order-page]} | ${failed_of[order-page]} | ${p50[order-page]} | ${p99[order-page]} | ${calls_per_s[order-page]} | $(per_answer order-page) | ${alloc_of[order-page]} kB |
-| (a) WebClient + Mono.zip, no protection | ${rps[handwritten-a]} | ${complete_rps[handwritten-a]} | ${degraded_of[handwritten-a]} | ${failed_of[handwritten-a]} | ${p50[handwritten-a]} | ${p99[handwritten-a]} | ${calls_per_s[handwritten-a]} | $(per_answer handwritten-a) | ${alloc_of[handwritten-a]} kB |
-| (b) the same + timeout, breaker, bulkhead | ${rps[handwritten-b]} | ${complete_rps[handwritten-b]} | ${degraded_of[handwritten-b]} | ${failed_of[handwritten-b]} | ${p50[handwritten-b]} | ${p99[handwritten-b]} | ${calls_per_s[handwritten-b]} | $(per_answer handwritten-b) | ${alloc_of[handwritten-b]} kB |
+| run | req/s | complete answers/s | degraded | failed | p50 | p99 | upstream calls/s | upstream calls per complete answer | CPU per request | allocated per request |
+|---|---|---|---|---|---|---|---|---|---|---|
+| edge (bff-web) | ${rps[order-page]} | ${complete_rps[order-page]} | ${degraded_of[order-page]} | ${failed_of[order-page]} | ${p50[order-page]} | ${p99[order-page]} | ${calls_per_s[order-page]} | $(per_answer order-page) | ${cpu_of[order-page]} µs | ${alloc_of[order-page]} kB |
+| (a) WebClient + Mono.zip, no protection | ${rps[handwritten-a]} | ${complete_rps[handwritten-a]} | ${degraded_of[handwritten-a]} | ${failed_of[handwritten-a]} | ${p50[handwritten-a]} | ${p99[handwritten-a]} | ${calls_per_s[handwritten-a]} | $(per_answer handwritten-a) | ${cpu_of[handwritten-a]} µs | ${alloc_of[handwritten-a]} kB |
+| (b) the same + timeout, breaker, bulkhead | ${rps[handwritten-b]} | ${complete_rps[handwritten-b]} | ${degraded_of[handwritten-b]} | ${failed_of[handwritten-b]} | ${p50[handwritten-b]} | ${p99[handwritten-b]} | ${calls_per_s[handwritten-b]} | $(per_answer handwritten-b) | ${cpu_of[handwritten-b]} µs | ${alloc_of[handwritten-b]} kB |
 
 | ratio (complete answers) | value | target |
 |---|---|---|
@@ -357,6 +366,7 @@ the same load, divided by the requests that run sent.
 | edge / (a), no protection | $(ratio "${complete_rps[order-page]}" "${complete_rps[handwritten-a]}") | ≥ 0.80 |
 | edge p99 / (b) p99 | $(ratio "$(to_ms "${p99[order-page]}")" "$(to_ms "${p99[handwritten-b]}")") | ≤ 2 |
 | allocated per request, edge / (b) | $(ratio "${alloc_of[order-page]}" "${alloc_of[handwritten-b]}") | ≤ 2 |
+| CPU per request, edge / (b) | $(ratio "${cpu_of[order-page]}" "${cpu_of[handwritten-b]}") | — |
 EOF
 fi
 
@@ -383,10 +393,10 @@ $compiled executions counted as compiled), against the REST order page of the co
 scenario (another JVM of the same jar and flags, when that scenario ran in this run). An answer
 with \`errors\` counts as degraded.
 
-| run | req/s | complete answers/s | degraded | failed | p50 | p99 | upstream calls/s | allocated per request |
-|---|---|---|---|---|---|---|---|---|
-| REST order page | ${rps[order-page]} | ${complete_rps[order-page]} | ${degraded_of[order-page]} | ${failed_of[order-page]} | ${p50[order-page]} | ${p99[order-page]} | ${calls_per_s[order-page]} | ${alloc_of[order-page]:-n/a} kB |
-| GraphQL persisted order-page query | ${rps[graphql-page]} | ${complete_rps[graphql-page]} | ${degraded_of[graphql-page]} | ${failed_of[graphql-page]} | ${p50[graphql-page]} | ${p99[graphql-page]} | ${calls_per_s[graphql-page]} | ${alloc_of[graphql-page]} kB |
+| run | req/s | complete answers/s | degraded | failed | p50 | p99 | upstream calls/s | CPU per request | allocated per request |
+|---|---|---|---|---|---|---|---|---|---|
+| REST order page | ${rps[order-page]} | ${complete_rps[order-page]} | ${degraded_of[order-page]} | ${failed_of[order-page]} | ${p50[order-page]} | ${p99[order-page]} | ${calls_per_s[order-page]} | ${cpu_of[order-page]} µs | ${alloc_of[order-page]:-n/a} kB |
+| GraphQL persisted order-page query | ${rps[graphql-page]} | ${complete_rps[graphql-page]} | ${degraded_of[graphql-page]} | ${failed_of[graphql-page]} | ${p50[graphql-page]} | ${p99[graphql-page]} | ${calls_per_s[graphql-page]} | ${cpu_of[graphql-page]} µs | ${alloc_of[graphql-page]} kB |
 
 | ratio | value | target |
 |---|---|---|
