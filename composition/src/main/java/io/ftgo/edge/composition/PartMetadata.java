@@ -17,9 +17,10 @@ import java.time.Duration;
  * @param failedItems for a fan-out part, the number of items skipped or set to null
  * @param hedged whether a hedge (not the first attempt) answered the part's call (for a
  * fan-out part: at least one item's call); see {@link ProviderDefinition.HedgeDefinition}
- * @param retryRefused whether the provider's retry budget refused a retry of the part's
- * call (the part then failed or degraded with its real failure); see
- * {@link ProviderDefinition.RetryBudgetDefinition}
+ * @param retryRefused whether the provider's retry budget refused a retry or a hedge of
+ * the part's call: not sent (a refused retry: the part then failed or degraded with its
+ * real failure; a refused hedge: the part waited for its first attempt, whatever that
+ * gave); see {@link ProviderDefinition.RetryBudgetDefinition}
  */
 public record PartMetadata(PartStatus status, FailureReason reason, Integer httpStatus, Duration age, Duration duration,
 		int items, int failedItems, boolean hedged, boolean retryRefused) {

@@ -163,7 +163,7 @@ public final class ProviderCalls {
 			long started = now();
 			HedgeMark mark = new HedgeMark();
 			return this.protectedCalls.call(key, attempt, this.deadline, idempotent)
-				.map((value) -> new Raw(key, value, null, since(started), mark.hedged(), false))
+				.map((value) -> new Raw(key, value, null, since(started), mark.hedged(), mark.retryRefused()))
 				.onErrorResume((error) -> Mono
 					.just(new Raw(key, null, Failures.classify(error), since(started), false, mark.retryRefused())))
 				.contextWrite((context) -> context.put(HedgeMark.class, mark));
@@ -172,8 +172,8 @@ public final class ProviderCalls {
 
 	private Mono<Outcome> outcome(String provider, Raw raw, boolean required, JsonNode defaultValue) {
 		if (raw.failure() == null) {
-			return Mono.just(new Outcome(raw.value(),
-					new PartMetadata(PartStatus.FRESH, null, null, null, raw.took(), 0, 0, raw.hedged())));
+			return Mono.just(new Outcome(raw.value(), new PartMetadata(PartStatus.FRESH, null, null, null, raw.took(),
+					0, 0, raw.hedged(), raw.retryRefused())));
 		}
 		return failed(provider, raw.key(), raw.failure(), required, defaultValue, raw.took())
 			.map((outcome) -> raw.retryRefused()

@@ -254,6 +254,40 @@ class HedgingIntegrationTests {
 	}
 
 	@Test
+	void retryBudgetExhausted_hedgeNotSent_partAndSingleCallSayRetryRefused() {
+		// Every answer takes 1 s: each call is due a hedge at 50 ms.
+		server.stubFor(get(urlPathEqualTo("/deliveries/7001")).willReturn(
+				aResponse().withHeader("Content-Type", "application/json").withBody(DELIVERY).withFixedDelay(1000)));
+		// The retry budget (shared by retries and hedges) grants nothing: no share of
+		// calls, nothing per second.
+		ProviderRegistry registry = ProviderRegistry.of(Map.of("delivery",
+				ProviderDefinition.of(server.baseUrl())
+					.withTimeout(Duration.ofSeconds(10))
+					.withRetry(new ProviderDefinition.RetryDefinition(1, null, null,
+							new ProviderDefinition.RetryBudgetDefinition(null, 0.0, 0.0, null, null, null)))
+					.withHedge(ProviderDefinition.HedgeDefinition.after(Duration.ofMillis(50)))));
+		CompositionEngine engine = CompositionEngine.builder(registry).build();
+
+		CompositionResult result = engine.execute(deliveryPage(registry, Duration.ofSeconds(10)), order7001())
+			.block(Duration.ofSeconds(20));
+		ProviderCalls.Outcome single = engine.calls(order7001(), Duration.ofSeconds(10), 0)
+			.get("delivery", "/deliveries/7001", true, null)
+			.block(Duration.ofSeconds(20));
+
+		PartMetadata part = result.parts().get("delivery");
+		assertThat(part.status()).isEqualTo(PartStatus.FRESH);
+		assertThat(part.hedged()).isFalse();
+		assertThat(part.retryRefused()).isTrue();
+		assertThat(single.metadata().status()).isEqualTo(PartStatus.FRESH);
+		assertThat(single.metadata().retryRefused()).isTrue();
+		// Each call's slow first request only: no hedge reached the provider.
+		assertThat(gets()).isEqualTo(2);
+		assertThat(engine.hedges("delivery").sent()).isZero();
+		assertThat(engine.hedges("delivery").refused()).isEqualTo(2);
+		assertThat(engine.retries("delivery").refused()).isEqualTo(2);
+	}
+
+	@Test
 	void hedgeDueAfterTheDeadline_isNeverSent() throws InterruptedException {
 		slowFirstAnswer("GET", 3000);
 		ProviderRegistry registry = hedged(ProviderDefinition.HedgeDefinition.after(Duration.ofMillis(800)));

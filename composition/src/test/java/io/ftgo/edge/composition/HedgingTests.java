@@ -124,6 +124,76 @@ class HedgingTests {
 		assertThat(this.starts).containsExactly(t0, t0 + 100);
 	}
 
+	/**
+	 * A provider whose retry budget grants nothing (no share of calls, nothing per
+	 * second): the hedge is refused by the budget the retries share.
+	 */
+	private ProviderRegistry exhaustedRetryBudget(ProviderDefinition.HedgeDefinition hedge) {
+		return ProviderRegistry.of(Map.of("delivery",
+				ProviderDefinition.of(null)
+					.withTimeout(Duration.ofSeconds(5))
+					.withRetry(new ProviderDefinition.RetryDefinition(1, null, null,
+							new ProviderDefinition.RetryBudgetDefinition(null, 0.0, 0.0, null, null, null)))
+					.withHedge(hedge)));
+	}
+
+	@Test
+	void hedgeRefusedByAnExhaustedRetryBudget_notSent_partSaysRetryRefused_countedInBoth() {
+		ProviderRegistry registry = exhaustedRetryBudget(
+				ProviderDefinition.HedgeDefinition.after(Duration.ofMillis(50)));
+		CompositionEngine engine = engine(registry);
+
+		CompositionResult result = run(engine, page(registry, Duration.ofSeconds(2), source(300, 10)), 300);
+
+		PartMetadata delivery = result.parts().get("delivery");
+		// The first call's answer, after its own 300 ms: the hedge due at 50 ms was not
+		// sent.
+		assertThat(delivery.status()).isEqualTo(PartStatus.FRESH);
+		assertThat(result.body().path("delivery").path("call").asInt()).isZero();
+		assertThat(delivery.hedged()).isFalse();
+		assertThat(delivery.retryRefused()).isTrue();
+		assertThat(this.starts).containsExactly(0L);
+		assertThat(engine.hedges("delivery").sent()).isZero();
+		assertThat(engine.hedges("delivery").refused()).isEqualTo(1);
+		assertThat(engine.retries("delivery").sent()).isZero();
+		assertThat(engine.retries("delivery").refused()).isEqualTo(1);
+	}
+
+	@Test
+	void hedgeRefusedByTheRetryBudget_givesItsHedgeTokenBack() {
+		// 1%: the hedge bucket's 10 starting tokens pay for 10 hedges, 11 calls deposit
+		// 0.11. Were the tokens of hedges the retry budget refused spent, the 11th hedge
+		// would find none and never ask the retry budget.
+		ProviderRegistry registry = exhaustedRetryBudget(
+				ProviderDefinition.HedgeDefinition.after(Duration.ofMillis(50)).withBudget(0.01));
+		CompositionEngine engine = engine(registry);
+		Composition page = page(registry, Duration.ofSeconds(2), source(300));
+
+		for (int i = 0; i < 11; i++) {
+			assertThat(run(engine, page, 300).parts().get("delivery").retryRefused()).isTrue();
+		}
+
+		assertThat(this.starts).hasSize(11);
+		assertThat(engine.retries("delivery").refused()).isEqualTo(11);
+		assertThat(engine.hedges("delivery").refused()).isEqualTo(11);
+	}
+
+	@Test
+	void hedgeWithinTheRetryBudget_sent_partNotRetryRefused() {
+		ProviderRegistry registry = registry(ProviderDefinition.HedgeDefinition.after(Duration.ofMillis(50)));
+		CompositionEngine engine = engine(registry);
+
+		CompositionResult result = run(engine, page(registry, Duration.ofSeconds(2), source(300, 10)), 60);
+
+		assertThat(result.parts().get("delivery").hedged()).isTrue();
+		assertThat(result.parts().get("delivery").retryRefused()).isFalse();
+		assertThat(this.starts).containsExactly(0L, 50L);
+		// The hedge is spent from both: the hedge bucket and the retry budget.
+		assertThat(engine.hedges("delivery").sent()).isEqualTo(1);
+		assertThat(engine.retries("delivery").sent()).isEqualTo(1);
+		assertThat(engine.retries("delivery").refused()).isZero();
+	}
+
 	@Test
 	void firstCallFailsBeforeTheHedgeIsDue_failsAtOnceWithoutAHedge() {
 		ProviderRegistry registry = registry(ProviderDefinition.HedgeDefinition.after(Duration.ofMillis(100)));

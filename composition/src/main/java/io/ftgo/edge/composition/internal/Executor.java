@@ -183,8 +183,7 @@ public final class Executor {
 	private Mono<Outcome> evaluate(Run run, PlannedPart part) {
 		long started = now();
 		// Set by the provider's hedging when a hedge answers one of this part's calls,
-		// and
-		// by its retry budget when it refuses a retry.
+		// and when its retry budget refuses a retry or a hedge of one of them.
 		HedgeMark mark = new HedgeMark();
 		if (part.forEach() != null) {
 			return this.fanOut.run(run, part).map((aggregate) -> {
@@ -202,7 +201,7 @@ public final class Executor {
 			return failed(run, part, new CallFailure(FailureReason.UNRESOLVED, 0), null, started, null);
 		}
 		Mono<Outcome> outcome = this.partCall.run(run, part, call)
-			.map((served) -> fresh(run, part, served, started, mark != null && mark.hedged()))
+			.map((served) -> fresh(run, part, served, started, mark))
 			.onErrorResume((error) -> failed(run, part, Failures.classify(error), call.key(), started, mark))
 			.contextWrite((context) -> context.put(HedgeMark.class, mark));
 		if (run.plan.authorization() != null && run.plan.authorization().partIndex() == part.index()) {
@@ -215,15 +214,17 @@ public final class Executor {
 	 * A provider answer, just fetched or from the stale-while-revalidate cache: within
 	 * {@code refresh-after} it is {@code fresh} (with its age), within the grace
 	 * {@code stale} with reason {@code revalidating}; {@code hedged} when a hedge
-	 * answered.
+	 * answered, {@code retryRefused} when the retry budget refused a hedge (the first
+	 * attempt answered).
 	 */
-	private Outcome fresh(Run run, PlannedPart part, ProtectedCalls.Served served, long started, boolean hedged) {
+	private Outcome fresh(Run run, PlannedPart part, ProtectedCalls.Served served, long started, HedgeMark mark) {
 		JsonNode value = served.value();
 		run.raw[part.index()] = value;
 		PartMetadata metadata = served.revalidating() ? new PartMetadata(PartStatus.STALE, FailureReason.REVALIDATING,
 				null, served.age(), since(started), 0, 0)
 				: new PartMetadata(PartStatus.FRESH, null, null, served.age(), since(started), 0, 0);
-		return outcome(run, part, part.projection().apply(value), metadata.withHedged(hedged));
+		return outcome(run, part, part.projection().apply(value),
+				metadata.withHedged(mark.hedged()).withRetryRefused(mark.retryRefused()));
 	}
 
 	private Mono<Outcome> authorize(Run run, PlannedPart part, Outcome outcome) {
@@ -237,8 +238,8 @@ public final class Executor {
 			HedgeMark mark) {
 		if (part.required()) {
 			Integer status = (failure.httpStatus() != 0) ? failure.httpStatus() : null;
-			notify(run, part,
-					new PartMetadata(PartStatus.FAILED, failure.reason(), status, null, since(started), 0, 0));
+			notify(run, part, new PartMetadata(PartStatus.FAILED, failure.reason(), status, null, since(started), 0, 0)
+				.withRetryRefused(mark != null && mark.retryRefused()));
 			return Mono.error(CompositionException.requiredCallFailed(run.plan.name(), part.name(),
 					part.provider().id(), failure.reason(), failure.httpStatus()));
 		}

@@ -30,7 +30,10 @@ import tools.jackson.databind.JsonNode;
  * <li>A hedge is sent only when its delay ends inside the attempt's time (the smaller of
  * the provider timeout and what is left of the request deadline), and only with a token
  * from the budget: every call deposits {@code budget} tokens (at most
- * {@value #CAPACITY}), a hedge takes one (gRPC's throttling, in its hedging form).</li>
+ * {@value #CAPACITY}), a hedge takes one (gRPC's throttling, in its hedging form); then
+ * also only when the provider's {@link RetryBudget} grants it. A hedge the retry budget
+ * refuses is not sent, gives its token back, counts {@code refused} here and in the retry
+ * budget, and sets the call's {@link HedgeMark#retryRefused()}.</li>
  * <li>Each leg is one attempt with its own bulkhead permit (the caller wraps it); the
  * circuit breaker wraps the whole race and so records the winner's outcome once.</li>
  * <li>A failing leg does not fail the race while another leg is in flight; when none is,
@@ -149,8 +152,14 @@ public final class Hedging implements HedgeStats {
 		}
 		RetryBudget budget = this.retryBudget;
 		if (budget != null && !budget.tryExtra()) {
-			// The provider's retry budget (shared with retries) is spent.
+			// The provider's retry budget (shared with retries) is spent: the hedge is
+			// not sent, its token goes back to the bucket, and the part says
+			// retryRefused (the budget counts it refused, as a refused retry).
+			give();
 			this.refused.increment();
+			if (race.mark != null) {
+				race.mark.refuseRetry();
+			}
 			return Flux.just(new Refused());
 		}
 		this.sent.increment();
@@ -180,6 +189,11 @@ public final class Hedging implements HedgeStats {
 	private boolean take() {
 		long before = this.tokens.getAndUpdate((t) -> (t >= UNIT) ? t - UNIT : t);
 		return before >= UNIT;
+	}
+
+	/** Gives back the token of a hedge that was not sent after all. */
+	private void give() {
+		this.tokens.getAndUpdate((t) -> Math.min(CAPACITY * UNIT, t + UNIT));
 	}
 
 	private void record(long started) {

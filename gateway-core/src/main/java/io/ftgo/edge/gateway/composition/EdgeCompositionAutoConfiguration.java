@@ -263,7 +263,7 @@ public class EdgeCompositionAutoConfiguration {
 	 */
 	static void bindHedges(CompositionEngine engine, ProviderRegistry providers, MeterRegistry registry) {
 		bindOutcomes(providers, registry, engine::hedges, "edge.composition.hedges",
-				"Hedged provider calls: sent, answered first (won), or not sent for lack of budget",
+				"Hedged provider calls: sent, answered first (won), or not sent (no hedge token, or refused by the retry budget)",
 				Map.of("sent", HedgeStats::sent, "won", HedgeStats::won, "refused", HedgeStats::refused));
 	}
 

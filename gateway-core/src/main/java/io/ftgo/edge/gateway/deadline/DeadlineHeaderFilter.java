@@ -5,14 +5,17 @@ import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.ftgo.edge.composition.FailureReason;
+import io.ftgo.edge.composition.policy.CallFailure;
 import io.ftgo.edge.composition.policy.Deadline;
 import io.ftgo.edge.gateway.filter.ProviderPolicyGlobalFilter;
 
 /**
  * What a proxied provider is told of its deadline: the time left, in whole milliseconds,
  * computed as each attempt is sent (Spring Cloud Gateway runs its header filters then).
- * The client's own header never passes as it came: a route to a provider gets the edge's
- * value, any other route none.
+ * An attempt whose deadline has passed by then is not sent: it fails with reason
+ * {@code timeout} (the client gets 504). The client's own header never passes as it came:
+ * a route to a provider gets the edge's value, any other route none.
  */
 public final class DeadlineHeaderFilter implements HttpHeadersFilter, Ordered {
 
@@ -56,8 +59,22 @@ public final class DeadlineHeaderFilter implements HttpHeadersFilter, Ordered {
 	private void apply(HttpHeaders target, Deadline deadline) {
 		target.remove(this.header);
 		if (deadline != null) {
-			target.set(this.header, Long.toString(Math.max(deadline.remainingMillis(), 0)));
+			target.set(this.header, Long.toString(left(deadline)));
 		}
+	}
+
+	/**
+	 * Whole milliseconds left; none left (under 1 ms): the call is not sent. The gateway
+	 * runs its header filters before its HTTP client sends, inside the attempt, so the
+	 * failure ends the attempt as its deadline passing would (504), as the composed
+	 * calls' client does.
+	 */
+	private static long left(Deadline deadline) {
+		long left = deadline.remainingMillis();
+		if (left < 1) {
+			throw new CallFailure(FailureReason.TIMEOUT, 0);
+		}
+		return left;
 	}
 
 	private static HttpHeaders copy(HttpHeaders input) {

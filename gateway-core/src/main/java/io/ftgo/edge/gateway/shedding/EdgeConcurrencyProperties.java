@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.core.env.Environment;
@@ -141,10 +143,45 @@ public record EdgeConcurrencyProperties(@DefaultValue("false") boolean enabled,
 
 	}
 
-	/** Checks every value as the settings are bound (see {@link EdgeSettings}). */
+	/**
+	 * Checks every value as the settings are bound (see {@link EdgeSettings}), then each
+	 * provider's concurrency-limit {@code partitions} against these.
+	 */
 	@Override
 	public void validate(Environment environment) {
 		validate();
+		Binder.get(environment)
+			.bind("edge.providers", Bindable.mapOf(String.class, ProviderPartitions.class))
+			.ifBound((providers) -> providers.forEach(this::validateProvider));
+	}
+
+	/**
+	 * Priorities carry through to a provider's concurrency limit only as the partition
+	 * this limit gave the request: a provider's {@code partitions} need this limit on and
+	 * name its partitions (a name it never gives would count no call, and every call
+	 * would count in the provider's first partition).
+	 */
+	private void validateProvider(String provider, ProviderPartitions settings) {
+		ProviderPartitions.Concurrency limit = settings.concurrency();
+		if (limit == null || !Boolean.TRUE.equals(limit.enabled()) || limit.partitions() == null
+				|| limit.partitions().isEmpty()) {
+			return;
+		}
+		String key = "edge.providers." + provider + ".concurrency.partitions";
+		require(this.enabled, key, limit.partitions().keySet(), PREFIX
+				+ ".enabled=true (the BFF-wide limit names each request's partition), or no partitions for this provider");
+		for (String name : limit.partitions().keySet()) {
+			require(this.partitions.containsKey(name), key, name,
+					"one of the partitions of " + PREFIX + ".partitions " + this.partitions.keySet());
+		}
+	}
+
+	/** What a provider's concurrency-limit partitions need of these settings. */
+	record ProviderPartitions(Concurrency concurrency) {
+
+		record Concurrency(Boolean enabled, Map<String, Integer> partitions) {
+		}
+
 	}
 
 	/** Checks every value; the message names the key, the value and the fix. */

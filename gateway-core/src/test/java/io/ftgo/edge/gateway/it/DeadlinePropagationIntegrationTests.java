@@ -9,7 +9,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.ftgo.edge.composition.policy.Deadline;
+import io.ftgo.edge.gateway.filter.ProviderPolicyGlobalFilter;
+import reactor.core.scheduler.Schedulers;
+
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
@@ -33,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = EdgeTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "edge.rate-limit.enabled=false", "management.server.port=-1" })
 @AutoConfigureWebTestClient(timeout = "20s")
+@Import(DeadlinePropagationIntegrationTests.ExpireBeforeSending.class)
 class DeadlinePropagationIntegrationTests {
 
 	static final String HEADER = "X-Request-Deadline-Ms";
@@ -178,6 +188,58 @@ class DeadlinePropagationIntegrationTests {
 				.isEqualTo(504);
 		}
 		assertThat(calls(restaurant) + calls(order)).isZero();
+	}
+
+	/**
+	 * A deadline that passes after the attempt started but before the call is sent (here
+	 * forced: a filter between the provider policy and the HTTP client swaps in a spent
+	 * deadline): the call is not sent, the client gets 504.
+	 */
+	@Test
+	void deadlinePassedBeforeTheCallIsSent_notSent_504() {
+		this.client.get()
+			.uri("/api/x/restaurants/1")
+			.header(ExpireBeforeSending.HEADER, "1")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(504)
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+
+		assertThat(calls(restaurant)).isZero();
+	}
+
+	/** Test only: spends the proxied call's deadline after the policy let it start. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class ExpireBeforeSending {
+
+		static final String HEADER = "X-Test-Expire-Deadline";
+
+		@Bean
+		GlobalFilter expireBeforeSending() {
+			return new ExpiringFilter();
+		}
+
+		static final class ExpiringFilter implements GlobalFilter, Ordered {
+
+			@Override
+			public int getOrder() {
+				return ProviderPolicyGlobalFilter.ORDER + 1;
+			}
+
+			@Override
+			public reactor.core.publisher.Mono<Void> filter(org.springframework.web.server.ServerWebExchange exchange,
+					org.springframework.cloud.gateway.filter.GatewayFilterChain chain) {
+				if (exchange.getRequest().getHeaders().containsHeader(HEADER)) {
+					exchange.getAttributes()
+						.put(ProviderPolicyGlobalFilter.DEADLINE_ATTR,
+								new Deadline(Schedulers.parallel(), java.time.Duration.ZERO));
+				}
+				return chain.filter(exchange);
+			}
+
+		}
+
 	}
 
 	@Test

@@ -83,8 +83,11 @@ class ProxiedProviderPolicyIntegrationTests {
 		registry.add("edge.providers.kitchen.url", kitchen::baseUrl);
 		registry.add("edge.providers.kitchen.timeout", () -> "10s");
 		registry.add("edge.providers.kitchen.bulkhead.max-concurrent-calls", () -> "1");
-		// delivery: a retry budget that refuses every retry.
+		// delivery: a retry budget that refuses every retry and every hedge (due at
+		// 100 ms).
 		registry.add("edge.providers.delivery.url", kitchen::baseUrl);
+		registry.add("edge.providers.delivery.timeout", () -> "5s");
+		registry.add("edge.providers.delivery.hedge.after", () -> "100ms");
 		registry.add("edge.providers.delivery.retry.budget.ratio", () -> "0");
 		registry.add("edge.providers.delivery.retry.budget.min-per-second", () -> "0");
 		registry.add("edge.providers.delivery.retry.budget.min-in-flight", () -> "0");
@@ -344,6 +347,44 @@ class ProxiedProviderPolicyIntegrationTests {
 			.isEqualTo(503);
 		assertThat(calls(kitchen)).isEqualTo(1);
 		assertThat(retries("delivery", "refused") - refusedBefore).isEqualTo(1);
+	}
+
+	@Test
+	void hedgeRefusedByTheBudget_notSent_partAnsweredByItsFirstCallSaysRetryRefused() {
+		// Slower than the 100 ms hedge delay: each call is due a hedge.
+		kitchen.stubFor(get(urlPathMatching("/deliveries/.*")).willReturn(
+				aResponse().withFixedDelay(800).withHeader("Content-Type", "application/json").withBody("{\"id\":1}")));
+		double refusedBefore = retries("delivery", "refused");
+		double hedgesRefusedBefore = hedges("delivery", "refused");
+
+		this.client.get()
+			.uri("/api/x/delivery-view/1")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$._meta.parts.delivery.status")
+			.isEqualTo("fresh")
+			.jsonPath("$._meta.parts.delivery.retryRefused")
+			.isEqualTo(true)
+			.jsonPath("$._meta.parts.delivery.hedged")
+			.doesNotExist()
+			.jsonPath("$.delivery.id")
+			.isEqualTo(1);
+		// The first call only: the hedge never reached the provider.
+		assertThat(calls(kitchen)).isEqualTo(1);
+		// Counted refused by the retry budget and by the hedging alike.
+		assertThat(retries("delivery", "refused") - refusedBefore).isEqualTo(1);
+		assertThat(hedges("delivery", "refused") - hedgesRefusedBefore).isEqualTo(1);
+		assertThat(hedges("delivery", "sent")).isZero();
+	}
+
+	double hedges(String provider, String outcome) {
+		return this.meters.get("edge.composition.hedges")
+			.tag("provider", provider)
+			.tag("outcome", outcome)
+			.functionCounter()
+			.count();
 	}
 
 	WebTestClient.ResponseSpec postOrder() {

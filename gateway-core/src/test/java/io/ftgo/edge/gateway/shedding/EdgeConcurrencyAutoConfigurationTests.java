@@ -142,6 +142,44 @@ class EdgeConcurrencyAutoConfigurationTests {
 	}
 
 	@Test
+	void providerPartitionsWithoutTheBffWideLimit_stopStartUp() {
+		this.runner
+			.withPropertyValues("edge.providers.kitchen.concurrency.enabled=true",
+					"edge.providers.kitchen.concurrency.partitions.interactive=75",
+					"edge.providers.kitchen.concurrency.partitions.prefetch=25")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidEdgeConfigurationException.class)
+				.hasMessageContaining("edge.providers.kitchen.concurrency.partitions: [interactive, prefetch]")
+				.hasMessageContaining("edge.concurrency.enabled=true"));
+	}
+
+	@Test
+	void providerPartitionTheBffWideLimitNeverGives_stopStartUp() {
+		this.runner
+			.withPropertyValues("edge.concurrency.enabled=true", "edge.concurrency.partitions.current=75",
+					"edge.concurrency.partitions.deprecated=25", "edge.concurrency.default-partition=current",
+					"edge.providers.kitchen.concurrency.enabled=true",
+					"edge.providers.kitchen.concurrency.partitions.interactive=75",
+					"edge.providers.kitchen.concurrency.partitions.prefetch=25")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidEdgeConfigurationException.class)
+				.hasMessage("edge.providers.kitchen.concurrency.partitions: interactive (expected: one of the "
+						+ "partitions of edge.concurrency.partitions [current, deprecated])"));
+	}
+
+	@Test
+	void providerPartitionsNamingTheBffWidePartitions_orNone_start() {
+		this.runner
+			.withPropertyValues("edge.concurrency.enabled=true", "edge.concurrency.partitions.interactive=80",
+					"edge.concurrency.partitions.prefetch=20", "edge.concurrency.default-partition=interactive",
+					"edge.providers.kitchen.concurrency.enabled=true",
+					"edge.providers.kitchen.concurrency.partitions.interactive=75",
+					"edge.providers.kitchen.concurrency.partitions.prefetch=25",
+					"edge.providers.order.concurrency.enabled=true", "edge.providers.delivery.timeout=1s")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void ruleWithoutCondition_stopStartUp() {
 		this.runner.withPropertyValues("edge.concurrency.rules[0].partition=default")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
