@@ -346,4 +346,32 @@ class EdgeSecurityIntegrationTests {
 			.isEqualTo("partner-ajanta");
 	}
 
+	@Test
+	void securityHeaders_sentOnAnswersAndRefusals() {
+		String token = identity.passwordGrant("alice", "password");
+
+		for (WebTestClient.ResponseSpec response : java.util.List.of(
+				this.client.get().uri("/api/web/echo").headers((h) -> h.setBearerAuth(token)).exchange(),
+				this.client.get().uri("/public/ping").exchange(), this.client.get().uri("/api/web/echo").exchange())) {
+			response.expectHeader()
+				.valueEquals("X-Content-Type-Options", "nosniff")
+				.expectHeader()
+				.valueEquals("X-Frame-Options", "DENY");
+		}
+	}
+
+	@Test
+	void badTokenOnPublicPath_401ProblemJson_handlerNotCalled() {
+		this.client.get()
+			.uri("/public/ping")
+			.headers((h) -> h.setBearerAuth("not-a-jwt"))
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+
+		assertThat(SecurityTestApplication.handled).hasValue(0);
+	}
+
 }

@@ -19,16 +19,20 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.MatcherSecurityWebFilterChain;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.context.ReactorContextWebFilter;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.savedrequest.ServerRequestCacheWebFilter;
 import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.WebFilter;
 
 import io.ftgo.edge.security.IdentityPropagation;
 import io.ftgo.edge.security.apikey.ApiKeyAuthenticationConverter;
@@ -175,7 +179,27 @@ public class EdgeSecurityAutoConfiguration {
 			apiKeyFilter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(entryPoint));
 			http.addFilterAt(apiKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION);
 		}
-		return http.build();
+		return withoutNoOpFilters(http.build());
+	}
+
+	/**
+	 * The built chain without the filters that do nothing for a stateless edge, which
+	 * Spring Security adds whatever is configured: {@code ReactorContextWebFilter} (it
+	 * loads the security context from the repository, here the no-op one: always empty)
+	 * and {@code ServerRequestCacheWebFilter} (it replays a saved request from the
+	 * request cache, here the no-op one: never any). Each cost a Reactor stage and a
+	 * context write per request; the security module's README lists what stays.
+	 * @param built the chain as {@link ServerHttpSecurity#build()} returns it
+	 * @return the same chain, same order and matcher, without those filters
+	 */
+	static SecurityWebFilterChain withoutNoOpFilters(SecurityWebFilterChain built) {
+		List<WebFilter> kept = new ArrayList<>();
+		// the built chain's filters are a list: this completes synchronously
+		built.getWebFilters()
+			.filter((filter) -> !(filter instanceof ReactorContextWebFilter)
+					&& !(filter instanceof ServerRequestCacheWebFilter))
+			.subscribe(kept::add);
+		return new MatcherSecurityWebFilterChain(ServerWebExchangeMatchers.anyExchange(), kept);
 	}
 
 	private static EdgeSecurityProperties effective(EdgeSecurityProperties configured, Environment environment) {
