@@ -56,6 +56,7 @@ import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
 import io.ftgo.edge.gateway.filter.ProviderPolicyGlobalFilter;
 import io.ftgo.edge.gateway.filter.RouteProviders;
 import io.ftgo.edge.gateway.lb.LoadBalancingExchangeFilterFunction;
+import io.ftgo.edge.gateway.lb.ProviderBalancers;
 import io.ftgo.edge.security.IdentityPropagation;
 import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
@@ -103,7 +104,7 @@ public class EdgeCompositionAutoConfiguration {
 	CompositionEngine compositionEngine(ProviderRegistry providers, ObjectProvider<WebClient.Builder> webClients,
 			ObjectProvider<JsonMapper> json, ObjectProvider<MeterRegistry> meters,
 			ObjectProvider<LoadBalancingExchangeFilterFunction> loadBalancing, ObjectProvider<Tracer> tracers,
-			EdgeDeadlinesProperties deadlines) {
+			EdgeDeadlinesProperties deadlines, ObjectProvider<ProviderBalancers> balancers) {
 		// A bounded pool whose idle connections go before the providers' keep-alive ends.
 		ConnectionProvider pool = ConnectionProvider.builder("edge-providers")
 			.maxConnections(500)
@@ -136,6 +137,9 @@ public class EdgeCompositionAutoConfiguration {
 			.webClient(webClient)
 			.deadlineHeader(deadlines.header())
 			.listener(listener);
+		// gRPC providers with replicas (edge.load-balancing): outlier ejection in their
+		// channel.
+		balancers.ifAvailable((b) -> builder.grpcBalancing(b.grpc()));
 		JsonMapper mapper = json.getIfAvailable();
 		if (mapper != null) {
 			builder.jsonMapper(mapper);
