@@ -65,6 +65,9 @@ public final class GrpcProviderClient implements ProviderClient, AutoCloseable {
 
 	private final AtomicInteger opened = new AtomicInteger();
 
+	/** Calls answered per provider, replica ({@code host:port}) and outcome. */
+	private final Map<String, java.util.concurrent.atomic.LongAdder> replicaCalls = new java.util.concurrent.ConcurrentHashMap<>();
+
 	/**
 	 * Create the client: one channel per gRPC provider (connected on first use).
 	 * @param providers every provider's settings
@@ -216,6 +219,7 @@ public final class GrpcProviderClient implements ProviderClient, AutoCloseable {
 
 				@Override
 				public void onClose(Status status, Metadata trailers) {
+					countReplica(channel.settings.id(), call, status);
 					if (status.isOk() && this.answer != null) {
 						try {
 							sink.success(new Response(200, Map.of(), GrpcProviderClient.this.json.toJson(this.answer)));
@@ -242,6 +246,39 @@ public final class GrpcProviderClient implements ProviderClient, AutoCloseable {
 			call.sendMessage(message);
 			call.halfClose();
 		});
+	}
+
+	/** Counts a call by the replica that answered it (when it reached one). */
+	private void countReplica(String provider, ClientCall<?, ?> call, Status status) {
+		java.net.SocketAddress remote;
+		try {
+			remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+		}
+		catch (RuntimeException ex) {
+			return;
+		}
+		if (remote instanceof java.net.InetSocketAddress address && address.getAddress() != null) {
+			String key = replicaKey(provider, address.getAddress().getHostAddress() + ":" + address.getPort(),
+					status.isOk());
+			this.replicaCalls.computeIfAbsent(key, (k) -> new java.util.concurrent.atomic.LongAdder()).increment();
+		}
+	}
+
+	private static String replicaKey(String provider, String instance, boolean success) {
+		return provider + " " + instance + " " + (success ? "success" : "failure");
+	}
+
+	/**
+	 * Calls a replica answered, as grpc-java's outlier detection counts them: a failure
+	 * is any status other than {@code OK}.
+	 * @param provider the provider id
+	 * @param instance the replica, {@code host:port} (an IP address)
+	 * @param success {@code true} for calls answered {@code OK}
+	 * @return the number of calls since start
+	 */
+	public long replicaCalls(String provider, String instance, boolean success) {
+		java.util.concurrent.atomic.LongAdder calls = this.replicaCalls.get(replicaKey(provider, instance, success));
+		return (calls != null) ? calls.sum() : 0;
 	}
 
 	/**

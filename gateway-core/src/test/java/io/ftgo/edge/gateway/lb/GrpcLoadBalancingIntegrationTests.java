@@ -39,6 +39,9 @@ class GrpcLoadBalancingIntegrationTests {
 	@Autowired
 	WebTestClient client;
 
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
 	String token;
 
 	@DynamicPropertySource
@@ -122,6 +125,23 @@ class GrpcLoadBalancingIntegrationTests {
 		}
 		assertThat(failing.callCount("GetOrder")).as("the ejected replica gets no call").isEqualTo(failingCalls);
 		assertThat(healthy.callCount("GetOrder")).isEqualTo(healthyCalls + 50);
+		// Per replica, as for HTTP instances: every call the failing one answered after
+		// the
+		// fault is a failure.
+		assertThat(requests(healthy, "failure")).isZero();
+		assertThat(requests(healthy, "success")).isEqualTo(healthy.callCount("GetOrder"));
+		assertThat(requests(failing, "success") + requests(failing, "failure"))
+			.isEqualTo(failing.callCount("GetOrder"));
+		assertThat(requests(failing, "failure")).isGreaterThanOrEqualTo(3);
+	}
+
+	double requests(GrpcOrderProvider replica, String outcome) {
+		return this.meters.get("edge.lb.requests")
+			.tag("provider", "order")
+			.tag("instance", "127.0.0.1:" + replica.port())
+			.tag("outcome", outcome)
+			.functionCounter()
+			.count();
 	}
 
 }
