@@ -241,6 +241,8 @@ public final class CompositionEngine implements AutoCloseable {
 
 		private ProviderClient providerClient;
 
+		private java.util.Map<String, io.ftgo.edge.composition.grpc.GrpcBalancing> grpcBalancing = java.util.Map.of();
+
 		private String deadlineHeader = WebClientProviderClient.DEFAULT_DEADLINE_HEADER;
 
 		private CircuitBreakerRegistry circuitBreakers;
@@ -316,6 +318,18 @@ public final class CompositionEngine implements AutoCloseable {
 		}
 
 		/**
+		 * The replicas and outlier ejection of {@code transport: grpc} providers
+		 * (gateway-core's {@code edge.load-balancing}); default none: each gRPC provider
+		 * is its {@code grpc.target}, balanced round robin.
+		 * @param balancing by provider id
+		 * @return this builder
+		 */
+		public Builder grpcBalancing(java.util.Map<String, io.ftgo.edge.composition.grpc.GrpcBalancing> balancing) {
+			this.grpcBalancing = (balancing != null) ? java.util.Map.copyOf(balancing) : java.util.Map.of();
+			return this;
+		}
+
+		/**
 		 * The transport of HTTP parts (calls of {@code transport: grpc} providers go
 		 * through a {@link GrpcProviderClient} that wraps it); default a
 		 * {@link WebClientProviderClient} over {@link #webClient(WebClient)} and
@@ -361,7 +375,8 @@ public final class CompositionEngine implements AutoCloseable {
 			}
 			if (this.providers.settings().values().stream().anyMatch(ProviderSettings::isGrpc)) {
 				// transport: grpc providers go over one channel each; the rest over HTTP.
-				this.grpc = new GrpcProviderClient(this.providers.settings(), this.providerClient, this.mapper);
+				this.grpc = new GrpcProviderClient(this.providers.settings(), this.providerClient, this.mapper,
+						this.grpcBalancing);
 				this.providerClient = this.grpc;
 			}
 			if (this.circuitBreakers == null) {

@@ -480,4 +480,52 @@ class MobileBffIntegrationTests {
 		management.get().uri("/actuator/env").exchange().expectStatus().isNotFound();
 	}
 
+	/**
+	 * A transcoded route (HTTP to gRPC) is a pipeline of its own, with its links in order
+	 * and its gRPC method and provider, as a proxied route or a composition is.
+	 */
+	@Test
+	void actuator_pipelines_listTheTranscodedCreateOrderRoute() {
+		WebTestClient management = WebTestClient.bindToServer()
+			.baseUrl("http://localhost:" + this.managementPort)
+			.responseTimeout(Duration.ofSeconds(10))
+			.build();
+
+		management.get()
+			.uri("/actuator/pipelines")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$['mobile-create-order'].kind")
+			.isEqualTo("transcoded")
+			.jsonPath("$['mobile-create-order'].method")
+			.isEqualTo("POST")
+			.jsonPath("$['mobile-create-order'].paths")
+			.isEqualTo(List.of("/api/mobile/orders"))
+			.jsonPath("$['mobile-create-order'].links[*].name")
+			.isEqualTo(List.of("access-log", "request-context", "limits", "reserved-headers", "shedding",
+					"auth-failure-limit", "security", "rate-limit", "route"))
+			.jsonPath("$['mobile-create-order'].links[?(@.name == 'security')].settings.rules[0].access")
+			.value((access) -> assertThat(String.valueOf(access)).contains("scopes"))
+			.jsonPath("$['mobile-create-order'].links[-1:].settings.provider")
+			.isEqualTo(List.of("order"))
+			.jsonPath("$['mobile-create-order'].links[-1:].settings.grpc")
+			.isEqualTo(List.of("OrderService/createOrder"))
+			.jsonPath("$['mobile-create-order'].links[-1:].settings.timeout")
+			.isEqualTo(List.of("PT3S"))
+			.jsonPath("$['mobile-create-order'].links[-1:].settings.kind")
+			.isEqualTo(List.of("transcoded"));
+		management.get()
+			.uri("/actuator/pipelines/mobile-create-order")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.links[0].name")
+			.isEqualTo("access-log")
+			.jsonPath("$.links[-1:].settings.input.consumerId")
+			.isEqualTo(List.of("{principal.consumerId}"));
+	}
+
 }

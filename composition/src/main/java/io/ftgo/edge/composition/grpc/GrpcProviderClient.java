@@ -22,6 +22,7 @@ import io.grpc.Deadline;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
@@ -64,6 +65,9 @@ public final class GrpcProviderClient implements ProviderClient, AutoCloseable {
 
 	private final AtomicInteger opened = new AtomicInteger();
 
+	/** Calls answered per provider, replica ({@code host:port}) and outcome. */
+	private final Map<String, java.util.concurrent.atomic.LongAdder> replicaCalls = new java.util.concurrent.ConcurrentHashMap<>();
+
 	/**
 	 * Create the client: one channel per gRPC provider (connected on first use).
 	 * @param providers every provider's settings
@@ -72,24 +76,59 @@ public final class GrpcProviderClient implements ProviderClient, AutoCloseable {
 	 * @throws IllegalArgumentException naming the key of a bad {@code grpc} setting
 	 */
 	public GrpcProviderClient(Map<String, ProviderSettings> providers, ProviderClient http, JsonMapper mapper) {
+		this(providers, http, mapper, Map.of());
+	}
+
+	/**
+	 * Create the client: one channel per gRPC provider (connected on first use), over the
+	 * provider's replicas with outlier ejection where {@code balancing} has it.
+	 * @param providers every provider's settings
+	 * @param http the client of HTTP providers
+	 * @param mapper reads and writes JSON
+	 * @param balancing replicas and outlier ejection by provider id (providers without an
+	 * entry use their {@code grpc.target} with round robin only)
+	 * @throws IllegalArgumentException naming the key of a bad {@code grpc} setting
+	 */
+	public GrpcProviderClient(Map<String, ProviderSettings> providers, ProviderClient http, JsonMapper mapper,
+			Map<String, GrpcBalancing> balancing) {
 		this.http = http;
 		this.json = new ProtoJson(mapper);
 		providers.forEach((id, settings) -> {
 			if (settings.isGrpc()) {
 				GrpcServices services = GrpcServices.of(settings);
-				this.channels.put(id, new Channel(settings, services, open(settings)));
+				this.channels.put(id, new Channel(settings, services, open(id, settings, balancing.get(id))));
 			}
 		});
 	}
 
-	private ManagedChannel open(ProviderSettings settings) {
-		ManagedChannel channel = Grpc
-			.newChannelBuilder(settings.grpc().target(),
+	@SuppressWarnings("deprecation") // nameResolverFactory: the one way to give one
+										// channel its own static list
+	private ManagedChannel open(String id, ProviderSettings settings, GrpcBalancing balancing) {
+		String target = settings.grpc().target();
+		StaticAddresses replicas = null;
+		if (balancing != null && !balancing.addresses().isEmpty()) {
+			replicas = new StaticAddresses(id, balancing.addresses());
+			target = replicas.target();
+		}
+		else if (balancing != null && balancing.target() != null) {
+			target = balancing.target();
+		}
+		ManagedChannelBuilder<?> builder = Grpc
+			.newChannelBuilder(target,
 					settings.grpc().plaintext() ? InsecureChannelCredentials.create() : TlsChannelCredentials.create())
 			.directExecutor()
-			.defaultLoadBalancingPolicy("round_robin")
-			.userAgent("ftgo-edge")
-			.build();
+			.userAgent("ftgo-edge");
+		if (replicas != null) {
+			builder.nameResolverFactory(replicas);
+		}
+		if (balancing != null) {
+			// Round robin under grpc-java's outlier detection (gRFC A50).
+			builder.defaultServiceConfig(balancing.serviceConfig());
+		}
+		else {
+			builder.defaultLoadBalancingPolicy("round_robin");
+		}
+		ManagedChannel channel = builder.build();
 		this.opened.incrementAndGet();
 		return channel;
 	}
@@ -180,6 +219,7 @@ public final class GrpcProviderClient implements ProviderClient, AutoCloseable {
 
 				@Override
 				public void onClose(Status status, Metadata trailers) {
+					countReplica(channel.settings.id(), call, status);
 					if (status.isOk() && this.answer != null) {
 						try {
 							sink.success(new Response(200, Map.of(), GrpcProviderClient.this.json.toJson(this.answer)));
@@ -206,6 +246,39 @@ public final class GrpcProviderClient implements ProviderClient, AutoCloseable {
 			call.sendMessage(message);
 			call.halfClose();
 		});
+	}
+
+	/** Counts a call by the replica that answered it (when it reached one). */
+	private void countReplica(String provider, ClientCall<?, ?> call, Status status) {
+		java.net.SocketAddress remote;
+		try {
+			remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+		}
+		catch (RuntimeException ex) {
+			return;
+		}
+		if (remote instanceof java.net.InetSocketAddress address && address.getAddress() != null) {
+			String key = replicaKey(provider, address.getAddress().getHostAddress() + ":" + address.getPort(),
+					status.isOk());
+			this.replicaCalls.computeIfAbsent(key, (k) -> new java.util.concurrent.atomic.LongAdder()).increment();
+		}
+	}
+
+	private static String replicaKey(String provider, String instance, boolean success) {
+		return provider + " " + instance + " " + (success ? "success" : "failure");
+	}
+
+	/**
+	 * Calls a replica answered, as grpc-java's outlier detection counts them: a failure
+	 * is any status other than {@code OK}.
+	 * @param provider the provider id
+	 * @param instance the replica, {@code host:port} (an IP address)
+	 * @param success {@code true} for calls answered {@code OK}
+	 * @return the number of calls since start
+	 */
+	public long replicaCalls(String provider, String instance, boolean success) {
+		java.util.concurrent.atomic.LongAdder calls = this.replicaCalls.get(replicaKey(provider, instance, success));
+		return (calls != null) ? calls.sum() : 0;
 	}
 
 	/**

@@ -56,6 +56,7 @@ import io.ftgo.edge.gateway.error.EdgeErrorWebExceptionHandler;
 import io.ftgo.edge.gateway.filter.ProviderPolicyGlobalFilter;
 import io.ftgo.edge.gateway.filter.RouteProviders;
 import io.ftgo.edge.gateway.lb.LoadBalancingExchangeFilterFunction;
+import io.ftgo.edge.gateway.lb.ProviderBalancers;
 import io.ftgo.edge.security.IdentityPropagation;
 import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
@@ -103,7 +104,7 @@ public class EdgeCompositionAutoConfiguration {
 	CompositionEngine compositionEngine(ProviderRegistry providers, ObjectProvider<WebClient.Builder> webClients,
 			ObjectProvider<JsonMapper> json, ObjectProvider<MeterRegistry> meters,
 			ObjectProvider<LoadBalancingExchangeFilterFunction> loadBalancing, ObjectProvider<Tracer> tracers,
-			EdgeDeadlinesProperties deadlines) {
+			EdgeDeadlinesProperties deadlines, ObjectProvider<ProviderBalancers> balancers) {
 		// A bounded pool whose idle connections go before the providers' keep-alive ends.
 		ConnectionProvider pool = ConnectionProvider.builder("edge-providers")
 			.maxConnections(500)
@@ -136,6 +137,9 @@ public class EdgeCompositionAutoConfiguration {
 			.webClient(webClient)
 			.deadlineHeader(deadlines.header())
 			.listener(listener);
+		// gRPC providers with replicas (edge.load-balancing): outlier ejection in their
+		// channel.
+		balancers.ifAvailable((b) -> builder.grpcBalancing(b.grpc()));
 		JsonMapper mapper = json.getIfAvailable();
 		if (mapper != null) {
 			builder.jsonMapper(mapper);
@@ -172,13 +176,15 @@ public class EdgeCompositionAutoConfiguration {
 	 * ({@code resilience4j_retry_calls}), tagged {@code name=<provider>}.
 	 */
 	@Bean
-	MeterBinder edgeResilienceMetrics(CompositionEngine engine, ProviderRegistry providers) {
+	MeterBinder edgeResilienceMetrics(CompositionEngine engine, ProviderRegistry providers,
+			ObjectProvider<ProviderBalancers> balancers) {
 		return (registry) -> {
 			TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(engine.circuitBreakerRegistry()).bindTo(registry);
 			TaggedBulkheadMetrics.ofBulkheadRegistry(engine.bulkheadRegistry()).bindTo(registry);
 			TaggedRetryMetrics.ofRetryRegistry(engine.retryRegistry()).bindTo(registry);
 			bindHedges(engine, providers, registry);
 			bindGrpc(engine, registry);
+			balancers.ifAvailable((b) -> bindGrpcReplicas(engine, b, registry));
 			bindRetries(engine, providers, registry);
 			bindConcurrency(engine, providers, registry);
 		};
@@ -209,6 +215,31 @@ public class EdgeCompositionAutoConfiguration {
 		FunctionCounter.builder("edge.grpc.channels.opened", grpc, (client) -> client.channelsOpened())
 			.description("gRPC channels opened since start")
 			.register(registry);
+	}
+
+	/**
+	 * The calls each static replica of a gRPC provider answered
+	 * ({@code edge.load-balancing}), as HTTP instances count theirs:
+	 * {@code edge.lb.requests{provider, instance, outcome=success|failure}}, a failure
+	 * being any status other than {@code OK} (what the channel's outlier detection
+	 * counts).
+	 */
+	static void bindGrpcReplicas(CompositionEngine engine, ProviderBalancers balancers, MeterRegistry registry) {
+		io.ftgo.edge.composition.grpc.GrpcProviderClient grpc = engine.grpc();
+		if (grpc == null) {
+			return;
+		}
+		balancers.grpc().forEach((provider, balancing) -> balancing.addresses().forEach((address) -> {
+			String instance = address.getAddress().getHostAddress() + ":" + address.getPort();
+			for (boolean success : new boolean[] { true, false }) {
+				FunctionCounter.builder("edge.lb.requests", grpc, (c) -> c.replicaCalls(provider, instance, success))
+					.description("Calls to one provider instance, by outcome (gRPC failure: a status other than OK)")
+					.tag("provider", provider)
+					.tag("instance", instance)
+					.tag("outcome", success ? "success" : "failure")
+					.register(registry);
+			}
+		}));
 	}
 
 	/**

@@ -21,7 +21,8 @@ import org.springframework.web.server.WebFilterChain;
  *
  * @param name the route id, composition name, or {@code default} for paths no route
  * declares
- * @param kind {@code route}, {@code composition}, {@code endpoint} or {@code default}
+ * @param kind {@code route}, {@code composition}, {@code transcoded}, {@code endpoint} or
+ * {@code default}
  * @param method the route's method, or null
  * @param paths the route's path patterns (none for {@code default})
  * @param links the links, in order (the route link last)

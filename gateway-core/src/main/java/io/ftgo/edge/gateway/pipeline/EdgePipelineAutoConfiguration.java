@@ -19,6 +19,8 @@ import org.springframework.core.Ordered;
 import org.springframework.security.web.server.WebFilterChainProxy;
 import org.springframework.web.server.WebFilter;
 
+import io.ftgo.edge.composition.ProviderRegistry;
+import io.ftgo.edge.composition.policy.ProviderSettings;
 import io.ftgo.edge.gateway.composition.Compositions;
 import io.ftgo.edge.gateway.composition.EdgeCompositionAutoConfiguration;
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
@@ -29,6 +31,8 @@ import io.ftgo.edge.gateway.session.EdgeSessionAutoConfiguration;
 import io.ftgo.edge.gateway.session.EdgeSessionProperties;
 import io.ftgo.edge.gateway.shedding.EdgeConcurrencyAutoConfiguration;
 import io.ftgo.edge.gateway.support.EdgeEndpoints;
+import io.ftgo.edge.gateway.transcoding.EdgeTranscodingAutoConfiguration;
+import io.ftgo.edge.gateway.transcoding.EdgeTranscodingProperties;
 import io.ftgo.edge.security.config.EdgeSecurityProperties;
 
 /**
@@ -38,7 +42,8 @@ import io.ftgo.edge.security.config.EdgeSecurityProperties;
  */
 @AutoConfiguration(after = { EdgeGatewayAutoConfiguration.class, EdgeCompositionAutoConfiguration.class,
 		EdgeRateLimitAutoConfiguration.class, EdgeConcurrencyAutoConfiguration.class,
-		EdgeSessionAutoConfiguration.class, EdgeGraphQlAutoConfiguration.class })
+		EdgeSessionAutoConfiguration.class, EdgeGraphQlAutoConfiguration.class,
+		EdgeTranscodingAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 public class EdgePipelineAutoConfiguration {
 
@@ -48,20 +53,31 @@ public class EdgePipelineAutoConfiguration {
 	EdgePipelines edgePipelines(ObjectProvider<EdgeChainLink> links, ObjectProvider<WebFilterChainProxy> security,
 			ObjectProvider<EdgeSecurityProperties> securityProperties, ObjectProvider<GatewayProperties> gateway,
 			ObjectProvider<Compositions> compositions, ObjectProvider<EdgeGraphQlProperties> graphql,
-			ObjectProvider<EdgeSessionProperties> sessions) {
+			ObjectProvider<EdgeSessionProperties> sessions, ObjectProvider<EdgeTranscodingProperties> transcodings,
+			ObjectProvider<ProviderRegistry> providers) {
 		List<EdgeChainLink> all = new ArrayList<>(links.orderedStream().toList());
 		security.orderedStream()
 			.forEach((proxy) -> all.add(new SecurityLink(proxy, securityProperties.getIfAvailable())));
 		Map<String, EdgePipelines.Route> routes = new LinkedHashMap<>();
 		Compositions composed = compositions.getIfAvailable();
+		EdgeTranscodingProperties transcoding = transcodings.getIfAvailable();
+		ProviderRegistry registry = providers.getIfAvailable();
 		for (EdgeEndpoints.Endpoint endpoint : EdgeEndpoints.of(gateway.getIfAvailable(),
-				(composed != null) ? composed : Map.of())) {
+				(composed != null) ? composed : Map.of(), transcoding)) {
+			Map<String, Object> settings = Map.of();
+			if ("transcoded".equals(endpoint.kind())) {
+				// a transcoded route shows its gRPC method and provider, defaults applied
+				EdgeTranscodingProperties.Route route = transcoding.routes().get(endpoint.id());
+				ProviderSettings provider = (registry != null && route.from() != null) ? registry.provider(route.from())
+						: null;
+				settings = route.describe(endpoint.method(), (provider != null) ? provider.timeout() : null);
+			}
 			// one pipeline per route, for all of its path patterns
 			routes.merge(endpoint.kind() + " " + endpoint.id(),
-					new EdgePipelines.Route(endpoint.id(), endpoint.kind(), endpoint.method(),
-							List.of(endpoint.path())),
+					new EdgePipelines.Route(endpoint.id(), endpoint.kind(), endpoint.method(), List.of(endpoint.path()),
+							settings),
 					(first, more) -> new EdgePipelines.Route(first.name(), first.kind(), first.method(),
-							concat(first.paths(), more.paths())));
+							concat(first.paths(), more.paths()), first.settings()));
 		}
 		EdgeGraphQlProperties graphQl = graphql.getIfAvailable();
 		if (graphQl != null) {

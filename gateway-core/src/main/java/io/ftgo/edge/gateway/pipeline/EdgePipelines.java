@@ -46,11 +46,23 @@ public final class EdgePipelines {
 	 * A route the edge serves.
 	 *
 	 * @param name the route id or composition name
-	 * @param kind {@code route}, {@code composition} or {@code endpoint}
+	 * @param kind {@code route}, {@code composition}, {@code transcoded} or
+	 * {@code endpoint}
 	 * @param method its method (may be null)
 	 * @param paths its path patterns
+	 * @param settings what the route link shows besides kind, method and paths (e.g. a
+	 * transcoded route's provider and gRPC method); may be empty
 	 */
-	public record Route(String name, String kind, String method, List<String> paths) {
+	public record Route(String name, String kind, String method, List<String> paths, Map<String, Object> settings) {
+
+		public Route {
+			settings = (settings != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(settings)) : Map.of();
+		}
+
+		public Route(String name, String kind, String method, List<String> paths) {
+			this(name, kind, method, paths, Map.of());
+		}
+
 	}
 
 	private final Map<String, EdgePipeline> pipelines;
@@ -72,10 +84,11 @@ public final class EdgePipelines {
 		ordered.forEach((link) -> this.absorbed.add(absorbedFilter(link)));
 		Map<String, EdgePipeline> pipelines = new LinkedHashMap<>();
 		List<Matcher> reduced = new ArrayList<>();
-		EdgePipeline fullPipeline = assemble(DEFAULT, DEFAULT, null, List.of(), ordered);
+		EdgePipeline fullPipeline = assemble(DEFAULT, DEFAULT, null, List.of(), Map.of(), ordered);
 		this.full = fullPipeline.runner();
 		for (Route route : routes) {
-			EdgePipeline pipeline = assemble(route.name(), route.kind(), route.method(), route.paths(), ordered);
+			EdgePipeline pipeline = assemble(route.name(), route.kind(), route.method(), route.paths(),
+					route.settings(), ordered);
 			String name = route.name();
 			for (int i = 1; pipelines.containsKey(name); i++) {
 				name = route.name() + "[" + i + "]";
@@ -98,7 +111,7 @@ public final class EdgePipelines {
 	}
 
 	private static EdgePipeline assemble(String name, String kind, String method, List<String> paths,
-			List<EdgeChainLink> links) {
+			Map<String, Object> settings, List<EdgeChainLink> links) {
 		List<EdgePipeline.Link> chosen = new ArrayList<>();
 		boolean rewritten = false;
 		for (EdgeChainLink link : links) {
@@ -113,6 +126,7 @@ public final class EdgePipelines {
 			route.put("method", method);
 		}
 		route.put("paths", paths.isEmpty() ? List.of("any other path") : paths);
+		route.putAll(settings);
 		chosen.add(new EdgePipeline.Link(EdgeLinkType.ROUTE, null, route));
 		return new EdgePipeline(name, kind, method, paths, List.copyOf(chosen));
 	}

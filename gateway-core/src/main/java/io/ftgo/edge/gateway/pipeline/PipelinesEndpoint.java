@@ -47,7 +47,8 @@ public class PipelinesEndpoint {
 	/**
 	 * One pipeline.
 	 *
-	 * @param kind {@code route}, {@code composition}, {@code endpoint} or {@code default}
+	 * @param kind {@code route}, {@code composition}, {@code transcoded},
+	 * {@code endpoint} or {@code default}
 	 * @param method the route's method (null when it has none)
 	 * @param paths the route's path patterns (none for the default pipeline)
 	 * @param links the links in order, the route last

@@ -78,15 +78,13 @@ public class EdgeTranscodingAutoConfiguration {
 							"a path variable of " + line.path() + " or principal.<attribute>");
 				}
 			}
-			boolean write = !line.method().equals("GET") && !line.method().equals("DELETE")
-					&& !line.method().equals("HEAD");
-			boolean body = (route.body() != null) ? route.body() : write;
-			boolean idempotent = (route.idempotent() != null) ? route.idempotent() : line.method().equals("GET");
+			boolean body = route.bodyFor(line.method());
+			boolean idempotent = route.idempotentFor(line.method());
 			if (idempotent && body) {
 				throw new InvalidEdgeConfigurationException(key + ".idempotent", "true",
 						"false for a route with a body (idempotent calls are reads without one)");
 			}
-			int status = (route.status() != null) ? route.status() : 200;
+			int status = route.statusOrDefault();
 			if (status < 200 || status > 299) {
 				throw new InvalidEdgeConfigurationException(key + ".status", String.valueOf(status),
 						"a 2xx status, e.g. 200 or 201");

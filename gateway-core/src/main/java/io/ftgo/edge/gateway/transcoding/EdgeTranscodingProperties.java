@@ -59,6 +59,58 @@ public record EdgeTranscodingProperties(Boolean enabled, Map<String, Route> rout
 			input = (input != null) ? new LinkedHashMap<>(input) : Map.of();
 		}
 
+		/**
+		 * Whether the JSON body is the request message, defaults applied.
+		 * @param method the request line's method
+		 * @return {@code body}, else {@code true} for methods other than GET, DELETE and
+		 * HEAD
+		 */
+		public boolean bodyFor(String method) {
+			return (this.body != null) ? this.body
+					: !method.equals("GET") && !method.equals("DELETE") && !method.equals("HEAD");
+		}
+
+		/**
+		 * Whether the call is idempotent, defaults applied.
+		 * @param method the request line's method
+		 * @return {@code idempotent}, else {@code true} for GET only
+		 */
+		public boolean idempotentFor(String method) {
+			return (this.idempotent != null) ? this.idempotent : method.equals("GET");
+		}
+
+		/**
+		 * The status of a success, default applied.
+		 * @return {@code status}, else 200
+		 */
+		public int statusOrDefault() {
+			return (this.status != null) ? this.status : 200;
+		}
+
+		/**
+		 * The route's settings as the pipelines view shows them, defaults applied.
+		 * @param method the request line's method
+		 * @param providerTimeout the provider's timeout (the default deadline), or
+		 * {@code null} when unknown
+		 * @return provider, gRPC method, inputs, body, idempotent, status and timeout
+		 */
+		public Map<String, Object> describe(String method, Duration providerTimeout) {
+			Map<String, Object> settings = new LinkedHashMap<>();
+			settings.put("provider", this.from);
+			settings.put("grpc", this.grpc);
+			if (!this.input.isEmpty()) {
+				settings.put("input", Map.copyOf(this.input));
+			}
+			settings.put("body", bodyFor(method));
+			settings.put("idempotent", idempotentFor(method));
+			settings.put("status", statusOrDefault());
+			Duration deadline = (this.timeout != null) ? this.timeout : providerTimeout;
+			if (deadline != null) {
+				settings.put("timeout", deadline.toString());
+			}
+			return settings;
+		}
+
 	}
 
 }

@@ -105,6 +105,74 @@ class ProviderBalancersTests {
 			.withMessageContaining("edge.load-balancing.providers.order.outlier-ejection.base-ejection-time");
 	}
 
+	@Test
+	void grpcProvider_staticReplicas_forItsChannel_withTheHttpEjectionSettings() {
+		Map<String, String> properties = new LinkedHashMap<>(grpcOrder());
+		properties.put("edge.load-balancing.providers.order.instances[0]", "127.0.0.1:9087");
+		properties.put("edge.load-balancing.providers.order.instances[1]", "127.0.0.1:9088");
+		properties.put("edge.load-balancing.providers.order.instances[2]", "localhost:9089");
+		properties.put("edge.load-balancing.outlier-ejection.consecutive-failures", "4");
+		properties.put("edge.load-balancing.outlier-ejection.base-ejection-time", "20s");
+		properties.put("edge.load-balancing.outlier-ejection.interval", "2s");
+		ProviderBalancers balancers = bind(properties, null);
+
+		// Not an HTTP provider: no request URL is balanced.
+		assertThat(balancers.isEmpty()).isTrue();
+		io.ftgo.edge.composition.grpc.GrpcBalancing order = balancers.grpc().get("order");
+		assertThat(order.addresses()).extracting(java.net.InetSocketAddress::getPort).containsExactly(9087, 9088, 9089);
+		assertThat(order.target()).isNull();
+		assertThat(order.requestVolume()).isEqualTo(4);
+		assertThat(order.baseEjectionTime()).hasSeconds(20);
+		assertThat(order.interval()).hasSeconds(2);
+		assertThat(order.failurePercentage()).isEqualTo(50);
+		// 50% of three replicas is one as for HTTP: grpc-java stops at 33%.
+		assertThat(order.maxEjectionPercent()).isEqualTo(33);
+	}
+
+	@Test
+	void grpcProvider_oneReplica_isNeverEjected() {
+		Map<String, String> properties = new LinkedHashMap<>(grpcOrder());
+		properties.put("edge.load-balancing.providers.order.instances[0]", "127.0.0.1:9087");
+		assertThat(bind(properties, null).grpc().get("order").maxEjectionPercent()).isZero();
+	}
+
+	@Test
+	void grpcProvider_dns_resolvesTheTarget() {
+		Map<String, String> properties = new LinkedHashMap<>(grpcOrder());
+		properties.put("edge.load-balancing.providers.order.discovery", "dns");
+		io.ftgo.edge.composition.grpc.GrpcBalancing order = bind(properties, null).grpc().get("order");
+		assertThat(order.target()).isEqualTo("dns:///order.internal:9087");
+		assertThat(order.addresses()).isEmpty();
+		assertThat(order.maxEjectionPercent()).isEqualTo(50);
+	}
+
+	@Test
+	void grpcProvider_badReplicas_stopStartUpNamingTheKey() {
+		for (String bad : List.of("http://10.0.0.1:9087", "10.0.0.1", "order.invalid:9087")) {
+			Map<String, String> properties = new LinkedHashMap<>(grpcOrder());
+			properties.put("edge.load-balancing.providers.order.instances[0]", "127.0.0.1:9087");
+			properties.put("edge.load-balancing.providers.order.instances[1]", bad);
+			assertThatExceptionOfType(InvalidEdgeConfigurationException.class).as(bad)
+				.isThrownBy(() -> bind(properties, null))
+				.withMessageContaining("edge.load-balancing.providers.order.instances[1]");
+		}
+		Map<String, String> client = new LinkedHashMap<>(grpcOrder());
+		client.put("edge.load-balancing.providers.order.discovery", "client");
+		assertThatExceptionOfType(InvalidEdgeConfigurationException.class).isThrownBy(() -> bind(client, null))
+			.withMessageContaining("edge.load-balancing.providers.order.discovery");
+		Map<String, String> interval = new LinkedHashMap<>(grpcOrder());
+		interval.put("edge.load-balancing.providers.order.instances[0]", "127.0.0.1:9087");
+		interval.put("edge.load-balancing.outlier-ejection.interval", "0s");
+		assertThatExceptionOfType(InvalidEdgeConfigurationException.class).isThrownBy(() -> bind(interval, null))
+			.withMessageContaining("edge.load-balancing.outlier-ejection.interval");
+	}
+
+	private static Map<String, String> grpcOrder() {
+		return Map.of("edge.providers.order.transport", "grpc", "edge.providers.order.grpc.target",
+				"order.internal:9087", "edge.providers.order.grpc.services[0]",
+				"net.chrisrichardson.ftgo.orderservice.grpc.OrderServiceGrpc");
+	}
+
 	static ProviderBalancers bind(Map<String, String> properties,
 			org.springframework.cloud.client.discovery.ReactiveDiscoveryClient discovery) {
 		Binder binder = new Binder(new MapConfigurationPropertySource(new LinkedHashMap<>(properties)));
