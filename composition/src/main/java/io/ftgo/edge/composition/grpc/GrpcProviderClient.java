@@ -69,7 +69,7 @@ public final class GrpcProviderClient implements ProviderClient, AutoCloseable {
 	private final Map<String, java.util.concurrent.atomic.LongAdder> replicaCalls = new java.util.concurrent.ConcurrentHashMap<>();
 
 	/**
-	 * Create the client: one channel per gRPC provider (connected on first use).
+	 * Create the client: one channel per gRPC provider (connecting from start-up).
 	 * @param providers every provider's settings
 	 * @param http the client of HTTP providers
 	 * @param mapper reads and writes JSON
@@ -80,8 +80,8 @@ public final class GrpcProviderClient implements ProviderClient, AutoCloseable {
 	}
 
 	/**
-	 * Create the client: one channel per gRPC provider (connected on first use), over the
-	 * provider's replicas with outlier ejection where {@code balancing} has it.
+	 * Create the client: one channel per gRPC provider (connecting from start-up), over
+	 * the provider's replicas with outlier ejection where {@code balancing} has it.
 	 * @param providers every provider's settings
 	 * @param http the client of HTTP providers
 	 * @param mapper reads and writes JSON
@@ -99,6 +99,23 @@ public final class GrpcProviderClient implements ProviderClient, AutoCloseable {
 				this.channels.put(id, new Channel(settings, services, open(id, settings, balancing.get(id))));
 			}
 		});
+		this.channels.values().forEach(this::warmUp);
+	}
+
+	/**
+	 * Ready the first call at start-up instead of during it: the channel starts
+	 * connecting now (in the background: {@code getState(true)} never waits), and every
+	 * method's messages go through the JSON mapping once, which loads the protobuf and
+	 * JSON classes. A cold first call paid both inside its deadline. A provider not up
+	 * yet is retried by the channel with its reconnect backoff, as after any lost
+	 * connection.
+	 */
+	private void warmUp(Channel channel) {
+		channel.channel.getState(true);
+		for (GrpcServices.GrpcMethod method : channel.services.methods()) {
+			this.json.toJson(method.newRequest().build());
+			this.json.toJson(method.newResponse().build());
+		}
 	}
 
 	@SuppressWarnings("deprecation") // nameResolverFactory: the one way to give one

@@ -1,6 +1,8 @@
 package io.ftgo.edge.composition.grpc;
 
 import java.lang.reflect.Method;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -119,6 +121,14 @@ public final class GrpcServices {
 	}
 
 	/**
+	 * Every unary method, once each.
+	 * @return the methods
+	 */
+	public Collection<GrpcMethod> methods() {
+		return new LinkedHashSet<>(this.methods.values());
+	}
+
+	/**
 	 * One unary method.
 	 *
 	 * @param name {@code Service/Method}
@@ -136,6 +146,17 @@ public final class GrpcServices {
 			@SuppressWarnings("unchecked")
 			MethodDescriptor.PrototypeMarshaller<Message> marshaller = (MethodDescriptor.PrototypeMarshaller<Message>) this.descriptor
 				.getRequestMarshaller();
+			return marshaller.getMessagePrototype().newBuilderForType();
+		}
+
+		/**
+		 * A builder of the response message.
+		 * @return a new builder
+		 */
+		public Message.Builder newResponse() {
+			@SuppressWarnings("unchecked")
+			MethodDescriptor.PrototypeMarshaller<Message> marshaller = (MethodDescriptor.PrototypeMarshaller<Message>) this.descriptor
+				.getResponseMarshaller();
 			return marshaller.getMessagePrototype().newBuilderForType();
 		}
 
