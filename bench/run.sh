@@ -143,9 +143,14 @@ pids+=($!)
 wait_for() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 1; done; echo "not up: $1" >&2; return 1; }
 wait_for "http://127.0.0.1:$backend/"
 wait_for http://localhost:19090/.well-known/openid-configuration
-token=$(curl -s -X POST localhost:19090/oauth2/token -d grant_type=password -d username=alice -d password=password \
-  | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
-auth="Authorization: Bearer $token"
+# alice's token, fetched anew as each scenario starts (section): the dev identity provider's
+# tokens live an hour, less than a whole run with the 30-minute soak.
+fresh_token() {
+  token=$(curl -s -X POST localhost:19090/oauth2/token -d grant_type=password -d username=alice -d password=password \
+    | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+  auth="Authorization: Bearer $token"
+}
+fresh_token
 
 # ---- the system under test, always on CPU 0 and port $sut
 edge_common=(--server.port=$sut --management.server.port=$sut_mgmt --logging.level.io.ftgo.edge.access=WARN
@@ -271,7 +276,7 @@ to_ms() { # wrk's 1.23ms / 456.78us / 1.2s → ms
 }
 
 report=$work/report.md
-section() { printf '\n## %s\n\n' "$1" >>"$report"; echo "== $1"; }
+section() { printf '\n## %s\n\n' "$1" >>"$report"; echo "== $1"; fresh_token; }
 has() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -725,6 +730,8 @@ jdk=$(java -version 2>&1 | head -1)
   echo
   echo "Written by \`bench/run.sh\` (see [the README](../README.md#benchmarks)); rerun it to update this page."
   echo "Figures are for this machine only; the ratios, measured in the same run, are what to compare."
+  echo "Where the edge's cost per request goes, and what would reach the targets it misses:"
+  echo "[edge-cost.md](edge-cost.md)."
   echo
   echo "| | |"
   echo "|---|---|"
