@@ -670,7 +670,9 @@ fi
 # ---------------------------------------------------------------- links
 if has links; then
   section "Per-link cost: each link of the edge pipeline, in memory (JMH)"
-  links_args=(-f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc EdgeLinkBenchmark)
+  # Ten warm-up seconds each: on one CPU the JIT compiles alongside the benchmark, and three
+  # one-second warm-ups left the baseline still falling from 321 to 15 µs per operation.
+  links_args=(-f 1 -wi 10 -i 5 -w 1s -r 2s -prof gc EdgeLinkBenchmark)
   [ "${QUICK:-}" = 1 ] && links_args=(-f 1 -wi 1 -i 1 -w 1s -r 1s -prof gc EdgeLinkBenchmark)
   taskset -c 0 gateway-core/bench.sh "${links_args[@]}" >"$work/links.txt" 2>&1 || { tail -n 30 "$work/links.txt" >&2; exit 1; }
   {
