@@ -140,9 +140,14 @@ if [[ " $SCENARIOS " == *" overload "* ]]; then
 # ---- capacity: closed loop, limiter off
 start_provider
 start_edge off
-"${cpu1[@]}" wrk -t1 -c64 -d"${WARMUP}s" "$url" >/dev/null
-"${cpu1[@]}" wrk -t1 -c64 -d"${DURATION}s" "$url" >"$work/capacity.txt"
-capacity=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/capacity.txt")
+# Capacity counts 2xx answers only, with twice the provider's workers in flight: the bench
+# route has its provider's bulkhead, breaker and deadline, and with more in flight than the
+# deadline can wait for, wrk would count the breaker's fast 503s as capacity.
+"${cpu1[@]}" wrk -t1 -c$((WORKERS * 2)) -d"${WARMUP}s" "$url" >/dev/null
+"${cpu1[@]}" wrk -t1 -c$((WORKERS * 2)) -d"${DURATION}s" "$url" >"$work/capacity.txt"
+capacity=$(awk '/requests in/ { n = $1; d = $4; sub(/s,?$/, "", d) } /Non-2xx/ { bad = $5 }
+  END { printf "%.0f", (n - bad) / d }' "$work/capacity.txt")
+[ "$capacity" -gt 0 ] || { echo "no 2xx answers while measuring capacity" >&2; cat "$work/capacity.txt" >&2; exit 1; }
 echo "capacity: $capacity req/s (provider: $WORKERS workers x $SERVICE = $(awk -v w="$WORKERS" -v s="${SERVICE%ms}" 'BEGIN { printf "%.0f", w * 1000 / s }') req/s)"
 stop_edge; stop_provider
 
@@ -174,7 +179,7 @@ done
 
 {
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($(uname -m)); provider: $WORKERS workers x $SERVICE;"
-  echo "capacity (wrk, 64 connections, limiter off): **$capacity req/s**; deadline $DEADLINE; ${DURATION}s per run;"
+  echo "capacity (wrk, $((WORKERS * 2)) connections, 2xx answers only, limiter off): **$capacity req/s**; deadline $DEADLINE; ${DURATION}s per run;"
   echo "half the requests high priority, half \`X-Prefetch: 1\`. CPU pinning: $([ "$PIN" = 1 ] && echo "edge on CPU 0, the rest on CPU 1" || echo none);"
   echo "load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg). Command: \`$([ "$PIN" = 1 ] || echo "PIN=0 ")bench/overload.sh\`."
   echo
