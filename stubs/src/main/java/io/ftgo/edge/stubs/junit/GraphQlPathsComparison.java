@@ -16,6 +16,8 @@ import com.google.protobuf.TextFormat;
 import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.Provider;
 
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.http.MediaType;
@@ -42,6 +44,37 @@ public record GraphQlPathsComparison(WebTestClient compiled, int compiledManagem
 
 	private static final Pattern COMPILED_RUNS = Pattern
 		.compile("(?m)^edge_graphql_executions_total\\{[^}]*execution=\"compiled\"[^}]*\\} (\\S+)$");
+
+	/**
+	 * Starts the reference application: the BFF {@code application} on a random port with
+	 * {@code edge.graphql.compiled-plans=false}, the shared test environment's providers
+	 * and identity provider, and {@code settings} (which should be those of the
+	 * application under test, so that the two differ only in the execution path).
+	 * @param application the BFF's application class
+	 * @param settings property name to value
+	 * @return the running reference application; close it after the tests
+	 */
+	public static Reference startReference(Class<?> application, Map<String, String> settings) {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--edge.graphql.compiled-plans=false"));
+		settings.forEach((key, value) -> args.add("--" + key + "=" + value));
+		return new Reference(
+				new SpringApplicationBuilder(application).initializers(new EdgeTestEnvironmentInitializer())
+					.run(args.toArray(String[]::new)));
+	}
+
+	/**
+	 * A comparison against a reference application started by
+	 * {@link #startReference(Class, Map)}.
+	 * @param compiled the application under test
+	 * @param compiledManagementPort its management port
+	 * @param reference the reference application
+	 * @param environment the shared test environment
+	 * @return the comparison
+	 */
+	public static GraphQlPathsComparison of(WebTestClient compiled, int compiledManagementPort, Reference reference,
+			EdgeTestEnvironment environment) {
+		return of(compiled, compiledManagementPort, reference.port(), environment);
+	}
 
 	/**
 	 * A comparison against a reference application listening on {@code referencePort}.
@@ -181,6 +214,39 @@ public record GraphQlPathsComparison(WebTestClient compiled, int compiledManagem
 	 * @param expectedCalls the provider calls of graphql-java
 	 */
 	public record Answers(String compiled, String expected, List<String> compiledCalls, List<String> expectedCalls) {
+
+		/**
+		 * Asserts the same bytes on both paths and the same, non-empty, provider calls.
+		 * @return the compiled path's answer
+		 */
+		public String assertSameBytesAndCalls() {
+			assertEquals(this.expected, this.compiled, "the compiled answer against graphql-java's");
+			assertFalse(this.compiledCalls.isEmpty(), "no provider call");
+			assertEquals(this.expectedCalls, this.compiledCalls, "the compiled path's calls against graphql-java's");
+			return this.compiled;
+		}
+
+	}
+
+	/**
+	 * The running reference application (graphql-java's execution).
+	 *
+	 * @param context its application context
+	 */
+	public record Reference(ConfigurableApplicationContext context) implements AutoCloseable {
+
+		/**
+		 * Its HTTP port.
+		 * @return the port
+		 */
+		public int port() {
+			return Integer.parseInt(this.context.getEnvironment().getProperty("local.server.port"));
+		}
+
+		@Override
+		public void close() {
+			this.context.close();
+		}
 
 	}
 
