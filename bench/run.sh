@@ -34,6 +34,9 @@
 #   memory       RSS and heap after GC of each BFF at steady load with -Xmx256m
 #   links        what each link of the edge pipeline costs per request (JMH, in memory)
 #   engine       the composition engine's JMH benchmark (in memory, no network)
+#   ablation     (not in the default run) the plain route with tracing, observations, the
+#                concurrency limit and the session switched off, one at a time and all
+#                together: CPU and bytes per request of each, against bare SCG
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -324,6 +327,57 @@ request: the JVM's user + system time (/proc) over the last window, divided by i
 | bare SCG / nginx (for reference) | $(ratio "${rps[scg]}" "${rps[nginx]}") | — |
 | bare Reactor Netty / nginx (for reference) | $(ratio "${rps[netty]}" "${rps[nginx]}") | — |
 EOF
+fi
+
+# ---------------------------------------------------------------- ablation
+if has ablation; then
+  section "Ablation: the plain route with the edge's optional parts switched off"
+  # The plain route of the proxy scenario, once per variant, each with its own CPU time and
+  # bytes allocated per request: what each optional part costs, and what is left when all
+  # are off (the edge's own chain, Spring Security's and the gateway's).
+  url=http://127.0.0.1:$sut/bench/orders/7001
+  start_sut "$url" "$scg_jar" "${bench_route[@]}" --server.port=$sut
+  measure ablation-scg "$url"; alloc_per_request ablation-scg "$url" "X-Bench: 1" "$work/answers.lua"; stop_sut
+  no_tracing=(--management.tracing.enabled=false)
+  no_observations=(--management.observations.enable.http=false --management.observations.enable.spring=false)
+  no_limiter=(--edge.concurrency.enabled=false)
+  no_session=(--edge.session.enabled=false)
+  ablation_variants="edge no-tracing no-observations no-limiter no-session all-off"
+  for variant in $ablation_variants; do
+    case $variant in
+      edge) off=() ;;
+      no-tracing) off=("${no_tracing[@]}") ;;
+      no-observations) off=("${no_tracing[@]}" "${no_observations[@]}") ;;
+      no-limiter) off=("${no_limiter[@]}") ;;
+      no-session) off=("${no_session[@]}") ;;
+      all-off) off=("${no_tracing[@]}" "${no_observations[@]}" "${no_limiter[@]}" "${no_session[@]}") ;;
+    esac
+    start_edge "${bench_route[@]}" "${plain_edge[@]}" "${off[@]}"
+    measure "ablation-$variant" "$url"
+    alloc_per_request "ablation-$variant" "$url" "X-Bench: 1" "$work/answers.lua"; stop_sut
+  done
+  {
+    cat <<EOF
+The plain route of the proxy scenario (bff-web, permit-all, no rate limit), started once per
+variant; wrk as in the proxy scenario. CPU per request: the JVM's user + system time over the
+last window; bytes: HotSpot's per-thread allocation counters over ${ALLOC_SECONDS} s.
+
+| variant | switched off | req/s | CPU per request | CPU / edge | kB allocated per request |
+|---|---|---|---|---|---|
+| bare Spring Cloud Gateway | — | ${rps[ablation-scg]} | ${cpu_of[ablation-scg]} µs | $(ratio "${cpu_of[ablation-scg]}" "${cpu_of[ablation-edge]}") | ${alloc_of[ablation-scg]} |
+EOF
+    for variant in $ablation_variants; do
+      case $variant in
+        edge) what="nothing (as shipped)" ;;
+        no-tracing) what="\`management.tracing.enabled\`" ;;
+        no-observations) what="tracing and the HTTP and Spring observations" ;;
+        no-limiter) what="\`edge.concurrency.enabled\`" ;;
+        no-session) what="\`edge.session.enabled\`" ;;
+        all-off) what="all of the above" ;;
+      esac
+      echo "| edge, $variant | $what | ${rps[ablation-$variant]} | ${cpu_of[ablation-$variant]} µs | $(ratio "${cpu_of[ablation-$variant]}" "${cpu_of[ablation-edge]}") | ${alloc_of[ablation-$variant]} |"
+    done
+  } >>"$report"
 fi
 
 # ---------------------------------------------------------------- composition
