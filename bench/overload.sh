@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/overload.sh: the edge under overload, with and without the adaptive concurrency
-# limit (edge.concurrency, docs/load-shedding.md), in one run on the same machine. Prints a
+# limits (the BFF-wide edge.concurrency and the per-provider edge.providers.<id>.concurrency,
+# docs/load-shedding.md), in one run on the same machine. Prints a
 # Markdown table (and writes it to $OUT). Not a test: nothing here asserts; the targets are
 # printed next to the figures.
 #
@@ -10,10 +11,18 @@
 #   SKIP_BUILD=1 bench/overload.sh       # reuse the jars already built
 #   QUICK=1 bench/overload.sh            # short windows: checks the script, not the figures
 #   PIN=0 bench/overload.sh              # no CPU pinning (a machine shared with other work)
-#   MODES="off on" bench/overload.sh     # default "off on vegas provider": vegas is the limiter
-#                                        # with edge.concurrency.algorithm=vegas instead of gradient2;
-#                                        # provider adds the per-provider limit
-#                                        # (edge.providers.bench.concurrency, interactive 80 / prefetch 20)
+#   MODES="off on" bench/overload.sh     # default "off bff on":
+#                                        #   off: no concurrency limit at all;
+#                                        #   bff: the BFF-wide limit alone (edge.concurrency, gradient2)
+#                                        #        with the old floor, min-limit 20 (as the old "on");
+#                                        #   on: what ships: the BFF-wide limit with bff-web's floor
+#                                        #        (min-limit 200) and the per-provider limit on the bench
+#                                        #        provider with the shipped providers' settings
+#                                        #        ($PROVIDER_LIMIT below; interactive 80 / prefetch 20);
+#                                        #   vegas: the BFF-wide limit alone with algorithm vegas
+#   PROVIDER_LIMIT="tolerance=1.5 smoothing=0.2" MODES=on bench/overload.sh
+#                                        # the per-provider limit with other settings (keys under
+#                                        # edge.providers.bench.concurrency; they replace the shipped ones)
 #   SCENARIOS="overload" bench/overload.sh   # default "overload retry-storm expired"
 #
 # Two more scenarios, each with a table and its target (docs/load-shedding.md):
@@ -31,10 +40,12 @@
 # gradient2) with one proxied route to a provider of finite capacity (bench/tools
 # overload-provider: WORKERS requests served at a time for SERVICE each, the rest queued
 # FIFO, and a request whose caller has gone is still served). Capacity is measured first
-# (wrk, closed loop, limiter off). Then, for the limiter off and on: an unloaded run at half
-# the capacity, and open-loop runs (bench/tools overload: constant arrival rate, latency
-# from when each request was due) at 2x and 4x the capacity; half the requests are
-# high priority (interactive), half low priority (X-Prefetch: 1).
+# (wrk, closed loop, limiter off). Then, for each mode: an unloaded run at half the
+# capacity (its warm-up at least LIMIT_WARMUP + 15 s, so the limits' warm-up, 30 s as
+# shipped, is over and the algorithms have learnt the unloaded latency before the load
+# rises), and open-loop runs (bench/tools overload: constant arrival rate, latency from
+# when each request was due) at 2x and 4x the capacity; half the requests are high
+# priority (interactive), half low priority (X-Prefetch: 1).
 #
 # CPU 0 runs the edge; CPU 1 the provider, the identity provider and the load. Ports
 # 20300-20399 only; everything it starts is stopped on exit.
@@ -93,18 +104,35 @@ start_provider() { # [workers service fail-rate]
 }
 stop_provider() { kill "$provider_pid" 2>/dev/null || true; wait "$provider_pid" 2>/dev/null || true; }
 
+# The per-provider limit of mode "on": the settings every provider of the shipped BFFs gets
+# (edge.providers.*.concurrency in bff-web/src/main/resources/application.yaml; keep the two in
+# step), on the bench provider. PROVIDER_LIMIT (words such as tolerance=1.5, keys under
+# edge.providers.bench.concurrency) replaces some of them, for experiments.
+shipped_provider_limit=()
+for setting in enabled=true initial-limit=64 min-limit=8 max-limit=64 tolerance=1.0 queue-size=2 \
+    smoothing=1.0 partitions.interactive=80 partitions.prefetch=20 ${PROVIDER_LIMIT:-}; do
+  # a later word for the same key replaces the earlier one (a repeated argument would be joined)
+  key=${setting%%=*}
+  for i in "${!shipped_provider_limit[@]}"; do
+    [[ ${shipped_provider_limit[$i]} == "--edge.providers.bench.concurrency.$key="* ]] && unset "shipped_provider_limit[$i]"
+  done
+  shipped_provider_limit+=("--edge.providers.bench.concurrency.$setting")
+done
+LIMIT_WARMUP=${LIMIT_WARMUP:-30}   # the limits' warm-up as shipped (edge.concurrency.warm-up)
+
 url=http://127.0.0.1:$sut/bench/orders/7001
 sut_pid=
-start_edge() { # off | on | vegas | provider, then extra options
+start_edge() { # off | bff | on | vegas, then extra options
   local mode=$1 limiter=(--edge.concurrency.enabled=false) access=WARN
   shift
   case $mode in
-    on) limiter=(--edge.concurrency.enabled=true); access=INFO ;;
+    # the BFF-wide limit alone, with the floor it had before per-provider limits shipped
+    bff) limiter=(--edge.concurrency.enabled=true --edge.concurrency.min-limit=20
+        --edge.concurrency.initial-limit=100); access=INFO ;;
+    on) limiter=(--edge.concurrency.enabled=true "${shipped_provider_limit[@]}"); access=INFO ;;
     vegas) limiter=(--edge.concurrency.enabled=true --edge.concurrency.algorithm=vegas); access=INFO ;;
-    provider) limiter=(--edge.concurrency.enabled=true --edge.providers.bench.concurrency.enabled=true
-        --edge.providers.bench.concurrency.min-limit="${PROVIDER_MIN_LIMIT:-8}"
-        --edge.providers.bench.concurrency.partitions.interactive=80
-        --edge.providers.bench.concurrency.partitions.prefetch=20); access=INFO ;;
+    off) ;;
+    *) echo "unknown mode: $mode (expected off, bff, on or vegas)" >&2; exit 1 ;;
   esac
   # The route's provider (edge.providers.bench): its deadline (timeout = the load's deadline),
   # breaker, bulkhead and retries, as any proxied route's.
@@ -152,14 +180,19 @@ capacity=$(awk '/requests in/ { n = $1; d = $4; sub(/s,?$/, "", d) } /Non-2xx/ {
 echo "capacity: $capacity req/s (provider: $WORKERS workers x $SERVICE = $(awk -v w="$WORKERS" -v s="${SERVICE%ms}" 'BEGIN { printf "%.0f", w * 1000 / s }') req/s)"
 stop_edge; stop_provider
 
-MODES=${MODES:-off on vegas provider}
+MODES=${MODES:-off bff on}
 declare -A result
 for mode in $MODES; do
   start_provider
   start_edge "$mode"
   for level in 0.5 2 4; do
     rate=$(awk -v c="$capacity" -v l="$level" 'BEGIN { printf "%.0f", c * l }')
-    warm=$([ "$level" = 0.5 ] && echo "$WARMUP" || echo 3)
+    warm=3
+    if [ "$level" = 0.5 ]; then
+      warm=$WARMUP
+      # past the limits' warm-up, with time to learn the unloaded latency
+      [ "$mode" = off ] || [ "$warm" -ge $((LIMIT_WARMUP + 15)) ] || warm=$((LIMIT_WARMUP + 15))
+    fi
     result[$mode,$level]=$(load "$rate" "$warm")
     echo "limiter $mode, ${level}x capacity ($rate req/s):"; sed 's/^/  /' <<<"${result[$mode,$level]}"
     sleep 3
@@ -167,7 +200,7 @@ for mode in $MODES; do
   prom=$(curl -s "http://127.0.0.1:$sut_mgmt/actuator/prometheus")
   limit=$(awk '/^edge_concurrency_limit\{/ {print $2}' <<<"$prom")
   result[$mode,limit]=${limit:-n/a}
-  plimit=$(awk '/^edge_composition_concurrency_limit\{/ {print $2}' <<<"$prom")
+  plimit=$(awk '/^edge_composition_concurrency_limit\{/ && /provider="bench"/ {print $2}' <<<"$prom")
   result[$mode,plimit]=${plimit:-n/a}
   # the edge's own duration of each 503 (access log, whole milliseconds)
   result[$mode,edge503]=$({ grep -o '"status":503[^}]*"duration_ms":[0-9]*' "$work/edge-$mode.log" || true; } \
@@ -201,8 +234,8 @@ done
     done
   done
   echo
-  echo "Targets at 2x and 4x, limiter on: goodput / capacity >= 0.8; high p99 / unloaded <= 2; 503 answered in < 5 ms;"
-  echo "with the per-provider limit (provider): goodput / capacity >= 0.8 and high p99 / unloaded <= 2."
+  echo "Targets at 2x and 4x with what ships (on: the BFF-wide limit and the per-provider limit): goodput / capacity >= 0.8;"
+  echo "high p99 / unloaded <= 2; 503 answered by the edge in < 5 ms. At 0.5x: nothing shed. bff and vegas are for comparison."
   echo
   echo "| limiter | limit at the end (edge_concurrency_limit) | provider limit at the end (edge_composition_concurrency_limit) | 503s: the edge's own time, p50 / p99 / max (count), access log |"
   echo "|---|---|---|---|"

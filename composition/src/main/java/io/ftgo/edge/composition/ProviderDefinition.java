@@ -229,9 +229,23 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 	 * @param partitions priority name to the percentage of the limit it is guaranteed at
 	 * the limit (sum 100); none: no partitions, first come first served
 	 * @param retryAfter the {@code Retry-After} of a 503 it causes; default 1s
+	 * @param warmUp how long after start the limit is {@code initial-limit}, fixed, and
+	 * the algorithm is told no sample (a cold edge's slow answers are not queueing at the
+	 * provider); 0s to 1h, default 30s, 0s: none
+	 * @param sampleWindow the shortest window of latency samples the algorithm reads (it
+	 * reads the window's median); 100ms to 60s, default 1s
+	 * @param tolerance gradient2: how much slower than its long-term latency the provider
+	 * may answer before the limit falls; 1.0 to 10.0, default 1.5 (the library's)
+	 * @param queueSize gradient2: how many calls the limit keeps above what the provider
+	 * serves without queueing (how far it probes upwards per window); 1 to 1000, default
+	 * 4 (the library's)
+	 * @param smoothing gradient2: how much of each window's new estimate the limit takes,
+	 * above 0 to 1.0 (1.0: all of it, so the limit may halve in one window); default 0.2
+	 * (the library's)
 	 */
 	public record ConcurrencyDefinition(Boolean enabled, String algorithm, Integer initialLimit, Integer minLimit,
-			Integer maxLimit, java.util.Map<String, Integer> partitions, Duration retryAfter) {
+			Integer maxLimit, java.util.Map<String, Integer> partitions, Duration retryAfter, Duration warmUp,
+			Duration sampleWindow, Double tolerance, Integer queueSize, Double smoothing) {
 
 		/**
 		 * An enabled limit with defaults and a fixed limit (tests, capacity experiments).
@@ -239,7 +253,56 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 		 * @return the definition
 		 */
 		public static ConcurrencyDefinition fixed(int limit) {
-			return new ConcurrencyDefinition(true, "fixed", limit, 1, Math.max(limit, 1), null, null);
+			return new ConcurrencyDefinition(true, "fixed", limit, 1, Math.max(limit, 1), null, null, null, null, null,
+					null, null);
+		}
+
+		/**
+		 * An enabled adaptive limit with every other setting its default.
+		 * @param algorithm {@code gradient2} or {@code vegas}
+		 * @return the definition
+		 */
+		public static ConcurrencyDefinition adaptive(String algorithm) {
+			return new ConcurrencyDefinition(true, algorithm, null, null, null, null, null, null, null, null, null,
+					null);
+		}
+
+		/**
+		 * A copy with limits.
+		 * @param initial the initial limit
+		 * @param min the smallest limit
+		 * @param max the largest limit
+		 * @return the copy
+		 */
+		public ConcurrencyDefinition withLimits(Integer initial, Integer min, Integer max) {
+			return new ConcurrencyDefinition(this.enabled, this.algorithm, initial, min, max, this.partitions,
+					this.retryAfter, this.warmUp, this.sampleWindow, this.tolerance, this.queueSize, this.smoothing);
+		}
+
+		/**
+		 * A copy with a warm-up.
+		 * @param warmUp the warm-up (0s: none)
+		 * @return the copy
+		 */
+		public ConcurrencyDefinition withWarmUp(Duration warmUp) {
+			return new ConcurrencyDefinition(this.enabled, this.algorithm, this.initialLimit, this.minLimit,
+					this.maxLimit, this.partitions, this.retryAfter, warmUp, this.sampleWindow, this.tolerance,
+					this.queueSize, this.smoothing);
+		}
+
+		/**
+		 * A copy with gradient2's tuning.
+		 * @param sampleWindow the shortest sample window
+		 * @param tolerance the latency tolerance
+		 * @param queueSize the queue size
+		 * @param smoothing the smoothing
+		 * @return the copy
+		 */
+		public ConcurrencyDefinition withTuning(Duration sampleWindow, Double tolerance, Integer queueSize,
+				Double smoothing) {
+			return new ConcurrencyDefinition(this.enabled, this.algorithm, this.initialLimit, this.minLimit,
+					this.maxLimit, this.partitions, this.retryAfter, this.warmUp, sampleWindow, tolerance, queueSize,
+					smoothing);
 		}
 
 		/**
@@ -249,7 +312,8 @@ public record ProviderDefinition(String url, Duration timeout, Boolean shared, R
 		 */
 		public ConcurrencyDefinition withPartitions(java.util.Map<String, Integer> partitions) {
 			return new ConcurrencyDefinition(this.enabled, this.algorithm, this.initialLimit, this.minLimit,
-					this.maxLimit, partitions, this.retryAfter);
+					this.maxLimit, partitions, this.retryAfter, this.warmUp, this.sampleWindow, this.tolerance,
+					this.queueSize, this.smoothing);
 		}
 
 	}

@@ -104,18 +104,17 @@ class ProviderLimitTests {
 	void badSettings_messageNamesTheKey() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ProviderSettings.from("kitchen",
-					ProviderDefinition.of("http://k")
-						.withConcurrency(new ConcurrencyDefinition(true, "aimd", null, null, null, null, null))))
+					ProviderDefinition.of("http://k").withConcurrency(ConcurrencyDefinition.adaptive("aimd"))))
 			.withMessageContaining("edge.providers.kitchen.concurrency.algorithm: aimd (expected: one of");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ProviderSettings.from("kitchen",
 					ProviderDefinition.of("http://k")
-						.withConcurrency(new ConcurrencyDefinition(true, null, null, null, 100, null, null))))
+						.withConcurrency(ConcurrencyDefinition.adaptive(null).withLimits(null, null, 100))))
 			.withMessageContaining("edge.providers.kitchen.concurrency.max-limit: 100 (expected: at most the bulkhead");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ProviderSettings.from("kitchen",
 					ProviderDefinition.of("http://k")
-						.withConcurrency(new ConcurrencyDefinition(true, null, null, 10, 5, null, null))))
+						.withConcurrency(ConcurrencyDefinition.adaptive(null).withLimits(null, 10, 5))))
 			.withMessageContaining(
 					"edge.providers.kitchen.concurrency.min-limit: 10 (expected: at most max-limit (5))");
 		assertThatIllegalArgumentException()
@@ -125,11 +124,10 @@ class ProviderLimitTests {
 			.withMessageContaining("edge.providers.kitchen.concurrency.partitions: {interactive=70} (expected: "
 					+ "percentages that sum to 100 (they sum to 70))");
 		assertThatIllegalArgumentException()
-			.isThrownBy(
-					() -> ProviderSettings.from("kitchen",
-							ProviderDefinition.of("http://k")
-								.withConcurrency(new ConcurrencyDefinition(true, null, null, null, null, null,
-										Duration.ofMillis(10)))))
+			.isThrownBy(() -> ProviderSettings.from("kitchen",
+					ProviderDefinition.of("http://k")
+						.withConcurrency(new ConcurrencyDefinition(true, null, null, null, null, null,
+								Duration.ofMillis(10), null, null, null, null, null))))
 			.withMessageContaining(
 					"edge.providers.kitchen.concurrency.retry-after: PT0.01S (expected: between 1s and 1h)");
 	}
@@ -138,15 +136,126 @@ class ProviderLimitTests {
 	void defaults_offUnlessEnabled_thenGradient2From20Within4AndTheBulkhead() {
 		assertThat(ProviderSettings.from("kitchen", ProviderDefinition.of("http://k")).concurrency()).isNull();
 		ProviderSettings.ConcurrencySettings settings = ProviderSettings
-			.from("kitchen",
-					ProviderDefinition.of("http://k")
-						.withConcurrency(new ConcurrencyDefinition(true, null, null, null, null, null, null)))
+			.from("kitchen", ProviderDefinition.of("http://k").withConcurrency(ConcurrencyDefinition.adaptive(null)))
 			.concurrency();
 		assertThat(settings.algorithm()).isEqualTo("gradient2");
 		assertThat(settings.initialLimit()).isEqualTo(20);
 		assertThat(settings.minLimit()).isEqualTo(4);
 		assertThat(settings.maxLimit()).isEqualTo(64);
 		assertThat(settings.retryAfterSeconds()).isEqualTo("1");
+		assertThat(settings.warmUp()).hasSeconds(30);
+		assertThat(settings.sampleWindow()).hasSeconds(1);
+		assertThat(settings.tolerance()).isEqualTo(1.5);
+		assertThat(settings.queueSize()).isEqualTo(4);
+		assertThat(settings.smoothing()).isEqualTo(0.2);
+	}
+
+	@Test
+	void badWarmUpAndTuning_messageNamesTheKey() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ProviderSettings.from("kitchen",
+					ProviderDefinition.of("http://k")
+						.withConcurrency(ConcurrencyDefinition.adaptive(null).withWarmUp(Duration.ofSeconds(-1)))))
+			.withMessageContaining(
+					"edge.providers.kitchen.concurrency.warm-up: PT-1S (expected: between 0s (none) and 1h)");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ProviderSettings.from("kitchen",
+					ProviderDefinition.of("http://k")
+						.withConcurrency(ConcurrencyDefinition.adaptive(null).withWarmUp(Duration.ofHours(2)))))
+			.withMessageContaining("edge.providers.kitchen.concurrency.warm-up: PT2H (expected: between 0s");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ProviderSettings.from("kitchen",
+					ProviderDefinition.of("http://k")
+						.withConcurrency(ConcurrencyDefinition.adaptive(null)
+							.withTuning(Duration.ofMillis(10), null, null, null))))
+			.withMessageContaining(
+					"edge.providers.kitchen.concurrency.sample-window: PT0.01S (expected: between 100ms and 60s");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ProviderSettings.from("kitchen",
+					ProviderDefinition.of("http://k")
+						.withConcurrency(ConcurrencyDefinition.adaptive(null).withTuning(null, 0.9, null, null))))
+			.withMessageContaining("edge.providers.kitchen.concurrency.tolerance: 0.9 (expected: between 1.0 and 10.0");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ProviderSettings.from("kitchen",
+					ProviderDefinition.of("http://k")
+						.withConcurrency(ConcurrencyDefinition.adaptive(null).withTuning(null, null, 0, null))))
+			.withMessageContaining("edge.providers.kitchen.concurrency.queue-size: 0 (expected: between 1 and 1000");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ProviderSettings.from("kitchen",
+					ProviderDefinition.of("http://k")
+						.withConcurrency(ConcurrencyDefinition.adaptive(null).withTuning(null, null, null, 0.0))))
+			.withMessageContaining(
+					"edge.providers.kitchen.concurrency.smoothing: 0.0 (expected: above 0 and at most 1.0");
+	}
+
+	/**
+	 * Rounds of 20 calls held at once, each answered after {@code ms} of virtual time.
+	 */
+	void rounds(ProviderLimit limit, int rounds, long ms) {
+		for (int round = 0; round < rounds; round++) {
+			List<Sinks.One<String>> sinks = new ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				Sinks.One<String> sink = Sinks.one();
+				sinks.add(sink);
+				limit.limit(sink.asMono()).subscribe((value) -> {
+				}, (error) -> {
+				});
+			}
+			this.time.advanceTimeBy(Duration.ofMillis(ms));
+			sinks.forEach((sink) -> sink.tryEmitValue("ok"));
+		}
+	}
+
+	/**
+	 * Ten seconds of 10 ms answers, then ten of 100 ms: queueing, as gradient2 reads it
+	 * (and as a cold edge's slow start looks).
+	 */
+	void slowingDown(ProviderLimit limit) {
+		rounds(limit, 1000, 10);
+		rounds(limit, 100, 100);
+	}
+
+	ProviderLimit gradient2(Duration warmUp) {
+		return new ProviderLimit("kitchen",
+				ProviderSettings
+					.from("kitchen",
+							ProviderDefinition.of("http://k")
+								.withConcurrency(ConcurrencyDefinition.adaptive("gradient2").withWarmUp(warmUp)))
+					.concurrency(),
+				this.time);
+	}
+
+	@Test
+	void withoutWarmUp_slowerAnswersLowerTheLimit() {
+		ProviderLimit limit = gradient2(Duration.ZERO);
+		slowingDown(limit);
+		assertThat(limit.currentLimit()).isLessThan(20);
+	}
+
+	@Test
+	void duringTheWarmUp_theLimitIsInitialAndSamplesAreIgnored_afterItTheAlgorithmLearns() {
+		ProviderLimit limit = gradient2(Duration.ofSeconds(30));
+		// The same slowing down within the warm-up (20 s of the 30): the limit stays 20.
+		slowingDown(limit);
+		assertThat(this.time.now(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(20);
+		assertThat(limit.currentLimit()).isEqualTo(20);
+		// At its end the algorithm has seen none of those samples: it starts from 20.
+		this.time.advanceTimeBy(Duration.ofSeconds(10));
+		assertThat(limit.currentLimit()).isEqualTo(20);
+		// After it, the algorithm learns: the same slowing down lowers the limit.
+		slowingDown(limit);
+		assertThat(limit.currentLimit()).isLessThan(20);
+		assertThat(limit.admitted() + limit.rejected()).isEqualTo(2 * 1100 * 20);
+	}
+
+	@Test
+	void fixed_noWarmUp() {
+		ProviderLimit limit = new ProviderLimit("kitchen",
+				ProviderSettings
+					.from("kitchen", ProviderDefinition.of("http://k").withConcurrency(ConcurrencyDefinition.fixed(3)))
+					.concurrency(),
+				this.time);
+		assertThat(limit.currentLimit()).isEqualTo(3);
 	}
 
 }

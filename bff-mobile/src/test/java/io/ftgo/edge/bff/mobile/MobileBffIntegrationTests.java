@@ -6,6 +6,9 @@ import java.util.List;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.ftgo.edge.composition.CompositionEngine;
+import io.ftgo.edge.composition.ProviderRegistry;
+import io.ftgo.edge.composition.policy.ProviderLimit;
+import io.ftgo.edge.composition.policy.ProviderSettings;
 import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
@@ -21,10 +24,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.ftgo.edge.gateway.shedding.EdgeConcurrencyProperties;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -40,6 +46,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "20s")
 class MobileBffIntegrationTests {
+
+	@Autowired
+	ApplicationContext applicationContext;
 
 	static final EdgeTestEnvironment env = EdgeTestEnvironment.shared();
 
@@ -526,6 +535,37 @@ class MobileBffIntegrationTests {
 			.isEqualTo("access-log")
 			.jsonPath("$.links[-1:].settings.input.consumerId")
 			.isEqualTo(List.of("{principal.consumerId}"));
+	}
+
+	@Test
+	void shippedLimits_everyProviderLimited_bffWideFloorSizedToThePileUp() {
+		// The BFF-wide floor is sized to a GC pause's pile-up (docs/load-shedding.md);
+		// what
+		// queues at a slow provider is bounded by that provider's own limit.
+		EdgeConcurrencyProperties bffWide = this.applicationContext.getBean(EdgeConcurrencyProperties.class);
+		assertThat(bffWide.enabled()).isTrue();
+		assertThat(bffWide.minLimit()).isEqualTo(200);
+		assertThat(bffWide.initialLimit()).isEqualTo(200);
+		ProviderRegistry registry = this.applicationContext.getBean(ProviderRegistry.class);
+		CompositionEngine compositionEngine = this.applicationContext.getBean(CompositionEngine.class);
+		// every provider of the shipped application.yaml (the test environment may add
+		// others)
+		assertThat(registry.names()).contains("order", "delivery", "consumer", "restaurant");
+		assertThat(List.of("order", "delivery", "consumer", "restaurant")).allSatisfy((id) -> {
+			ProviderLimit limit = compositionEngine.policy(id).concurrencyLimit();
+			assertThat(limit).as(id).isNotNull();
+			ProviderSettings.ConcurrencySettings settings = limit.settings();
+			assertThat(settings.algorithm()).isEqualTo("gradient2");
+			assertThat(settings.initialLimit()).isEqualTo(64);
+			assertThat(settings.minLimit()).isEqualTo(8);
+			assertThat(settings.maxLimit()).isEqualTo(64);
+			assertThat(settings.tolerance()).isEqualTo(1.0);
+			assertThat(settings.queueSize()).isEqualTo(2);
+			assertThat(settings.smoothing()).isEqualTo(1.0);
+			assertThat(settings.warmUp()).hasSeconds(30);
+			assertThat(settings.partitions().keySet()).containsExactly("interactive", "prefetch");
+			assertThat(settings.partitions().keySet()).isEqualTo(bffWide.partitions().keySet());
+		});
 	}
 
 }

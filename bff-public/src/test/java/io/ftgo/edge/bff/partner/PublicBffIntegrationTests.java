@@ -8,6 +8,10 @@ import java.util.TreeSet;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.ftgo.edge.composition.Composition;
+import io.ftgo.edge.composition.CompositionEngine;
+import io.ftgo.edge.composition.ProviderRegistry;
+import io.ftgo.edge.composition.policy.ProviderLimit;
+import io.ftgo.edge.composition.policy.ProviderSettings;
 import io.ftgo.edge.stubs.EdgeTestEnvironment;
 import io.ftgo.edge.stubs.FtgoProviders;
 import io.ftgo.edge.stubs.Provider;
@@ -29,6 +33,8 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.ftgo.edge.gateway.shedding.EdgeConcurrencyProperties;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -437,6 +443,37 @@ class PublicBffIntegrationTests {
 		management.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
 		management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
 		management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
+	}
+
+	@Test
+	void shippedLimits_everyProviderLimited_bffWideFloorSizedToThePileUp() {
+		// The BFF-wide floor is sized to a GC pause's pile-up (docs/load-shedding.md);
+		// what
+		// queues at a slow provider is bounded by that provider's own limit.
+		EdgeConcurrencyProperties bffWide = this.context.getBean(EdgeConcurrencyProperties.class);
+		assertThat(bffWide.enabled()).isTrue();
+		assertThat(bffWide.minLimit()).isEqualTo(200);
+		assertThat(bffWide.initialLimit()).isEqualTo(200);
+		ProviderRegistry registry = this.context.getBean(ProviderRegistry.class);
+		CompositionEngine compositionEngine = this.context.getBean(CompositionEngine.class);
+		// every provider of the shipped application.yaml (the test environment may add
+		// others)
+		assertThat(registry.names()).contains("order", "kitchen", "restaurant");
+		assertThat(List.of("order", "kitchen", "restaurant")).allSatisfy((id) -> {
+			ProviderLimit limit = compositionEngine.policy(id).concurrencyLimit();
+			assertThat(limit).as(id).isNotNull();
+			ProviderSettings.ConcurrencySettings settings = limit.settings();
+			assertThat(settings.algorithm()).isEqualTo("gradient2");
+			assertThat(settings.initialLimit()).isEqualTo(64);
+			assertThat(settings.minLimit()).isEqualTo(8);
+			assertThat(settings.maxLimit()).isEqualTo(64);
+			assertThat(settings.tolerance()).isEqualTo(1.0);
+			assertThat(settings.queueSize()).isEqualTo(2);
+			assertThat(settings.smoothing()).isEqualTo(1.0);
+			assertThat(settings.warmUp()).hasSeconds(30);
+			assertThat(settings.partitions().keySet()).containsExactly("current", "deprecated");
+			assertThat(settings.partitions().keySet()).isEqualTo(bffWide.partitions().keySet());
+		});
 	}
 
 }

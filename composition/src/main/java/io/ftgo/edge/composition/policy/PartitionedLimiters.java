@@ -40,6 +40,15 @@ public final class PartitionedLimiters {
 	/** Samples a percentile window keeps (later ones in the window are not counted). */
 	public static final int WINDOW_SAMPLE_CAPACITY = 1000;
 
+	/** Gradient2's default latency tolerance (the library's {@code rttTolerance}). */
+	public static final double DEFAULT_TOLERANCE = 1.5;
+
+	/** Gradient2's default queue size (the library's). */
+	public static final int DEFAULT_QUEUE_SIZE = 4;
+
+	/** Gradient2's default smoothing (the library's). */
+	public static final double DEFAULT_SMOOTHING = 0.2;
+
 	private PartitionedLimiters() {
 	}
 
@@ -55,6 +64,29 @@ public final class PartitionedLimiters {
 	 */
 	public static Limit limit(String algorithm, int initialLimit, int minLimit, int maxLimit, Duration sampleWindow,
 			int samplePercentile) {
+		return limit(algorithm, initialLimit, minLimit, maxLimit, sampleWindow, samplePercentile, DEFAULT_TOLERANCE,
+				DEFAULT_QUEUE_SIZE, DEFAULT_SMOOTHING);
+	}
+
+	/**
+	 * The algorithm, windowed, with gradient2's tuning.
+	 * @param algorithm {@code fixed}, {@code vegas}, else gradient2
+	 * @param initialLimit the initial limit (the limit, for {@code fixed})
+	 * @param minLimit the lowest limit (gradient2)
+	 * @param maxLimit the highest limit (vegas, gradient2)
+	 * @param sampleWindow the shortest window (the longest is {@code max(it, 2s)})
+	 * @param samplePercentile the latency percentile a window reports (0: the average)
+	 * @param tolerance gradient2: the window's latency may reach this multiple of the
+	 * long-term latency before the limit falls (at least 1.0)
+	 * @param queueSize gradient2: what the limit adds per window while latency holds (at
+	 * least 1); the limit settles near {@code tolerance x} the provider's concurrency
+	 * {@code + queueSize}
+	 * @param smoothing gradient2: the share of each window's new estimate the limit takes
+	 * (0.2: a fifth; 1.0: all, so the limit may halve in one window)
+	 * @return the limit
+	 */
+	public static Limit limit(String algorithm, int initialLimit, int minLimit, int maxLimit, Duration sampleWindow,
+			int samplePercentile, double tolerance, int queueSize, double smoothing) {
 		Limit limit = switch (algorithm) {
 			case "fixed" -> FixedLimit.of(initialLimit);
 			case "vegas" -> VegasLimit.newBuilder().initialLimit(initialLimit).maxConcurrency(maxLimit).build();
@@ -62,6 +94,9 @@ public final class PartitionedLimiters {
 				.initialLimit(initialLimit)
 				.minLimit(minLimit)
 				.maxConcurrency(maxLimit)
+				.rttTolerance(tolerance)
+				.queueSize(queueSize)
+				.smoothing(smoothing)
 				.build();
 		};
 		return windowed(limit, sampleWindow, samplePercentile);

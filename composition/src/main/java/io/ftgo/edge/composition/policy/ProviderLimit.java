@@ -1,11 +1,11 @@
 package io.ftgo.edge.composition.policy;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.Limiter;
@@ -32,8 +32,14 @@ import reactor.core.scheduler.Scheduler;
  * A slot is released exactly once: {@code onSuccess} for an answer, {@code onDropped} for
  * a timeout or a 503/429 (the provider is overloaded), {@code onIgnore} for other errors
  * and cancellations. Nothing blocks: acquiring is counters and CAS, and the algorithm is
- * wrapped in the library's windowed limit ({@link PartitionedLimiters}; one-second
- * windows of the median latency, so a GC pause does not read as queueing).
+ * wrapped in the library's windowed limit ({@link PartitionedLimiters}; windows of the
+ * median latency, one second by default, so a GC pause does not read as queueing).
+ * <p>
+ * For {@code warm-up} after it is built (30 s by default) the limit is
+ * {@code initial-limit}, fixed, and the algorithm is told no sample ({@link WarmUpLimit},
+ * as the BFF-wide limit's): a cold edge answers slowly (the JIT compiles, caches are
+ * empty), which the algorithm would read as queueing at the provider. Its clock is the
+ * scheduler's, so tests run the warm-up in virtual time.
  */
 public final class ProviderLimit {
 
@@ -68,11 +74,16 @@ public final class ProviderLimit {
 		this.settings = settings;
 		this.partitions = settings.partitions().isEmpty() ? Map.of(DEFAULT_PARTITION, 100) : settings.partitions();
 		this.firstPartition = this.partitions.keySet().iterator().next();
-		// one-second windows of the median latency, as the BFF-wide limit's default
+		LongSupplier clock = () -> scheduler.now(TimeUnit.NANOSECONDS);
+		// windows of the median latency, as the BFF-wide limit's default
 		Limit limit = PartitionedLimiters.limit(settings.algorithm(), settings.initialLimit(), settings.minLimit(),
-				settings.maxLimit(), Duration.ofSeconds(1), 50);
-		this.limiter = PartitionedLimiters.build("provider-" + provider, () -> scheduler.now(TimeUnit.NANOSECONDS),
-				limit, this.partitions);
+				settings.maxLimit(), settings.sampleWindow(), 50, settings.tolerance(), settings.queueSize(),
+				settings.smoothing());
+		if (!"fixed".equals(settings.algorithm())) {
+			// a cold edge's slow answers are not queueing at the provider
+			limit = WarmUpLimit.of(limit, settings.initialLimit(), settings.warmUp(), clock);
+		}
+		this.limiter = PartitionedLimiters.build("provider-" + provider, clock, limit, this.partitions);
 	}
 
 	/**

@@ -233,9 +233,22 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 	 * @param maxLimit the largest limit
 	 * @param partitions priority name to guaranteed percentage (sum 100), empty for none
 	 * @param retryAfter the {@code Retry-After} of a 503 it causes (whole seconds)
+	 * @param warmUp how long after start the limit is {@code initialLimit}, fixed (zero:
+	 * no warm-up)
+	 * @param sampleWindow the shortest window of latency samples the algorithm reads
+	 * @param tolerance gradient2's latency tolerance (its {@code rttTolerance})
+	 * @param queueSize gradient2's queue size
+	 * @param smoothing gradient2's smoothing
 	 */
 	public record ConcurrencySettings(String algorithm, int initialLimit, int minLimit, int maxLimit,
-			java.util.Map<String, Integer> partitions, Duration retryAfter) {
+			java.util.Map<String, Integer> partitions, Duration retryAfter, Duration warmUp, Duration sampleWindow,
+			double tolerance, int queueSize, double smoothing) {
+
+		/** The default warm-up, as the BFF-wide limit's. */
+		public static final Duration DEFAULT_WARM_UP = Duration.ofSeconds(30);
+
+		/** The default sample window, as the BFF-wide limit's. */
+		public static final Duration DEFAULT_SAMPLE_WINDOW = Duration.ofSeconds(1);
 
 		/** The algorithms offered (all from Netflix concurrency-limits). */
 		public static final java.util.List<String> ALGORITHMS = java.util.List.of("gradient2", "vegas", "fixed");
@@ -294,8 +307,36 @@ public record ProviderSettings(String id, String url, Duration timeout, boolean 
 				throw new IllegalArgumentException(
 						key + ".retry-after: " + retryAfter + " (expected: between 1s and 1h)");
 			}
+			Duration warmUp = (c.warmUp() != null) ? c.warmUp() : DEFAULT_WARM_UP;
+			if (warmUp.isNegative() || warmUp.compareTo(Duration.ofHours(1)) > 0) {
+				throw new IllegalArgumentException(
+						key + ".warm-up: " + warmUp + " (expected: between 0s (none) and 1h)");
+			}
+			Duration sampleWindow = (c.sampleWindow() != null) ? c.sampleWindow() : DEFAULT_SAMPLE_WINDOW;
+			if (sampleWindow.compareTo(Duration.ofMillis(100)) < 0
+					|| sampleWindow.compareTo(Duration.ofSeconds(60)) > 0) {
+				throw new IllegalArgumentException(key + ".sample-window: " + sampleWindow
+						+ " (expected: between 100ms and 60s (1s rides out GC pauses))");
+			}
+			double tolerance = (c.tolerance() != null) ? c.tolerance() : PartitionedLimiters.DEFAULT_TOLERANCE;
+			if (!(tolerance >= 1.0 && tolerance <= 10.0)) {
+				throw new IllegalArgumentException(key + ".tolerance: " + tolerance
+						+ " (expected: between 1.0 and 10.0: how much slower than its long-term latency the provider"
+						+ " may answer before the limit falls)");
+			}
+			int queueSize = (c.queueSize() != null) ? c.queueSize() : PartitionedLimiters.DEFAULT_QUEUE_SIZE;
+			if (queueSize < 1 || queueSize > 1000) {
+				throw new IllegalArgumentException(key + ".queue-size: " + queueSize
+						+ " (expected: between 1 and 1000 (0 would never let the limit grow))");
+			}
+			double smoothing = (c.smoothing() != null) ? c.smoothing() : PartitionedLimiters.DEFAULT_SMOOTHING;
+			if (!(smoothing > 0 && smoothing <= 1.0)) {
+				throw new IllegalArgumentException(key + ".smoothing: " + smoothing
+						+ " (expected: above 0 and at most 1.0: the share of each window's estimate the limit takes)");
+			}
 			return new ConcurrencySettings(algorithm, initial, min, max,
-					java.util.Collections.unmodifiableMap(partitions), retryAfter);
+					java.util.Collections.unmodifiableMap(partitions), retryAfter, warmUp, sampleWindow, tolerance,
+					queueSize, smoothing);
 		}
 
 		/**

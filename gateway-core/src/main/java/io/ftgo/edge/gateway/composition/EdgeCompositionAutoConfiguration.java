@@ -28,6 +28,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -57,6 +58,7 @@ import io.ftgo.edge.gateway.filter.ProviderPolicyGlobalFilter;
 import io.ftgo.edge.gateway.filter.RouteProviders;
 import io.ftgo.edge.gateway.lb.LoadBalancingExchangeFilterFunction;
 import io.ftgo.edge.gateway.lb.ProviderBalancers;
+import io.ftgo.edge.gateway.shedding.EdgeConcurrencyProperties;
 import io.ftgo.edge.security.IdentityPropagation;
 import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
@@ -72,8 +74,10 @@ public class EdgeCompositionAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ProviderRegistry providerRegistry(EdgeCompositionProperties properties) {
-		return ProviderRegistry.of(properties.providers());
+	ProviderRegistry providerRegistry(EdgeCompositionProperties properties, Environment environment) {
+		// a provider limit's partitions only apply with the BFF-wide limit on
+		return ProviderRegistry
+			.of(EdgeConcurrencyProperties.withoutProviderPartitions(properties.providers(), environment));
 	}
 
 	/** Every configured composition, planned and checked at start-up. */

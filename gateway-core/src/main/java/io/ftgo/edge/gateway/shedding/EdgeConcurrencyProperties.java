@@ -16,6 +16,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.web.util.pattern.PatternParseException;
 
+import io.ftgo.edge.composition.ProviderDefinition;
 import io.ftgo.edge.security.config.EdgeSettings;
 
 import static io.ftgo.edge.security.config.InvalidEdgeConfigurationException.require;
@@ -157,23 +158,48 @@ public record EdgeConcurrencyProperties(@DefaultValue("false") boolean enabled,
 
 	/**
 	 * Priorities carry through to a provider's concurrency limit only as the partition
-	 * this limit gave the request: a provider's {@code partitions} need this limit on and
-	 * name its partitions (a name it never gives would count no call, and every call
-	 * would count in the provider's first partition).
+	 * this limit gave the request: with this limit on, a provider's {@code partitions}
+	 * must name its partitions (a name it never gives would count no call, and every call
+	 * would count in the provider's first partition). With this limit off no request has
+	 * a partition, and the providers' partitions are ignored
+	 * ({@link #withoutProviderPartitions}): switching the BFF-wide limit off (a
+	 * benchmark, an experiment) leaves each provider's limit on, first come first served.
 	 */
 	private void validateProvider(String provider, ProviderPartitions settings) {
 		ProviderPartitions.Concurrency limit = settings.concurrency();
-		if (limit == null || !Boolean.TRUE.equals(limit.enabled()) || limit.partitions() == null
+		if (!this.enabled || limit == null || !Boolean.TRUE.equals(limit.enabled()) || limit.partitions() == null
 				|| limit.partitions().isEmpty()) {
 			return;
 		}
 		String key = "edge.providers." + provider + ".concurrency.partitions";
-		require(this.enabled, key, limit.partitions().keySet(), PREFIX
-				+ ".enabled=true (the BFF-wide limit names each request's partition), or no partitions for this provider");
 		for (String name : limit.partitions().keySet()) {
 			require(this.partitions.containsKey(name), key, name,
 					"one of the partitions of " + PREFIX + ".partitions " + this.partitions.keySet());
 		}
+	}
+
+	/**
+	 * The providers as the composition engine gets them: with the BFF-wide limit off
+	 * ({@code edge.concurrency.enabled} not {@code true}), no request has a partition, so
+	 * each provider's concurrency limit is built without its {@code partitions} (one
+	 * partition, first come first served) rather than counting every call in its first
+	 * partition's share.
+	 * @param providers the providers as bound
+	 * @param environment the environment ({@code edge.concurrency.enabled})
+	 * @return the providers, partitions removed where they cannot apply
+	 */
+	public static Map<String, ProviderDefinition> withoutProviderPartitions(Map<String, ProviderDefinition> providers,
+			Environment environment) {
+		if (environment.getProperty(PREFIX + ".enabled", Boolean.class, false)) {
+			return providers;
+		}
+		Map<String, ProviderDefinition> result = new LinkedHashMap<>();
+		providers.forEach((id, definition) -> {
+			ProviderDefinition.ConcurrencyDefinition limit = definition.concurrency();
+			result.put(id, (limit != null && limit.partitions() != null && !limit.partitions().isEmpty())
+					? definition.withConcurrency(limit.withPartitions(null)) : definition);
+		});
+		return result;
 	}
 
 	/** What a provider's concurrency-limit partitions need of these settings. */

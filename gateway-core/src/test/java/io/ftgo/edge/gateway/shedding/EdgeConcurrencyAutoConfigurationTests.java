@@ -13,8 +13,10 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.core.io.ByteArrayResource;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 
+import io.ftgo.edge.composition.ProviderDefinition;
 import io.ftgo.edge.gateway.config.EdgeGatewayAutoConfiguration;
 import io.ftgo.edge.security.config.InvalidEdgeConfigurationException;
 
@@ -142,15 +144,28 @@ class EdgeConcurrencyAutoConfigurationTests {
 	}
 
 	@Test
-	void providerPartitionsWithoutTheBffWideLimit_stopStartUp() {
+	void providerPartitionsWithoutTheBffWideLimit_start_partitionsIgnored() {
+		// Switching the BFF-wide limit off (a benchmark, an experiment) keeps each
+		// provider's limit, without partitions: no request has one.
 		this.runner
 			.withPropertyValues("edge.providers.kitchen.concurrency.enabled=true",
 					"edge.providers.kitchen.concurrency.partitions.interactive=75",
 					"edge.providers.kitchen.concurrency.partitions.prefetch=25")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidEdgeConfigurationException.class)
-				.hasMessageContaining("edge.providers.kitchen.concurrency.partitions: [interactive, prefetch]")
-				.hasMessageContaining("edge.concurrency.enabled=true"));
+			.run((context) -> assertThat(context).hasNotFailed());
+		ProviderDefinition kitchen = ProviderDefinition.of("http://k")
+			.withConcurrency(ProviderDefinition.ConcurrencyDefinition.adaptive(null)
+				.withPartitions(Map.of("interactive", 75, "prefetch", 25)));
+		Map<String, ProviderDefinition> providers = Map.of("kitchen", kitchen);
+		assertThat(EdgeConcurrencyProperties.withoutProviderPartitions(providers, new MockEnvironment())
+			.get("kitchen")
+			.concurrency()
+			.partitions()).isNull();
+		assertThat(EdgeConcurrencyProperties
+			.withoutProviderPartitions(providers,
+					new MockEnvironment().withProperty("edge.concurrency.enabled", "true"))
+			.get("kitchen")
+			.concurrency()
+			.partitions()).containsOnlyKeys("interactive", "prefetch");
 	}
 
 	@Test

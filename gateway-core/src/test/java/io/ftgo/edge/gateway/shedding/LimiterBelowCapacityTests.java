@@ -62,6 +62,21 @@ class LimiterBelowCapacityTests {
 	}
 
 	@Test
+	void halfTheKnee_shippedFloorOf200_nothingShed() {
+		// The shipped BFFs' floor (min-limit 200): 3,000 requests/s (above half the plain
+		// route's knee, 2,448) of 2 ms, a 50 ms pause every second: 150 arrive during
+		// each
+		// pause and are accepted together with the 6 in flight. The old floor of 20 sheds
+		// them; 200 does not.
+		Run old = new Run(shipped(), 3, (inFlight) -> 2).pauses(1000, 50).run(60_000);
+		assertThat(old.rejected).isPositive();
+		Run sized = new Run(properties(200, Duration.ofSeconds(1), 50, Duration.ofSeconds(30)), 3, (inFlight) -> 2)
+			.pauses(1000, 50)
+			.run(60_000);
+		assertThat(sized.rejected).isZero();
+	}
+
+	@Test
 	void coldStart_slowRequestsForTwentySeconds_nothingShed() {
 		// A cold BFF: after 2 s, for 20 s every request takes 30 ms (JIT, cold caches, a
 		// CPU shared with other cold processes), then 5 ms; 1000 requests/s with a 60 ms
