@@ -19,7 +19,6 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.security.web.server.MatcherSecurityWebFilterChain;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
@@ -190,7 +189,7 @@ public class EdgeSecurityAutoConfiguration {
 	 * request cache, here the no-op one: never any). Each cost a Reactor stage and a
 	 * context write per request; the security module's README lists what stays.
 	 * @param built the chain as {@link ServerHttpSecurity#build()} returns it
-	 * @return the same chain, same order and matcher, without those filters
+	 * @return the same chain, same order, for every exchange, without those filters
 	 */
 	static SecurityWebFilterChain withoutNoOpFilters(SecurityWebFilterChain built) {
 		List<WebFilter> kept = new ArrayList<>();
@@ -199,7 +198,7 @@ public class EdgeSecurityAutoConfiguration {
 			.filter((filter) -> !(filter instanceof ReactorContextWebFilter)
 					&& !(filter instanceof ServerRequestCacheWebFilter))
 			.subscribe(kept::add);
-		return new MatcherSecurityWebFilterChain(ServerWebExchangeMatchers.anyExchange(), kept);
+		return new EdgeSecurityWebFilterChain(kept);
 	}
 
 	private static EdgeSecurityProperties effective(EdgeSecurityProperties configured, Environment environment) {
