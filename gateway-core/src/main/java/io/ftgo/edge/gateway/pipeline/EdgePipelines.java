@@ -138,6 +138,18 @@ public final class EdgePipelines {
 		return this.pipelines;
 	}
 
+	/**
+	 * Whether the pipelines' security link runs the edge's security chain without Spring
+	 * Security's filter chain proxy ({@code DirectSecurityChain}): true when the first
+	 * chain is the edge's, which matches every exchange.
+	 */
+	public boolean runsSecurityDirectly() {
+		return this.pipelines.get(DEFAULT)
+			.links()
+			.stream()
+			.anyMatch((link) -> link.filter() instanceof SecurityLink security && security.runsDirectly());
+	}
+
 	/** Whether {@code filter} runs inside the pipelines (so not on its own). */
 	public boolean absorbs(WebFilter filter) {
 		return this.absorbed.contains(filter);

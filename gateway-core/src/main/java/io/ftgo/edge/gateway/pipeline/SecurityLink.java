@@ -51,6 +51,11 @@ final class SecurityLink implements EdgePipelines.DelegatingLink {
 		return EdgeLinkType.SECURITY;
 	}
 
+	/** Whether the edge's chain runs without the proxy. */
+	boolean runsDirectly() {
+		return this.direct != null;
+	}
+
 	@Override
 	public WebFilter delegate() {
 		return this.proxy;
