@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.netty.util.AsciiString;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -140,9 +141,10 @@ public class ReservedHeadersWebFilter implements EdgeChainLink {
 	}
 
 	private static boolean containsIgnoringCase(Set<String> names, CharSequence name) {
-		String text = name.toString();
 		for (String candidate : names) {
-			if (candidate.equalsIgnoreCase(text)) {
+			// a Netty AsciiString (ASCII only) compared without a String copy
+			if ((name instanceof String text) ? candidate.equalsIgnoreCase(text)
+					: AsciiString.contentEqualsIgnoreCase(candidate, name)) {
 				return true;
 			}
 		}
