@@ -1,5 +1,6 @@
 package io.ftgo.edge.gateway.filter;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +22,7 @@ import org.springframework.web.server.WebFilterChain;
 import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
 import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
 import io.ftgo.edge.gateway.config.EdgeLimitsProperties;
+import io.ftgo.edge.gateway.support.NativeHeaders;
 import io.ftgo.edge.security.web.Problems;
 
 /**
@@ -83,12 +85,7 @@ public class RequestLimitsWebFilter implements EdgeChainLink {
 		if (uriLength > this.limits.maxUriLength()) {
 			return HttpStatus.URI_TOO_LONG;
 		}
-		long headerBytes = 0;
-		for (Map.Entry<String, List<String>> header : request.getHeaders().headerSet()) {
-			for (String value : header.getValue()) {
-				headerBytes += header.getKey().length() + value.length() + 4;
-			}
-		}
+		long headerBytes = headerBytes(request);
 		if (headerBytes > this.limits.maxHeaderSize().toBytes()) {
 			return HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
 		}
@@ -96,6 +93,29 @@ public class RequestLimitsWebFilter implements EdgeChainLink {
 			return HttpStatus.PAYLOAD_TOO_LARGE;
 		}
 		return null;
+	}
+
+	/**
+	 * Name, value and separators of every header line (Reactor Netty's request read
+	 * without Spring's copy of its header names).
+	 */
+	private static long headerBytes(ServerHttpRequest request) {
+		long headerBytes = 0;
+		io.netty.handler.codec.http.HttpHeaders nativeHeaders = NativeHeaders.of(request);
+		if (nativeHeaders != null) {
+			Iterator<Map.Entry<CharSequence, CharSequence>> lines = nativeHeaders.iteratorCharSequence();
+			while (lines.hasNext()) {
+				Map.Entry<CharSequence, CharSequence> line = lines.next();
+				headerBytes += line.getKey().length() + line.getValue().length() + 4;
+			}
+			return headerBytes;
+		}
+		for (Map.Entry<String, List<String>> header : request.getHeaders().headerSet()) {
+			for (String value : header.getValue()) {
+				headerBytes += header.getKey().length() + value.length() + 4;
+			}
+		}
+		return headerBytes;
 	}
 
 	private static ServerHttpRequest limitBody(ServerHttpRequest request, long maxBytes) {

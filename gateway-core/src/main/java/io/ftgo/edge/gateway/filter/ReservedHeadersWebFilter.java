@@ -2,20 +2,23 @@ package io.ftgo.edge.gateway.filter;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.netty.util.AsciiString;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilterChain;
 
 import io.ftgo.edge.gateway.pipeline.EdgeChainLink;
 import io.ftgo.edge.gateway.pipeline.EdgeLinkType;
 import io.ftgo.edge.gateway.support.ClientAddressResolver;
+import io.ftgo.edge.gateway.support.NativeHeaders;
 import io.ftgo.edge.gateway.support.ReservedHeaders;
 
 /**
@@ -63,7 +66,7 @@ public class ReservedHeadersWebFilter implements EdgeChainLink {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		exchange.getResponse().beforeCommit(() -> {
-			stripAnswerHeaders(exchange.getResponse().getHeaders());
+			stripAnswerHeaders(exchange.getResponse());
 			return Mono.empty();
 		});
 		ServerHttpRequest request = exchange.getRequest();
@@ -77,53 +80,109 @@ public class ReservedHeadersWebFilter implements EdgeChainLink {
 
 	/**
 	 * The inbound headers no client may send: the reserved namespace (forwarding headers
-	 * kept from a trusted proxy) and the identity headers the edge sets itself.
+	 * kept from a trusted proxy) and the identity headers the edge sets itself. Reactor
+	 * Netty's request is read without Spring's copy of its header names.
 	 */
 	private List<String> headersToRemove(ServerHttpRequest request) {
-		List<String> remove = null;
-		Boolean trustedPeer = null;
-		for (String name : request.getHeaders().headerNames()) {
-			boolean drop = this.reserved.matches(name) || containsIgnoringCase(this.identityHeaders, name);
-			if (drop && ReservedHeaders.isForwarding(name)) {
-				if (trustedPeer == null) {
-					InetSocketAddress remote = request.getRemoteAddress();
-					trustedPeer = remote != null && remote.getAddress() != null
-							&& this.clientAddresses.isTrusted(remote.getAddress());
-				}
-				drop = !trustedPeer;
-			}
-			if (drop) {
-				if (remove == null) {
-					remove = new ArrayList<>(4);
-				}
-				remove.add(name);
+		Removal removal = new Removal(request);
+		io.netty.handler.codec.http.HttpHeaders nativeHeaders = NativeHeaders.of(request);
+		if (nativeHeaders != null) {
+			Iterator<Map.Entry<CharSequence, CharSequence>> entries = nativeHeaders.iteratorCharSequence();
+			while (entries.hasNext()) {
+				removal.consider(entries.next().getKey());
 			}
 		}
-		return (remove != null) ? remove : List.of();
+		else {
+			for (String name : request.getHeaders().headerNames()) {
+				removal.consider(name);
+			}
+		}
+		return removal.names();
 	}
 
-	private static boolean containsIgnoringCase(Set<String> names, String name) {
+	/**
+	 * The names to remove from one request (the peer's trust looked up once, if needed).
+	 */
+	private final class Removal {
+
+		private final ServerHttpRequest request;
+
+		private List<String> remove;
+
+		private Boolean trustedPeer;
+
+		Removal(ServerHttpRequest request) {
+			this.request = request;
+		}
+
+		void consider(CharSequence name) {
+			boolean drop = ReservedHeadersWebFilter.this.reserved.matches(name)
+					|| containsIgnoringCase(ReservedHeadersWebFilter.this.identityHeaders, name);
+			if (drop && ReservedHeaders.isForwarding(name)) {
+				if (this.trustedPeer == null) {
+					InetSocketAddress remote = this.request.getRemoteAddress();
+					this.trustedPeer = remote != null && remote.getAddress() != null
+							&& ReservedHeadersWebFilter.this.clientAddresses.isTrusted(remote.getAddress());
+				}
+				drop = !this.trustedPeer;
+			}
+			if (drop) {
+				if (this.remove == null) {
+					this.remove = new ArrayList<>(4);
+				}
+				this.remove.add(name.toString());
+			}
+		}
+
+		List<String> names() {
+			return (this.remove != null) ? this.remove : List.of();
+		}
+
+	}
+
+	private static boolean containsIgnoringCase(Set<String> names, CharSequence name) {
 		for (String candidate : names) {
-			if (candidate.equalsIgnoreCase(name)) {
+			// a Netty AsciiString (ASCII only) compared without a String copy
+			if ((name instanceof String text) ? candidate.equalsIgnoreCase(text)
+					: AsciiString.contentEqualsIgnoreCase(candidate, name)) {
 				return true;
 			}
 		}
 		return false;
 	}
 
-	private void stripAnswerHeaders(HttpHeaders headers) {
+	/**
+	 * Removes the provider-identifying headers of an answer (Reactor Netty's read without
+	 * Spring's copy of the names).
+	 */
+	private void stripAnswerHeaders(ServerHttpResponse response) {
 		List<String> remove = null;
-		for (String name : headers.headerNames()) {
-			if (this.strippedFromAnswers.matches(name)) {
-				if (remove == null) {
-					remove = new ArrayList<>(4);
+		io.netty.handler.codec.http.HttpHeaders nativeHeaders = NativeHeaders.of(response);
+		if (nativeHeaders != null) {
+			Iterator<Map.Entry<CharSequence, CharSequence>> entries = nativeHeaders.iteratorCharSequence();
+			while (entries.hasNext()) {
+				CharSequence name = entries.next().getKey();
+				if (this.strippedFromAnswers.matches(name)) {
+					remove = add(remove, name.toString());
 				}
-				remove.add(name);
+			}
+		}
+		else {
+			for (String name : response.getHeaders().headerNames()) {
+				if (this.strippedFromAnswers.matches(name)) {
+					remove = add(remove, name);
+				}
 			}
 		}
 		if (remove != null) {
-			remove.forEach(headers::remove);
+			remove.forEach(response.getHeaders()::remove);
 		}
+	}
+
+	private static List<String> add(List<String> names, String name) {
+		List<String> list = (names != null) ? names : new ArrayList<>(4);
+		list.add(name);
+		return list;
 	}
 
 }

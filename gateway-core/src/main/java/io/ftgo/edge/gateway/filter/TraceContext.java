@@ -1,5 +1,6 @@
 package io.ftgo.edge.gateway.filter;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -28,6 +29,8 @@ public record TraceContext(String traceId, String parentId, String flags) {
 
 	/** Exchange attribute holding the {@link TraceContext} of the request. */
 	public static final String TRACE_CONTEXT_ATTR = "io.ftgo.edge.traceContext";
+
+	private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
 
 	private static final Pattern HEADER = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
 
@@ -69,14 +72,21 @@ public record TraceContext(String traceId, String parentId, String flags) {
 		return "00-" + this.traceId + "-" + this.parentId + "-" + this.flags;
 	}
 
+	/**
+	 * {@code length} random lower-case hex digits, each group of 16 from one random long
+	 * with its top bit set (so never all zero), into one array: no builder, no
+	 * intermediate strings.
+	 */
 	private static String randomHex(int length) {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
-		StringBuilder hex = new StringBuilder(length);
-		while (hex.length() < length) {
-			String chunk = Long.toHexString(random.nextLong() | Long.MIN_VALUE);
-			hex.append(chunk, 0, Math.min(chunk.length(), length - hex.length()));
+		byte[] hex = new byte[length];
+		for (int group = 0; group < length; group += 16) {
+			long bits = random.nextLong() | Long.MIN_VALUE;
+			for (int i = 0; i < 16 && group + i < length; i++) {
+				hex[group + i] = HEX_DIGITS[(int) (bits >>> (60 - 4 * i)) & 0xF];
+			}
 		}
-		return hex.toString();
+		return new String(hex, StandardCharsets.ISO_8859_1);
 	}
 
 }

@@ -2,8 +2,10 @@ package io.ftgo.edge.gateway.filter;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import org.reactivestreams.Publisher;
@@ -27,6 +29,7 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.ftgo.edge.gateway.support.NativeHeaders;
 import io.ftgo.edge.security.web.Problems;
 
 /**
@@ -53,8 +56,7 @@ public class UpstreamErrorGlobalFilter implements GlobalFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		ServerHttpResponse original = exchange.getResponse();
-		Set<String> edgeHeaders = new HashSet<>();
-		original.getHeaders().headerNames().forEach((name) -> edgeHeaders.add(name.toLowerCase(Locale.ROOT)));
+		List<String> edgeHeaders = headerNames(original);
 		boolean forwardProblems = forwardsProblems(exchange);
 		ServerHttpResponseDecorator sanitizing = new ServerHttpResponseDecorator(original) {
 
@@ -85,6 +87,26 @@ public class UpstreamErrorGlobalFilter implements GlobalFilter, Ordered {
 		return chain.filter(exchange.mutate().response(sanitizing).build());
 	}
 
+	/**
+	 * The names of the headers set so far (Reactor Netty's response read without Spring's
+	 * copy of its names; lower-cased only if an error answer needs them).
+	 */
+	private static List<String> headerNames(ServerHttpResponse response) {
+		io.netty.handler.codec.http.HttpHeaders nativeHeaders = NativeHeaders.of(response);
+		if (nativeHeaders == null) {
+			return new ArrayList<>(response.getHeaders().headerNames());
+		}
+		if (nativeHeaders.isEmpty()) {
+			return List.of();
+		}
+		List<String> names = new ArrayList<>(8);
+		Iterator<Map.Entry<CharSequence, CharSequence>> entries = nativeHeaders.iteratorCharSequence();
+		while (entries.hasNext()) {
+			names.add(entries.next().getKey().toString());
+		}
+		return names;
+	}
+
 	private static boolean forwardsProblems(ServerWebExchange exchange) {
 		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
 		Object flag = (route != null) ? route.getMetadata().get(FORWARD_PROBLEM_DETAILS) : null;
@@ -99,7 +121,9 @@ public class UpstreamErrorGlobalFilter implements GlobalFilter, Ordered {
 	 * Drops the provider's headers: only those the edge set before routing stay (and, for
 	 * a forwarded problem body, the ones that describe it).
 	 */
-	private static void keepOnly(HttpHeaders headers, Set<String> edgeHeaders, boolean keepBodyHeaders) {
+	private static void keepOnly(HttpHeaders headers, List<String> edgeHeaderNames, boolean keepBodyHeaders) {
+		Set<String> edgeHeaders = new HashSet<>();
+		edgeHeaderNames.forEach((name) -> edgeHeaders.add(name.toLowerCase(Locale.ROOT)));
 		List<String> remove = new ArrayList<>();
 		for (String name : headers.headerNames()) {
 			String lower = name.toLowerCase(Locale.ROOT);

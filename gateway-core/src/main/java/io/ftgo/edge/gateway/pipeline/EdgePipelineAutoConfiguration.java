@@ -16,7 +16,12 @@ import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCusto
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
+import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.WebFilterChainProxy;
+import org.springframework.security.web.server.firewall.HttpStatusExchangeRejectedHandler;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.web.server.WebFilter;
 
 import io.ftgo.edge.composition.ProviderRegistry;
@@ -34,6 +39,8 @@ import io.ftgo.edge.gateway.support.EdgeEndpoints;
 import io.ftgo.edge.gateway.transcoding.EdgeTranscodingAutoConfiguration;
 import io.ftgo.edge.gateway.transcoding.EdgeTranscodingProperties;
 import io.ftgo.edge.security.config.EdgeSecurityProperties;
+import io.ftgo.edge.security.config.EdgeSecurityWebFilterChain;
+import io.ftgo.edge.security.web.DirectSecurityChain;
 
 /**
  * The edge pipeline of the application port ({@link EdgePipelines}): assembled once from
@@ -51,13 +58,16 @@ public class EdgePipelineAutoConfiguration {
 
 	@Bean
 	EdgePipelines edgePipelines(ObjectProvider<EdgeChainLink> links, ObjectProvider<WebFilterChainProxy> security,
+			ObjectProvider<SecurityWebFilterChain> securityChains, ObjectProvider<ServerWebExchangeFirewall> firewall,
+			ObjectProvider<ServerExchangeRejectedHandler> rejectedHandler,
 			ObjectProvider<EdgeSecurityProperties> securityProperties, ObjectProvider<GatewayProperties> gateway,
 			ObjectProvider<Compositions> compositions, ObjectProvider<EdgeGraphQlProperties> graphql,
 			ObjectProvider<EdgeSessionProperties> sessions, ObjectProvider<EdgeTranscodingProperties> transcodings,
 			ObjectProvider<ProviderRegistry> providers) {
 		List<EdgeChainLink> all = new ArrayList<>(links.orderedStream().toList());
+		DirectSecurityChain direct = directSecurityChain(securityChains, firewall, rejectedHandler);
 		security.orderedStream()
-			.forEach((proxy) -> all.add(new SecurityLink(proxy, securityProperties.getIfAvailable())));
+			.forEach((proxy) -> all.add(new SecurityLink(proxy, direct, securityProperties.getIfAvailable())));
 		Map<String, EdgePipelines.Route> routes = new LinkedHashMap<>();
 		Compositions composed = compositions.getIfAvailable();
 		EdgeTranscodingProperties transcoding = transcodings.getIfAvailable();
@@ -89,6 +99,24 @@ public class EdgePipelineAutoConfiguration {
 					new EdgePipelines.Route("session-endpoints", "endpoint", null, List.of("/bff/**")));
 		}
 		return new EdgePipelines(all, List.copyOf(routes.values()));
+	}
+
+	/**
+	 * The edge's security chain run directly, as the proxy would run it, when it is the
+	 * chain the proxy selects for every exchange (the first, matching all): the proxy
+	 * builds itself from the same beans (the chains in order, the unique firewall and
+	 * rejected-exchange handler, else Spring Security's defaults). Otherwise null: the
+	 * proxy runs.
+	 */
+	private static DirectSecurityChain directSecurityChain(ObjectProvider<SecurityWebFilterChain> chains,
+			ObjectProvider<ServerWebExchangeFirewall> firewall,
+			ObjectProvider<ServerExchangeRejectedHandler> rejectedHandler) {
+		SecurityWebFilterChain first = chains.orderedStream().findFirst().orElse(null);
+		if (!(first instanceof EdgeSecurityWebFilterChain edge)) {
+			return null;
+		}
+		return new DirectSecurityChain(firewall.getIfUnique(StrictServerWebExchangeFirewall::new),
+				rejectedHandler.getIfUnique(HttpStatusExchangeRejectedHandler::new), edge.filters());
 	}
 
 	private static List<String> concat(List<String> first, List<String> more) {

@@ -74,6 +74,8 @@ public final class EdgePipelines {
 
 	private final Set<WebFilter> absorbed = Collections.newSetFromMap(new IdentityHashMap<>());
 
+	private final WebFilter webFilter = new PipelinesWebFilter();
+
 	/**
 	 * @param links the application's links (any order)
 	 * @param routes the routes
@@ -136,6 +138,18 @@ public final class EdgePipelines {
 		return this.pipelines;
 	}
 
+	/**
+	 * Whether the pipelines' security link runs the edge's security chain without Spring
+	 * Security's filter chain proxy ({@code DirectSecurityChain}): true when the first
+	 * chain is the edge's, which matches every exchange.
+	 */
+	public boolean runsSecurityDirectly() {
+		return this.pipelines.get(DEFAULT)
+			.links()
+			.stream()
+			.anyMatch((link) -> link.filter() instanceof SecurityLink security && security.runsDirectly());
+	}
+
 	/** Whether {@code filter} runs inside the pipelines (so not on its own). */
 	public boolean absorbs(WebFilter filter) {
 		return this.absorbed.contains(filter);
@@ -143,7 +157,7 @@ public final class EdgePipelines {
 
 	/** The pipelines as one web filter: the edge chain. */
 	public WebFilter webFilter() {
-		return this::filter;
+		return this.webFilter;
 	}
 
 	private Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
@@ -161,6 +175,26 @@ public final class EdgePipelines {
 	}
 
 	private record Matcher(PathPattern pattern, EdgePipeline.Runner runner) {
+	}
+
+	/**
+	 * The pipelines in the web handler's filter chain. Spring's chain names each filter
+	 * it runs in a checkpoint, with the filter's {@code toString()}, on every request: a
+	 * constant name costs nothing, where a lambda's (its class name and identity hash)
+	 * was built anew each time.
+	 */
+	private final class PipelinesWebFilter implements WebFilter {
+
+		@Override
+		public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+			return EdgePipelines.this.filter(exchange, chain);
+		}
+
+		@Override
+		public String toString() {
+			return "EdgePipelines";
+		}
+
 	}
 
 	/**

@@ -12,28 +12,48 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 import io.ftgo.edge.security.config.EdgeSecurityProperties;
+import io.ftgo.edge.security.web.DirectSecurityChain;
 
 /**
  * Authentication and authorization as a link: Spring Security's filter chain proxy (the
  * {@code security} module's chain: bearer JWT, partner API key, scope rules, security
- * headers), run where Spring Security would run it. Every route carries it: a credential
- * may arrive on any route, and a bad one gets 401 even where the rules permit anonymous
- * callers.
+ * headers), run where Spring Security would run it: the edge's own chain
+ * ({@code EdgeSecurityWebFilterChain}) directly ({@link DirectSecurityChain}), another
+ * chain through the proxy. Every route carries it: a credential may arrive on any route,
+ * and a bad one gets 401 even where the rules permit anonymous callers.
  */
 final class SecurityLink implements EdgePipelines.DelegatingLink {
 
 	private final WebFilter proxy;
 
+	private final DirectSecurityChain direct;
+
 	private final EdgeSecurityProperties properties;
 
 	SecurityLink(WebFilter proxy, EdgeSecurityProperties properties) {
+		this(proxy, null, properties);
+	}
+
+	/**
+	 * @param proxy Spring Security's filter chain proxy (whose place the pipeline takes)
+	 * @param direct the edge's chain run without the proxy's per-request choice of a
+	 * chain, or null to run the proxy
+	 * @param properties the edge's security settings
+	 */
+	SecurityLink(WebFilter proxy, DirectSecurityChain direct, EdgeSecurityProperties properties) {
 		this.proxy = proxy;
+		this.direct = direct;
 		this.properties = properties;
 	}
 
 	@Override
 	public EdgeLinkType linkType() {
 		return EdgeLinkType.SECURITY;
+	}
+
+	/** Whether the edge's chain runs without the proxy. */
+	boolean runsDirectly() {
+		return this.direct != null;
 	}
 
 	@Override
@@ -43,7 +63,7 @@ final class SecurityLink implements EdgePipelines.DelegatingLink {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		return this.proxy.filter(exchange, chain);
+		return (this.direct != null) ? this.direct.filter(exchange, chain) : this.proxy.filter(exchange, chain);
 	}
 
 	@Override

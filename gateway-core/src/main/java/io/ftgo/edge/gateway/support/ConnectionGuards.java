@@ -134,6 +134,9 @@ public final class ConnectionGuards {
 
 		ChannelHandlerContext bytes;
 
+		/** What an expired timer runs (one per connection, not one per timer). */
+		final Runnable expire = this::expire;
+
 		void cancel() {
 			if (this.timer != null) {
 				this.timer.cancel(false);
@@ -186,8 +189,7 @@ public final class ConnectionGuards {
 					s.readingHeaders = true;
 					s.cancel();
 					s.timer = ctx.executor()
-						.schedule(() -> s.expire(), ConnectionGuards.this.headerTimeout.toMillis(),
-								TimeUnit.MILLISECONDS);
+						.schedule(s.expire, ConnectionGuards.this.headerTimeout.toMillis(), TimeUnit.MILLISECONDS);
 				}
 			}
 			super.channelRead(ctx, msg);
@@ -235,7 +237,7 @@ public final class ConnectionGuards {
 			State s = this.state;
 			if (s.readingBody && s.timer == null) {
 				s.timer = ctx.executor()
-					.schedule(() -> s.expire(), ConnectionGuards.this.bodyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+					.schedule(s.expire, ConnectionGuards.this.bodyTimeout.toMillis(), TimeUnit.MILLISECONDS);
 			}
 			super.read(ctx);
 		}

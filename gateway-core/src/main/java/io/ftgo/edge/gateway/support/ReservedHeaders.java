@@ -27,6 +27,8 @@ public final class ReservedHeaders {
 
 	private final Set<String> exact;
 
+	private final String[] exactArray;
+
 	private final String[] prefixes;
 
 	private final List<String> entries;
@@ -45,6 +47,7 @@ public final class ReservedHeaders {
 			}
 		}
 		this.exact = Set.copyOf(exact);
+		this.exactArray = exact.toArray(String[]::new);
 		this.prefixes = prefixes.toArray(String[]::new);
 	}
 
@@ -88,8 +91,26 @@ public final class ReservedHeaders {
 	 * @param name a header name, any case
 	 * @return true when an inbound copy must be removed
 	 */
-	public boolean matches(String name) {
-		String lower = name.toLowerCase(Locale.ROOT);
+	public boolean matches(CharSequence name) {
+		if (!isAscii(name)) {
+			return matchesLowerCase(name.toString().toLowerCase(Locale.ROOT));
+		}
+		// an ASCII name lower-cases to A-Z -> a-z only: compared in place, nothing
+		// allocated
+		for (String exact : this.exactArray) {
+			if (exact.length() == name.length() && startsWithLowerCase(name, exact)) {
+				return true;
+			}
+		}
+		for (String prefix : this.prefixes) {
+			if (startsWithLowerCase(name, prefix)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private boolean matchesLowerCase(String lower) {
 		if (this.exact.contains(lower)) {
 			return true;
 		}
@@ -101,15 +122,48 @@ public final class ReservedHeaders {
 		return false;
 	}
 
+	private static boolean isAscii(CharSequence name) {
+		for (int i = 0; i < name.length(); i++) {
+			if (name.charAt(i) >= 0x80) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Whether ASCII {@code name}, lower-cased, starts with {@code lower}.
+	 */
+	private static boolean startsWithLowerCase(CharSequence name, String lower) {
+		if (name.length() < lower.length()) {
+			return false;
+		}
+		for (int i = 0; i < lower.length(); i++) {
+			char c = name.charAt(i);
+			if (c >= 'A' && c <= 'Z') {
+				c = (char) (c + ('a' - 'A'));
+			}
+			if (c != lower.charAt(i)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	/**
 	 * Whether {@code name} is a forwarding header ({@code X-Forwarded-*},
 	 * {@code Forwarded}), which a trusted proxy may send.
 	 * @param name a header name, any case
 	 * @return true for forwarding headers
 	 */
-	public static boolean isForwarding(String name) {
-		String lower = name.toLowerCase(Locale.ROOT);
-		return lower.equals(FORWARDING.get(1)) || lower.startsWith(FORWARDING.get(0));
+	public static boolean isForwarding(CharSequence name) {
+		if (!isAscii(name)) {
+			String lower = name.toString().toLowerCase(Locale.ROOT);
+			return lower.equals(FORWARDING.get(1)) || lower.startsWith(FORWARDING.get(0));
+		}
+		String forwarded = FORWARDING.get(1);
+		return (name.length() == forwarded.length() && startsWithLowerCase(name, forwarded))
+				|| startsWithLowerCase(name, FORWARDING.get(0));
 	}
 
 }

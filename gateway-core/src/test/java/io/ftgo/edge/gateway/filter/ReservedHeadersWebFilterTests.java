@@ -89,6 +89,24 @@ class ReservedHeadersWebFilterTests {
 	}
 
 	@Test
+	void namespace_matchesAnyCaseAndAnyCharSequence_asTheLowerCasedName() {
+		ReservedHeaders reserved = ReservedHeaders.of(List.of("X-Tenant-*"), List.of("X-Real-IP"));
+		for (CharSequence name : List.of("X-Consumer-Id", "x-consumer-id", "X-CONSUMER-ID",
+				io.netty.util.AsciiString.of("x-Forwarded-For"), "Forwarded", "X-TENANT-ID", "x-envoy-")) {
+			assertThat(reserved.matches(name)).as(name.toString()).isTrue();
+		}
+		for (CharSequence name : List.of("X-Real-IP", "X-Consumer", "Accept", "Forwarded-X",
+				io.netty.util.AsciiString.of("X-Tenan"), "", "X-Consumer-\u0130d")) {
+			assertThat(reserved.matches(name)).as(name.toString()).isEqualTo(name.toString().startsWith("X-Consumer-"));
+		}
+		// a non-ASCII name is lower-cased as before (Kelvin sign: K)
+		assertThat(ReservedHeaders.exactly(List.of("X-K")).matches("X-\u212A")).isTrue();
+		assertThat(ReservedHeaders.isForwarding(io.netty.util.AsciiString.of("X-FORWARDED-HOST"))).isTrue();
+		assertThat(ReservedHeaders.isForwarding("forwarded")).isTrue();
+		assertThat(ReservedHeaders.isForwarding("Forwarded-For")).isFalse();
+	}
+
+	@Test
 	void configuration_badEntriesRefusedNamingTheKey() {
 		assertThatExceptionOfType(InvalidEdgeConfigurationException.class)
 			.isThrownBy(() -> properties(List.of(), List.of("X-Consumer-Id")).validate(null))

@@ -60,6 +60,9 @@ class EdgeChainIntegrationTests {
 	@Autowired
 	MeterRegistry meters;
 
+	@Autowired
+	io.ftgo.edge.gateway.pipeline.EdgePipelines pipelines;
+
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		String route = "spring.cloud.gateway.server.webflux.routes[0].";
@@ -101,6 +104,15 @@ class EdgeChainIntegrationTests {
 		provider.stubFor(any(urlPathEqualTo("/orders")).willReturn(aResponse().withStatus(200).withBody("{}")));
 		provider.stubFor(get(urlPathEqualTo("/restaurants/501/menu"))
 			.willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"items\":[]}")));
+	}
+
+	/**
+	 * The edge's security chain (the first, matching every exchange) runs without the
+	 * proxy's per-request choice of a chain; every test here goes through it.
+	 */
+	@Test
+	void securityLink_runsTheEdgesChainDirectly() {
+		assertThat(this.pipelines.runsSecurityDirectly()).isTrue();
 	}
 
 	@Test

@@ -2,8 +2,12 @@ package io.ftgo.edge.security.config;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -19,7 +23,6 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.security.web.server.MatcherSecurityWebFilterChain;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
@@ -28,7 +31,6 @@ import org.springframework.security.web.server.context.ReactorContextWebFilter;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.savedrequest.ServerRequestCacheWebFilter;
-import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -144,7 +146,8 @@ public class EdgeSecurityAutoConfiguration {
 				// Probes and metrics are public; everything actuator serves on a separate
 				// management port (internal: not in the Service) needs no token either.
 				exchanges
-					.pathMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/prometheus")
+					.matchers(new PathRuleMatcher(Set.of(HttpMethod.GET),
+							List.of("/actuator/health", "/actuator/health/**", "/actuator/prometheus")))
 					.permitAll();
 				if (managementPort != null && managementPort > 0 && !managementPort.equals(serverPort)) {
 					exchanges.matchers(onPort(managementPort)).permitAll();
@@ -190,7 +193,7 @@ public class EdgeSecurityAutoConfiguration {
 	 * request cache, here the no-op one: never any). Each cost a Reactor stage and a
 	 * context write per request; the security module's README lists what stays.
 	 * @param built the chain as {@link ServerHttpSecurity#build()} returns it
-	 * @return the same chain, same order and matcher, without those filters
+	 * @return the same chain, same order, for every exchange, without those filters
 	 */
 	static SecurityWebFilterChain withoutNoOpFilters(SecurityWebFilterChain built) {
 		List<WebFilter> kept = new ArrayList<>();
@@ -199,7 +202,7 @@ public class EdgeSecurityAutoConfiguration {
 			.filter((filter) -> !(filter instanceof ReactorContextWebFilter)
 					&& !(filter instanceof ServerRequestCacheWebFilter))
 			.subscribe(kept::add);
-		return new MatcherSecurityWebFilterChain(ServerWebExchangeMatchers.anyExchange(), kept);
+		return new EdgeSecurityWebFilterChain(kept);
 	}
 
 	private static EdgeSecurityProperties effective(EdgeSecurityProperties configured, Environment environment) {
@@ -208,23 +211,20 @@ public class EdgeSecurityAutoConfiguration {
 	}
 
 	private static ServerWebExchangeMatcher onPort(int port) {
+		Mono<ServerWebExchangeMatcher.MatchResult> match = ServerWebExchangeMatcher.MatchResult.match();
+		Mono<ServerWebExchangeMatcher.MatchResult> notMatch = ServerWebExchangeMatcher.MatchResult.notMatch();
 		return (exchange) -> {
 			java.net.InetSocketAddress local = exchange.getRequest().getLocalAddress();
-			return (local != null && local.getPort() == port) ? ServerWebExchangeMatcher.MatchResult.match()
-					: ServerWebExchangeMatcher.MatchResult.notMatch();
+			return (local != null && local.getPort() == port) ? match : notMatch;
 		};
 	}
 
 	private static ServerWebExchangeMatcher matcher(EdgeSecurityProperties.Rule rule) {
-		if (rule.methods().isEmpty()) {
-			return ServerWebExchangeMatchers.pathMatchers(rule.path());
-		}
-		List<ServerWebExchangeMatcher> matchers = new ArrayList<>();
+		Set<HttpMethod> methods = new LinkedHashSet<>();
 		for (String method : rule.methods()) {
-			matchers.add(ServerWebExchangeMatchers.pathMatchers(HttpMethod.valueOf(method.toUpperCase(Locale.ROOT)),
-					rule.path()));
+			methods.add(HttpMethod.valueOf(method.toUpperCase(Locale.ROOT)));
 		}
-		return new OrServerWebExchangeMatcher(matchers);
+		return new PathRuleMatcher(methods, List.of(rule.path()));
 	}
 
 }
