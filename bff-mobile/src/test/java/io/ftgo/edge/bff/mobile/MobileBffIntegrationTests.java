@@ -540,16 +540,15 @@ class MobileBffIntegrationTests {
 	@Test
 	void shippedLimits_everyProviderLimited_bffWideFloorSizedToThePileUp() {
 		// The BFF-wide floor is sized to a GC pause's pile-up (docs/load-shedding.md);
-		// what
-		// queues at a slow provider is bounded by that provider's own limit.
+		// what queues at a slow provider is bounded by that provider's own limit.
 		EdgeConcurrencyProperties bffWide = this.applicationContext.getBean(EdgeConcurrencyProperties.class);
 		assertThat(bffWide.enabled()).isTrue();
 		assertThat(bffWide.minLimit()).isEqualTo(200);
 		assertThat(bffWide.initialLimit()).isEqualTo(200);
 		ProviderRegistry registry = this.applicationContext.getBean(ProviderRegistry.class);
 		CompositionEngine compositionEngine = this.applicationContext.getBean(CompositionEngine.class);
-		// every provider of the shipped application.yaml (the test environment may add
-		// others)
+		// every provider of the shipped application.yaml (the test environment may
+		// add others)
 		assertThat(registry.names()).contains("order", "delivery", "consumer", "restaurant");
 		assertThat(List.of("order", "delivery", "consumer", "restaurant")).allSatisfy((id) -> {
 			ProviderLimit limit = compositionEngine.policy(id).concurrencyLimit();

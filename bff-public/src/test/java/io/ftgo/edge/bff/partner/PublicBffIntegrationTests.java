@@ -448,16 +448,15 @@ class PublicBffIntegrationTests {
 	@Test
 	void shippedLimits_everyProviderLimited_bffWideFloorSizedToThePileUp() {
 		// The BFF-wide floor is sized to a GC pause's pile-up (docs/load-shedding.md);
-		// what
-		// queues at a slow provider is bounded by that provider's own limit.
+		// what queues at a slow provider is bounded by that provider's own limit.
 		EdgeConcurrencyProperties bffWide = this.context.getBean(EdgeConcurrencyProperties.class);
 		assertThat(bffWide.enabled()).isTrue();
 		assertThat(bffWide.minLimit()).isEqualTo(200);
 		assertThat(bffWide.initialLimit()).isEqualTo(200);
 		ProviderRegistry registry = this.context.getBean(ProviderRegistry.class);
 		CompositionEngine compositionEngine = this.context.getBean(CompositionEngine.class);
-		// every provider of the shipped application.yaml (the test environment may add
-		// others)
+		// every provider of the shipped application.yaml (the test environment may
+		// add others)
 		assertThat(registry.names()).contains("order", "kitchen", "restaurant");
 		assertThat(List.of("order", "kitchen", "restaurant")).allSatisfy((id) -> {
 			ProviderLimit limit = compositionEngine.policy(id).concurrencyLimit();
